@@ -1,0 +1,5 @@
+"""``python -m app`` runs CrossDesk."""
+
+from app.ui.bootstrap import main
+
+raise SystemExit(main())

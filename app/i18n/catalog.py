@@ -1,0 +1,197 @@
+"""The I18n object: one per UI language, held by the application context."""
+
+from __future__ import annotations
+
+import gettext
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import DateTimeFormat, DateTimePattern, match_skeleton, parse_pattern
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+DOMAIN = "crossdesk"
+UI_LOCALES = ("en", "zh_CN")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a string for extraction without translating it (translated at display)."""
+    return message
+
+
+def resolve_ui_locale(setting: str, system_locale: str | None) -> str:
+    """Pick the catalog: the explicit setting, else the OS locale, else English.
+
+    Any Chinese system locale gets the Simplified Chinese catalog (the one we ship).
+    """
+    if setting in UI_LOCALES:
+        return setting
+    system = (system_locale or "").replace("-", "_")
+    if system.lower().startswith("zh"):
+        return "zh_CN"
+    return "en"
+
+
+class _Fields:
+    """Date fields for a CLDR pattern, with the common ones computed directly.
+
+    Babel's own field lookup costs ~20 µs per time; hours, minutes, AM/PM and
+    weekday names are looked up here in ~1 µs, anything else is left to babel.
+    """
+
+    __slots__ = ("_i18n", "_moment")
+
+    def __init__(self, moment: datetime, i18n: I18n) -> None:
+        self._moment = moment
+        self._i18n = i18n
+
+    def __getitem__(self, key: str) -> str:
+        m = self._moment
+        if key in ("H", "HH"):
+            return f"{m.hour:0{len(key)}d}"
+        if key in ("h", "hh"):
+            return f"{(m.hour % 12) or 12:0{len(key)}d}"
+        if key == "mm":
+            return f"{m.minute:02d}"
+        if key == "a":
+            return self._i18n._day_periods[m.hour >= 12]
+        if key in ("E", "EE", "EEE"):
+            return self._i18n._weekdays[m.weekday()]
+        return DateTimeFormat(m, self._i18n.locale)[key]
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+class I18n:
+    """Translations and formatting for one UI language.
+
+    Attributes:
+        ui_locale: the catalog in use, ``"en"`` or ``"zh_CN"``.
+        locale: the babel Locale used for formatting.
+    """
+
+    def __init__(self, ui_locale: str, localedir: Path, format_locale: str | None = None) -> None:
+        self.ui_locale = ui_locale
+        self._catalog = gettext.translation(
+            DOMAIN, localedir=str(localedir), languages=[ui_locale], fallback=True
+        )
+        self.locale = self._formatting_locale(ui_locale, format_locale)
+        self.is_chinese = ui_locale.startswith("zh")
+        self._patterns: dict[str, DateTimePattern] = {}
+        periods = self.locale.day_periods["format"]["abbreviated"]
+        self._day_periods = (periods["am"], periods["pm"])
+        names = self.locale.days["format"]["abbreviated"]
+        self._weekdays = tuple(names[i] for i in range(7))
+
+    @staticmethod
+    def _formatting_locale(ui_locale: str, format_locale: str | None) -> Locale:
+        # An English UI keeps the user's own English conventions (en_GB dates...).
+        candidates = [format_locale] if format_locale and format_locale[:2] == ui_locale[:2] else []
+        candidates += ["zh_Hans_CN" if ui_locale == "zh_CN" else ui_locale, "en"]
+        for candidate in candidates:
+            try:
+                return Locale.parse(candidate.split(".")[0])
+            except (ValueError, UnknownLocaleError):
+                continue
+        return Locale("en")
+
+    # ---------------------------------------------------------------- strings
+    def _(self, message: str) -> str:
+        """Translate a UI string."""
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a string that depends on a count."""
+        return self._catalog.ngettext(singular, plural, n)
+
+    # ---------------------------------------------------------------- dates and times
+    # Patterns are parsed once per I18n: babel's format_* functions re-parse on
+    # every call, which costs a visible 30 ms when a 500-message thread opens.
+    def _pattern(self, skeleton: str) -> DateTimePattern:
+        cached = self._patterns.get(skeleton)
+        if cached is None:
+            if skeleton == "short-time":
+                cached = self.locale.time_formats["short"]
+            else:
+                key = match_skeleton(skeleton, self.locale.datetime_skeletons.keys()) or skeleton
+                cached = parse_pattern(self.locale.datetime_skeletons.get(key, "yyyy-MM-dd HH:mm"))
+            self._patterns[skeleton] = cached
+        return cached
+
+    def time(self, timestamp: int, zone: str | None = None) -> str:
+        """Short local time, e.g. ``14:05`` / ``2:05 PM``."""
+        return self._pattern("short-time").format % _Fields(self._dt(timestamp, zone), self)
+
+    def datetime(self, timestamp: int, zone: str | None = None) -> str:
+        """Date and time, e.g. ``Nov 23, 2026 14:05`` / ``2026年11月23日 14:05``."""
+        moment = self._dt(timestamp, zone)
+        return f"{self._pattern('yMMMd').apply(moment, self.locale)} {self.time(timestamp, zone)}"
+
+    def day_and_time(self, timestamp: int, now: int, zone: str | None = None) -> str:
+        """Time only for today, weekday for this week, else the date: what a thread shows."""
+        moment, today = self._dt(timestamp, zone), self._dt(now, zone)
+        days = (today.date() - moment.date()).days
+        if days == 0:
+            return self.time(timestamp, zone)
+        if 0 < days < 7:
+            return self._pattern("EHm" if self._uses_24h() else "Ehm").format % _Fields(
+                moment, self
+            )
+        return self.datetime(timestamp, zone)
+
+    def _uses_24h(self) -> bool:
+        return "H" in self.locale.time_formats["short"].pattern
+
+    def day(self, timestamp: int, zone: str | None = None) -> str:
+        return self._pattern("yMMMd").apply(self._dt(timestamp, zone), self.locale)
+
+    @staticmethod
+    def _dt(timestamp: int, zone: str | None) -> datetime:
+        tz = _zone(zone) if zone else None
+        if tz is None:
+            return datetime.fromtimestamp(timestamp).astimezone()
+        return datetime.fromtimestamp(timestamp, UTC).astimezone(tz)
+
+    def duration(self, seconds: int) -> str:
+        """Compact duration for SLA countdowns: ``2h 15m``, ``3d 4h``, ``2小时15分钟``."""
+        seconds = abs(int(seconds))
+        minutes = seconds // 60
+        days, rem = divmod(minutes, 1440)
+        hours, mins = divmod(rem, 60)
+        if days:
+            parts = [("duration-day", days)] + ([("duration-hour", hours)] if hours else [])
+        elif hours:
+            parts = [("duration-hour", hours)] + ([("duration-minute", mins)] if mins else [])
+        else:
+            parts = [("duration-minute", max(mins, 1) if seconds >= 30 else 0)]
+        pieces = [self._unit(n, unit) for unit, n in parts]
+        return format_list(pieces, style="unit-narrow", locale=self.locale)
+
+    def _unit(self, value: int, unit: str) -> str:
+        # CLDR lacks narrow duration units for some locales (zh); fall back to short.
+        text = format_unit(value, unit, length="narrow", locale=self.locale)
+        if unit in text:
+            text = format_unit(value, unit, length="short", locale=self.locale)
+        return text
+
+    # ---------------------------------------------------------------- numbers and names
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def language_name(self, tag: str) -> str:
+        """Language (and region) named in the UI language: ``Portuguese (Brazil)``."""
+        try:
+            name = Locale.parse(tag, sep="-").get_display_name(self.locale)
+        except (ValueError, UnknownLocaleError):
+            return tag
+        return name or tag
+
+    def country_name(self, code: str) -> str:
+        return self.locale.territories.get(code, code)

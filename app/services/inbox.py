@@ -1,0 +1,129 @@
+"""Inbox use cases, each a plain function run on the store lane.
+
+They take the repository and return values (never widgets); mutations return a
+:class:`Changes` so the UI refreshes only what changed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from array import array
+from dataclasses import dataclass
+
+from app.domain.filters import InboxQuery
+from app.domain.models import (
+    ConversationDetail,
+    ConversationRow,
+    MessageKind,
+    Status,
+)
+from app.services.context import Workspace
+from app.storage.repository import InboxRepository
+
+PAGE_SIZE = 100
+SNOOZE_MIN_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a mutation touched: which conversations, and whether list membership may change."""
+
+    conversation_ids: frozenset[int]
+    list_membership: bool = True
+    messages: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    """The answer to a filter change: every matching id, plus the first rows."""
+
+    query: InboxQuery
+    ids: array[int]
+    first_rows: dict[int, ConversationRow]
+
+
+class MessageTooLongError(ValueError):
+    """A reply larger than the store accepts (a paste gone wrong, not a real reply)."""
+
+
+MAX_REPLY_CHARS = 200_000
+
+
+def workspace_info(repo: InboxRepository, name: str, path_label: str) -> Workspace:
+    """Who "me" is in this store (set by the demo loader or, later, by sign-in)."""
+    me_uid = repo.meta("me_agent_uid")
+    me = repo.agent_by_uid(me_uid) if me_uid else None
+    return Workspace(name, path_label, me.id if me else None, me.name if me else None)
+
+
+def load_page(repo: InboxRepository, query: InboxQuery, me_id: int | None, now: int) -> InboxPage:
+    """Run a filter/search and fetch the first page of rows in the same trip."""
+    ids = repo.conversation_ids(query, me_id, now)
+    return InboxPage(query, ids, repo.conversation_rows(ids[:PAGE_SIZE]))
+
+
+def open_conversation(repo: InboxRepository, conversation_id: int) -> ConversationDetail:
+    """Everything the conversation view shows; opening it marks it read."""
+    repo.mark_read(conversation_id)
+    return repo.conversation_detail(conversation_id)
+
+
+def send_message(
+    repo: InboxRepository,
+    conversation_id: int,
+    kind: MessageKind,
+    body: str,
+    author_id: int | None,
+    now: int,
+) -> Changes:
+    """Store a reply or internal note and clear the draft, in one transaction."""
+    if kind not in (MessageKind.AGENT, MessageKind.NOTE):
+        raise ValueError(f"agents send replies or notes, not {kind}")
+    text = body.strip("\n")
+    if not text.strip():
+        raise ValueError("an empty message cannot be sent")
+    if len(text) > MAX_REPLY_CHARS:
+        raise MessageTooLongError(len(text))
+    with repo.transaction():
+        repo.add_message(
+            conversation_id, kind, text, now, author_agent_id=author_id, uid=str(uuid.uuid4())
+        )
+        repo.save_draft(conversation_id, kind, "", now)
+    return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
+
+
+def set_status(repo: InboxRepository, conversation_id: int, status: Status, now: int) -> Changes:
+    repo.set_status(conversation_id, status, now)
+    return Changes(frozenset({conversation_id}))
+
+
+def snooze(repo: InboxRepository, conversation_id: int, until: int, now: int) -> Changes:
+    repo.snooze(conversation_id, max(until, now + SNOOZE_MIN_SECONDS), now)
+    return Changes(frozenset({conversation_id}))
+
+
+def assign(repo: InboxRepository, conversation_id: int, agent_id: int | None, now: int) -> Changes:
+    repo.assign(conversation_id, agent_id, now)
+    return Changes(frozenset({conversation_id}))
+
+
+def add_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
+    repo.add_tag(conversation_id, tag, now)
+    return Changes(frozenset({conversation_id}))
+
+
+def remove_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
+    repo.remove_tag(conversation_id, tag, now)
+    return Changes(frozenset({conversation_id}))
+
+
+def save_draft(
+    repo: InboxRepository, conversation_id: int, kind: MessageKind, body: str, now: int
+) -> None:
+    repo.save_draft(conversation_id, kind, body, now)
+
+
+def wake_snoozed(repo: InboxRepository, now: int) -> Changes:
+    """Reopen conversations whose snooze has ended (run at start and every minute)."""
+    count = repo.wake_snoozed(now)
+    return Changes(frozenset(), list_membership=count > 0)

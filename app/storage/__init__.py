@@ -1,0 +1,1 @@
+"""SQLite local store (sqlite-utils): schema, migrations, repositories, full-text index."""

@@ -1,0 +1,64 @@
+"""Opening a workspace file: PRAGMAs, migrations, and error classification.
+
+One :class:`sqlite_utils.Database` per thread. The application's single writer
+is the task runner's database lane; nothing else writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from app.storage.errors import StoreError, StoreProblem, classify
+from app.storage.migrations import LATEST, current_version, migrate
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we manage transactions explicitly (BEGIN IMMEDIATE in
+    # the repositories), so sqlite3 never opens one behind our back.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True, timeout=5.0)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the workspace file at ``path``.
+
+    Raises StoreError for anything the user must fix (corrupt or foreign file,
+    read-only folder, full disk, a file from a newer CrossDesk). Never deletes or
+    rewrites a file it cannot read.
+    """
+    path = Path(path)
+    try:
+        if not path.exists():
+            if not create:
+                raise StoreError(StoreProblem.UNREADABLE, path, "file does not exist")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path)
+        try:
+            # Reading the schema proves the file is a database before we touch it.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = current_version(conn)
+            if version > LATEST:
+                raise StoreError(
+                    StoreProblem.NEWER_SCHEMA,
+                    path,
+                    f"schema version {version}; this CrossDesk knows up to {LATEST}",
+                )
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+    except (sqlite3.Error, OSError) as exc:
+        known = classify(exc, path)
+        if known is None:
+            raise
+        raise known from exc
+    return sqlite_utils.Database(conn)

@@ -1,0 +1,126 @@
+"""Schema versions, applied in order and recorded in ``PRAGMA user_version``.
+
+Each migration runs in one transaction. A file written by a newer CrossDesk
+(user_version above what we know) is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.storage.fts import TOKENIZER
+
+NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
+
+_V1 = f"""
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE agents (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT
+);
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,
+    language TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    handles TEXT NOT NULL DEFAULT '{{}}',
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    channel TEXT NOT NULL,
+    subject TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open', 'pending', 'snoozed', 'resolved')),
+    assignee_id INTEGER REFERENCES agents(id),
+    language TEXT NOT NULL,
+    language_primary TEXT GENERATED ALWAYS AS
+        (lower(substr(language, 1, instr(language || '-', '-') - 1))) VIRTUAL,
+    country TEXT NOT NULL,           -- the customer's, kept here so filters need no join
+    sla_due_at INTEGER,
+    snoozed_until INTEGER,
+    last_activity_at INTEGER NOT NULL,
+    last_message_preview TEXT NOT NULL DEFAULT '',
+    last_message_kind TEXT NOT NULL DEFAULT 'customer',
+    unread_count INTEGER NOT NULL DEFAULT 0,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX conversations_by_sla
+    ON conversations (coalesce(sla_due_at, {NO_SLA}), last_activity_at);
+CREATE INDEX conversations_by_activity ON conversations (last_activity_at);
+CREATE INDEX conversations_by_customer ON conversations (customer_id);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE conversation_tags (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (conversation_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX conversation_tags_by_tag ON conversation_tags (tag_id, conversation_id);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('customer', 'agent', 'note', 'system')),
+    author_agent_id INTEGER REFERENCES agents(id),
+    body TEXT NOT NULL,
+    language TEXT,
+    channel TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (conversation_id, seq)
+);
+CREATE TABLE drafts (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('agent', 'note')),
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+-- One document per conversation (customer name + handles, subject and every
+-- message), so a search answers with conversation ids directly.
+CREATE VIRTUAL TABLE conversations_fts USING fts5(
+    name, body, tokenize = '{TOKENIZER}', prefix = '2 3'
+);
+"""
+
+
+# Each entry is the SQL that takes the schema from version N to N + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """Return the schema version recorded in the file (0 for a new file)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to LATEST; return the version the file had before.
+
+    The version number is written inside the migration's own transaction, so a
+    crash half-way leaves the file at the previous version, never in between.
+    """
+    before = current_version(conn)
+    for version in range(before, LATEST):
+        try:
+            conn.executescript(
+                f"BEGIN;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+    return before

@@ -1,0 +1,110 @@
+"""``crossdesk`` command: parse the command line, set up logging, run the Qt app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+import app
+from app.services.paths import DATA_DIR_ENV, Paths
+from app.services.settings import UI_LANGUAGES, load_settings
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="crossdesk",
+        description="CrossDesk: the desktop for cross-border customer service.",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the built-in demo workspace (no server needed)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where CrossDesk keeps its files (default: the OS convention; also ${DATA_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        type=Path,
+        help="render the main window to a PNG once the inbox has loaded, then exit",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=[c for c in UI_LANGUAGES if c != "system"],
+        help="interface language for this run (overrides the setting)",
+    )
+    parser.add_argument(
+        "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
+    )  # used by tests/perf to time start-up
+    parser.add_argument("--version", action="version", version=f"CrossDesk {app.__version__}")
+    return parser.parse_args(argv)
+
+
+def setup_logging(paths: Paths) -> None:
+    """Log to a rotating file in the data folder (stderr if the folder is not writable)."""
+    handler: logging.Handler
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``crossdesk`` console script."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.screenshot is not None or args.exit_after_first_paint:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    paths = Paths.resolve(args.data_dir)
+    setup_logging(paths)
+    settings, warning = load_settings(paths.settings_file)
+    if warning:
+        logging.getLogger(__name__).warning("settings ignored: %s", warning)
+
+    # Qt is imported only now, so `crossdesk --help` answers instantly.
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.application import CrossDeskApp, LaunchOptions
+    from app.ui.errors import ErrorReporter
+    from app.ui.icons import icon
+    from app.ui.style import STYLE_SHEET
+
+    qt_app = QApplication(sys.argv[:1])
+    qt_app.setApplicationName("CrossDesk")
+    qt_app.setOrganizationName("CrossDesk")
+    qt_app.setApplicationVersion(app.__version__)
+    qt_app.setWindowIcon(icon("crossdesk") or QIcon())
+    qt_app.setStyleSheet(STYLE_SHEET)
+    options = LaunchOptions(
+        demo=args.demo,
+        screenshot=args.screenshot,
+        ui_language=args.lang,
+        exit_after_first_paint=args.exit_after_first_paint,
+    )
+    crossdesk = CrossDeskApp(qt_app, paths, settings, options)
+
+    def excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        # No traceback reaches the user: it goes to the log, they get a dialog.
+        reporter: ErrorReporter = crossdesk.reporter
+        reporter.report(error)
+
+    sys.excepthook = excepthook
+    crossdesk.start()
+    code = qt_app.exec()
+    return crossdesk.exit_code or code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""The composer: reply or internal note, Ctrl+Enter sends, the draft is never lost.
+
+The text is saved as a draft (debounced) while the agent types, when they switch
+conversation and when the window closes; it is cleared only after the store has
+confirmed the message was saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.models import Draft, MessageKind
+from app.i18n import I18n
+from app.ui.icons import icon
+
+DRAFT_DEBOUNCE_MS = 600
+
+
+class Composer(QFrame):
+    """Reply / internal-note editor.
+
+    Signals:
+        send_requested(object, str): kind (MessageKind.AGENT or NOTE) and text.
+        draft_changed(object, str): kind and text, after a pause in typing.
+    """
+
+    send_requested = Signal(object, str)
+    draft_changed = Signal(object, str)
+
+    def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self._i18n = i18n
+        _ = i18n._
+        self._loading = False
+        self._dirty = False
+
+        self.reply_tab = self._mode_button(_("Reply"), "send", "replyMode")
+        self.note_tab = self._mode_button(_("Internal note"), "note", "noteMode")
+        self._modes = QButtonGroup(self)
+        self._modes.setExclusive(True)
+        self._modes.addButton(self.reply_tab)
+        self._modes.addButton(self.note_tab)
+        self.reply_tab.setChecked(True)
+        self._modes.buttonToggled.connect(self._mode_toggled)
+
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("composerEdit")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(72)
+        self.editor.setMaximumHeight(150)
+        self.editor.setAccessibleName(_("Message"))
+        self.editor.textChanged.connect(self._text_changed)
+
+        self.hint = QLabel(_("Ctrl+Enter to send"), self)
+        self.hint.setObjectName("muted")
+        self.send_button = QPushButton(icon("send"), _("Send reply"), self)
+        self.send_button.setObjectName("primary")
+        self.send_button.clicked.connect(self.request_send)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.editor)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.request_send)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DRAFT_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.flush_draft)
+
+        tabs = QHBoxLayout()
+        tabs.setSpacing(4)
+        tabs.addWidget(self.reply_tab)
+        tabs.addWidget(self.note_tab)
+        tabs.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.hint)
+        bottom.addStretch(1)
+        bottom.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(6)
+        layout.addLayout(tabs)
+        layout.addWidget(self.editor)
+        layout.addLayout(bottom)
+        self._apply_mode()
+
+    def _mode_button(self, text: str, icon_name: str, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setIcon(icon(icon_name))
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        return button
+
+    # ------------------------------------------------------------------ state
+    @property
+    def kind(self) -> MessageKind:
+        return MessageKind.NOTE if self.note_tab.isChecked() else MessageKind.AGENT
+
+    def set_kind(self, kind: MessageKind) -> None:
+        (self.note_tab if kind is MessageKind.NOTE else self.reply_tab).setChecked(True)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def load_draft(self, draft: Draft | None) -> None:
+        """Show a conversation's saved draft (or an empty reply)."""
+        self._loading = True
+        try:
+            self._debounce.stop()
+            self._dirty = False
+            self.set_kind(draft.kind if draft else MessageKind.AGENT)
+            self.editor.setPlainText(draft.body if draft else "")
+            cursor = self.editor.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            self.editor.setTextCursor(cursor)
+        finally:
+            self._loading = False
+        self._update_send_enabled()
+
+    def clear_sent(self, kind: MessageKind, text: str) -> None:
+        """Empty the editor after a successful send, unless the agent kept typing."""
+        if self.text() == text and self.kind is kind:
+            self.load_draft(None)
+
+    def focus_editor(self, kind: MessageKind | None = None) -> None:
+        if kind is not None:
+            self.set_kind(kind)
+        self.editor.setFocus()
+
+    # ------------------------------------------------------------------ events
+    def request_send(self) -> None:
+        text = self.text()
+        if text.strip() and self.isEnabled():
+            self.send_requested.emit(self.kind, text)
+
+    def flush_draft(self) -> None:
+        """Save the draft now if it changed (on switch, on close, after a pause)."""
+        self._debounce.stop()
+        if self._dirty:
+            self._dirty = False
+            self.draft_changed.emit(self.kind, self.text())
+
+    def _text_changed(self) -> None:
+        self._update_send_enabled()
+        if not self._loading:
+            self._dirty = True
+            self._debounce.start()
+
+    def _mode_toggled(self, _button: QToolButton, checked: bool) -> None:
+        if checked:
+            self._apply_mode()
+            if not self._loading:
+                self._dirty = True
+                self._debounce.start()
+
+    def _apply_mode(self) -> None:
+        _ = self._i18n._
+        note = self.kind is MessageKind.NOTE
+        self.setProperty("mode", "note" if note else "reply")
+        self.send_button.setText(_("Add note") if note else _("Send reply"))
+        self.editor.setPlaceholderText(
+            _("Internal note: only your team sees this")
+            if note
+            else _("Write a reply to the customer")
+        )
+        for widget in (self, self.editor):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def _update_send_enabled(self) -> None:
+        self.send_button.setEnabled(bool(self.text().strip()))

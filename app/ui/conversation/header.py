@@ -1,0 +1,231 @@
+"""Above the thread: who the customer is, their local time, and the conversation actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.models import Agent, ConversationDetail, Status
+from app.domain.snooze import SnoozePreset, snooze_choices
+from app.i18n import N_, I18n
+from app.ui.icons import channel_icon, icon
+from app.ui.labels import STATUSES, channel_label
+
+SNOOZE_LABELS = {
+    SnoozePreset.ONE_HOUR: N_("For 1 hour"),
+    SnoozePreset.THREE_HOURS: N_("For 3 hours"),
+    SnoozePreset.TOMORROW_MORNING: N_("Until your next morning ({when})"),
+    SnoozePreset.CUSTOMER_MORNING: N_("Until the customer's morning ({when})"),
+    SnoozePreset.NEXT_WEEK: N_("Until next week ({when})"),
+}
+
+
+def plain_label(parent: QWidget, name: str = "") -> QLabel:
+    """A label that can show customer text: plain text only, never rich text or links."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class ConversationHeader(QFrame):
+    """Customer identity and local time, tags, and status/assign/snooze/tag actions.
+
+    Signals:
+        status_requested(object): a Status chosen by the agent.
+        snooze_requested(int): snooze until this epoch second.
+        assign_requested(object): an agent id, or None to unassign.
+        tag_toggled(str, bool): add (True) or remove (False) a tag.
+        new_tag_requested(): the agent wants to type a new tag.
+    """
+
+    status_requested = Signal(object)
+    snooze_requested = Signal(int)
+    assign_requested = Signal(object)
+    tag_toggled = Signal(str, bool)
+    new_tag_requested = Signal()
+
+    def __init__(self, i18n: I18n, clock: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paneHeader")
+        self._i18n = i18n
+        self._clock = clock
+        _ = i18n._
+        self.detail: ConversationDetail | None = None
+        self._agents: tuple[Agent, ...] = ()
+        self._tags: tuple[str, ...] = ()
+
+        self.channel_icon = QLabel(self)
+        self.customer_name = plain_label(self, "customerName")
+        self.facts = plain_label(self, "muted")
+        self.subject = plain_label(self, "muted")
+        self.tags_row = QHBoxLayout()
+        self.tags_row.setSpacing(4)
+
+        self.resolve_button = QPushButton(icon("check-circle"), _("Resolve"), self)
+        self.resolve_button.setObjectName("resolveButton")
+        self.resolve_button.clicked.connect(self._resolve_clicked)
+        self.status_button = self._menu_button("statusButton", _("Status"), None)
+        self.assign_button = self._menu_button("assignButton", _("Assign"), "user")
+        self.snooze_button = self._menu_button("snoozeButton", _("Snooze"), "clock")
+        self.tag_button = self._menu_button("tagButton", _("Tags"), "tag")
+        self.status_button.menu().aboutToShow.connect(self._fill_status_menu)
+        self.assign_button.menu().aboutToShow.connect(self._fill_assign_menu)
+        self.snooze_button.menu().aboutToShow.connect(self._fill_snooze_menu)
+        self.tag_button.menu().aboutToShow.connect(self._fill_tag_menu)
+
+        name_row = QHBoxLayout()
+        name_row.setSpacing(8)
+        name_row.addWidget(self.channel_icon)
+        name_row.addWidget(self.customer_name)
+        name_row.addStretch(1)
+        for button in (
+            self.tag_button,
+            self.assign_button,
+            self.snooze_button,
+            self.status_button,
+            self.resolve_button,
+        ):
+            name_row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(4)
+        layout.addLayout(name_row)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.subject)
+        layout.addLayout(self.tags_row)
+
+    def _menu_button(self, name: str, text: str, icon_name: str | None) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        if icon_name:
+            button.setIcon(icon(icon_name))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(QMenu(button))
+        return button
+
+    # ------------------------------------------------------------------ content
+    def set_choices(self, agents: tuple[Agent, ...], tags: tuple[str, ...]) -> None:
+        """The agents and tags the menus offer."""
+        self._agents = agents
+        self._tags = tags
+
+    def show_detail(self, detail: ConversationDetail, now: int) -> None:
+        self.detail = detail
+        _ = self._i18n._
+        row = detail.row
+        self.channel_icon.setPixmap(channel_icon(row.channel).pixmap(22, 22))
+        self.channel_icon.setToolTip(channel_label(self._i18n, row.channel))
+        self.customer_name.setText(detail.customer.name)
+        self.update_clock(now)
+        self.subject.setText(row.subject or "")
+        self.subject.setVisible(bool(row.subject))
+        self.resolve_button.setText(_("Reopen") if row.status is Status.RESOLVED else _("Resolve"))
+        assignee = row.assignee_name or _("Unassigned")
+        self.assign_button.setText(assignee)
+        self.status_button.setText(_(STATUSES[row.status]))
+        while self.tags_row.count():
+            item = self.tags_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for tag in row.tags:
+            chip = plain_label(self, "tagChip")
+            chip.setText(tag)
+            self.tags_row.addWidget(chip)
+        self.tags_row.addStretch(1)
+
+    def update_clock(self, now: int) -> None:
+        """Refresh the customer's local time (called every 30 s)."""
+        if self.detail is None:
+            return
+        i18n = self._i18n
+        customer = self.detail.customer
+        local = i18n.time(now, customer.timezone)
+        facts = [
+            i18n.country_name(customer.country),
+            i18n.language_name(self.detail.row.language),
+            channel_label(i18n, self.detail.row.channel),
+            i18n._("{time} local time").format(time=local),
+        ]
+        self.facts.setText("  ·  ".join(facts))
+
+    # ------------------------------------------------------------------ menus
+    def _resolve_clicked(self) -> None:
+        if self.detail is not None:
+            resolved = self.detail.row.status is Status.RESOLVED
+            self.status_requested.emit(Status.OPEN if resolved else Status.RESOLVED)
+
+    def _fill_status_menu(self) -> None:
+        menu = self.status_button.menu()
+        menu.clear()
+        group = QActionGroup(menu)
+        for status in (Status.OPEN, Status.PENDING, Status.RESOLVED):
+            action = QAction(self._i18n._(STATUSES[status]), menu)
+            action.setCheckable(True)
+            action.setChecked(self.detail is not None and self.detail.row.status is status)
+            action.triggered.connect(lambda _c=False, s=status: self.status_requested.emit(s))
+            group.addAction(action)
+            menu.addAction(action)
+
+    def _fill_assign_menu(self) -> None:
+        menu = self.assign_button.menu()
+        menu.clear()
+        current = self.detail.row.assignee_id if self.detail else None
+        for agent in self._agents:
+            action = menu.addAction(agent.name)
+            action.setCheckable(True)
+            action.setChecked(agent.id == current)
+            action.triggered.connect(lambda _c=False, a=agent.id: self.assign_requested.emit(a))
+        menu.addSeparator()
+        unassign = menu.addAction(self._i18n._("Unassign"))
+        unassign.setEnabled(current is not None)
+        unassign.triggered.connect(lambda: self.assign_requested.emit(None))
+
+    def _fill_snooze_menu(self) -> None:
+        menu = self.snooze_button.menu()
+        menu.clear()
+        if self.detail is None:
+            return
+        now = self._clock()
+        agent_zone = datetime.now().astimezone().tzinfo
+        assert agent_zone is not None
+        for choice in snooze_choices(now, agent_zone, self.detail.customer.timezone):
+            label = self._i18n._(SNOOZE_LABELS[choice.preset])
+            zone = (
+                self.detail.customer.timezone
+                if choice.preset is SnoozePreset.CUSTOMER_MORNING
+                else None
+            )
+            when = self._i18n.day_and_time(choice.until, now, zone)
+            action = menu.addAction(label.format(when=when))
+            action.triggered.connect(lambda _c=False, u=choice.until: self.snooze_requested.emit(u))
+
+    def _fill_tag_menu(self) -> None:
+        menu = self.tag_button.menu()
+        menu.clear()
+        present = set(self.detail.row.tags) if self.detail else set()
+        for tag in sorted(set(self._tags) | present):
+            action = menu.addAction(tag)
+            action.setCheckable(True)
+            action.setChecked(tag in present)
+            action.triggered.connect(lambda checked, t=tag: self.tag_toggled.emit(t, checked))
+        menu.addSeparator()
+        menu.addAction(self._i18n._("New tag…")).triggered.connect(self.new_tag_requested.emit)

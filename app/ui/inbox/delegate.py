@@ -1,0 +1,200 @@
+"""Paints one conversation in the list: who, where, what they said, and how urgent.
+
+Everything is drawn with ``QPainter.drawText`` on plain strings, so customer
+text can never be interpreted as markup; each field is drawn on its own so a
+bidi override in a customer's name cannot reorder the rest of the row.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from app.domain.filters import DUE_SOON_SECONDS
+from app.domain.models import ConversationRow, MessageKind, Status
+from app.i18n import I18n
+from app.ui import style
+from app.ui.icons import channel_icon
+from app.ui.inbox.model import ROW_ROLE
+from app.ui.labels import status_label
+
+PAD = 10
+ICON = 22
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """Three-line rows: name/country/SLA, last message/unread, local time/assignee/status."""
+
+    def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._i18n = i18n
+
+    def sizeHint(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        line = QFontMetrics(option.font).height()
+        return QSize(320, PAD * 2 + line * 3 + 8)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(rect, style.SELECTION if selected else QColor("#FFFFFF"))
+        painter.setPen(style.DIVIDER)
+        painter.drawLine(rect.left() + PAD, rect.bottom(), rect.right() - PAD, rect.bottom())
+        row: ConversationRow | None = index.data(ROW_ROLE)
+        if row is None:
+            self._paint_placeholder(painter, rect)
+        else:
+            self._paint_row(painter, option, rect, row)
+        painter.restore()
+
+    # ------------------------------------------------------------------ pieces
+    def _paint_placeholder(self, painter: QPainter, rect: QRect) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#EEF1F4"))
+        x = rect.left() + PAD * 2 + ICON
+        painter.drawRoundedRect(QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON), 5, 5)
+        painter.drawRoundedRect(QRect(x, rect.top() + PAD + 2, 140, 10), 4, 4)
+        painter.drawRoundedRect(
+            QRect(x, rect.top() + PAD + 24, rect.width() - x - PAD * 2, 9), 4, 4
+        )
+
+    def _paint_row(
+        self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, row: ConversationRow
+    ) -> None:
+        i18n = self._i18n
+        model = option.widget.model() if option.widget is not None else None  # type: ignore[attr-defined]
+        now = getattr(model, "now", 0)
+        base = QFont(option.font)
+        metrics = QFontMetrics(base)
+        line_h = metrics.height()
+        top = rect.top() + PAD
+        left = rect.left() + PAD
+        right = rect.right() - PAD
+
+        channel_icon(row.channel).paint(painter, QRect(left, top, ICON, ICON))
+        text_left = left + ICON + PAD
+
+        # line 1: SLA chip on the right, then name and country/language badges
+        chip_right = right
+        sla = self._sla_text(row, now)
+        if sla is not None:
+            text, colour = sla
+            small = QFont(base)
+            small.setPointSizeF(max(base.pointSizeF() - 1, 7))
+            small.setBold(True)
+            sm = QFontMetrics(small)
+            width = sm.horizontalAdvance(text) + 12
+            chip = QRect(right - width, top, width, line_h)
+            painter.setPen(Qt.PenStyle.NoPen)
+            fill = QColor(colour)
+            fill.setAlpha(28)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(chip, line_h / 2, line_h / 2)
+            painter.setPen(colour)
+            painter.setFont(small)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+            chip_right = chip.left() - 6
+
+        badge_font = QFont(base)
+        badge_font.setPointSizeF(max(base.pointSizeF() - 2, 7))
+        badge_metrics = QFontMetrics(badge_font)
+        badges = [row.country, row.language.split("-")[0].upper()]
+        badge_width = sum(badge_metrics.horizontalAdvance(b) + 10 for b in badges) + 4 * len(badges)
+        name_font = QFont(base)
+        name_font.setBold(True)
+        name_metrics = QFontMetrics(name_font)
+        name_space = max(chip_right - text_left - badge_width - 6, 40)
+        name = name_metrics.elidedText(row.customer_name, Qt.TextElideMode.ElideRight, name_space)
+        painter.setFont(name_font)
+        painter.setPen(style.TEXT)
+        painter.drawText(
+            QRect(text_left, top, name_space, line_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+            name,
+        )
+        x = text_left + name_metrics.horizontalAdvance(name) + 8
+        painter.setFont(badge_font)
+        for badge in badges:
+            w = badge_metrics.horizontalAdvance(badge) + 10
+            box = QRect(
+                x, top + (line_h - badge_metrics.height() - 2) // 2, w, badge_metrics.height() + 2
+            )
+            painter.setPen(style.DIVIDER)
+            painter.setBrush(QColor("#F5F7FA"))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(style.MUTED)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
+            x += w + 4
+
+        # line 2: last message preview, unread count on the right
+        top2 = top + line_h + 4
+        preview_right = right
+        if row.unread_count:
+            count = str(row.unread_count) if row.unread_count < 100 else "99+"
+            bold = QFont(base)
+            bold.setBold(True)
+            bold.setPointSizeF(max(base.pointSizeF() - 1, 7))
+            width = max(QFontMetrics(bold).horizontalAdvance(count) + 10, line_h)
+            bubble = QRect(right - width, top2, width, line_h)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(style.ACCENT)
+            painter.drawRoundedRect(bubble, line_h / 2, line_h / 2)
+            painter.setPen(QColor("#FFFFFF"))
+            painter.setFont(bold)
+            painter.drawText(bubble, Qt.AlignmentFlag.AlignCenter, count)
+            preview_right = bubble.left() - 6
+        preview = row.last_message_preview
+        if row.last_message_kind is MessageKind.AGENT:
+            preview = i18n._("You: {text}").format(text=preview)
+        preview_font = QFont(base)
+        preview_font.setBold(row.unread_count > 0)
+        painter.setFont(preview_font)
+        painter.setPen(style.TEXT if row.unread_count else style.MUTED)
+        space = preview_right - text_left
+        painter.drawText(
+            QRect(text_left, top2, space, line_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+            QFontMetrics(preview_font).elidedText(preview, Qt.TextElideMode.ElideRight, space),
+        )
+
+        # line 3: customer's local time, assignee, status, tags
+        top3 = top2 + line_h + 2
+        parts = [i18n._("{time} local").format(time=i18n.time(now, row.timezone))] if now else []
+        parts.append(row.assignee_name or i18n._("Unassigned"))
+        if row.status is not Status.OPEN:
+            label = status_label(i18n, row.status)
+            if row.status is Status.SNOOZED and row.snoozed_until:
+                label = i18n._("Snoozed until {when}").format(
+                    when=i18n.day_and_time(row.snoozed_until, now)
+                )
+            parts.append(label)
+        if row.tags:
+            parts.append(", ".join(row.tags[:2]) + ("…" if len(row.tags) > 2 else ""))
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() - 1, 7))
+        painter.setFont(small)
+        painter.setPen(style.FAINT)
+        meta = "  ·  ".join(parts)
+        painter.drawText(
+            QRect(text_left, top3, right - text_left, line_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+            QFontMetrics(small).elidedText(meta, Qt.TextElideMode.ElideRight, right - text_left),
+        )
+
+    def _sla_text(self, row: ConversationRow, now: int) -> tuple[str, QColor] | None:
+        if row.sla_due_at is None or row.status not in (Status.OPEN, Status.PENDING) or not now:
+            return None
+        remaining = row.sla_due_at - now
+        duration = self._i18n.duration(remaining)
+        if remaining < 0:
+            return self._i18n._("Overdue {duration}").format(duration=duration), style.DANGER
+        colour = style.WARNING if remaining < DUE_SOON_SECONDS else style.MUTED
+        return self._i18n._("Due in {duration}").format(duration=duration), colour

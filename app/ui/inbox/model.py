@@ -1,0 +1,172 @@
+"""The conversation list model: every matching id, rows fetched a page at a time.
+
+At 100,000 conversations the model holds 100,000 integers and only the rows
+that have been looked at (a bounded cache). A row that is not loaded yet
+paints as a placeholder while its page is fetched on the store lane.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from app.domain.filters import InboxQuery
+from app.domain.models import ConversationRow
+from app.services.inbox import PAGE_SIZE, InboxPage
+from app.services.tasks import TaskRunner
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+CACHE_ROWS = 3000
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ConversationListModel(QAbstractListModel):
+    """A list of conversations in display order.
+
+    Signals:
+        page_applied(): a new filter result replaced the list.
+        rows_loaded(int): a page of rows arrived (its first row number).
+    """
+
+    page_applied = Signal()
+    rows_loaded = Signal(int)
+
+    def __init__(self, tasks: TaskRunner) -> None:
+        super().__init__()
+        self._tasks = tasks
+        self._ids: array[int] = array("q")
+        self._position: dict[int, int] | None = None
+        self._rows: OrderedDict[int, ConversationRow] = OrderedDict()
+        self._wanted_pages: set[int] = set()
+        self._requested_pages: set[int] = set()
+        self._generation = 0
+        self.query = InboxQuery()
+        self.now = 0
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_wanted)
+
+    # ------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        conversation_id = self._ids[index.row()]
+        if role == ID_ROLE:
+            return conversation_id
+        row = self._rows.get(conversation_id)
+        if row is None:
+            self._want(index.row() // PAGE_SIZE)
+            return None
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.customer_name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.last_message_preview
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.customer_name}: {row.last_message_preview}"
+        return None
+
+    # ------------------------------------------------------------ updates
+    def apply_page(self, page: InboxPage) -> None:
+        """Replace the whole list with a new filter result."""
+        self.beginResetModel()
+        self._generation += 1
+        self.query = page.query
+        self._ids = page.ids
+        self._position = None
+        self._rows = OrderedDict(page.first_rows)
+        self._wanted_pages.clear()
+        self._requested_pages.clear()
+        self.endResetModel()
+        self.page_applied.emit()
+
+    def refresh_rows(self, conversation_ids: frozenset[int]) -> None:
+        """Re-fetch rows whose data changed (status, tags...) without resetting the list."""
+        rows = [self.row_of(cid) for cid in conversation_ids]
+        stale = [cid for cid, r in zip(conversation_ids, rows, strict=True) if r is not None]
+        if not stale:
+            return
+        generation = self._generation
+        self._tasks.run_store(
+            lambda repo: repo.conversation_rows(stale),
+            lambda fetched: self._store_rows(generation, fetched),
+        )
+
+    def conversation_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, conversation_id: int) -> int | None:
+        """Row number of a conversation in the current list (None if filtered out)."""
+        if self._position is None:
+            self._position = {cid: i for i, cid in enumerate(self._ids)}
+        return self._position.get(conversation_id)
+
+    def cached_row(self, conversation_id: int) -> ConversationRow | None:
+        return self._rows.get(conversation_id)
+
+    def set_now(self, now: int) -> None:
+        """Move the clock used for SLA countdowns and local times; repaint visible rows."""
+        self.now = now
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), [ROW_ROLE])
+
+    # ------------------------------------------------------------ paging
+    def _want(self, page: int) -> None:
+        if page in self._requested_pages:
+            return
+        self._wanted_pages.add(page)
+        if not self._fetch_timer.isActive():
+            self._fetch_timer.start()
+
+    def _fetch_wanted(self) -> None:
+        pages = sorted(self._wanted_pages - self._requested_pages)
+        self._wanted_pages.clear()
+        if not pages:
+            return
+        self._requested_pages.update(pages)
+        ids = [cid for p in pages for cid in self._ids[p * PAGE_SIZE : (p + 1) * PAGE_SIZE]]
+        generation = self._generation
+        first_row = pages[0] * PAGE_SIZE
+        self._tasks.run_store(
+            lambda repo: repo.conversation_rows(ids),
+            lambda fetched: self._store_rows(generation, fetched, first_row),
+        )
+
+    def _store_rows(
+        self,
+        generation: int,
+        fetched: dict[int, ConversationRow],
+        first_row: int | None = None,
+    ) -> None:
+        if generation != self._generation:
+            return  # the list was replaced while the page was on its way
+        self._rows.update(fetched)
+        for cid in fetched:
+            self._rows.move_to_end(cid)
+        while len(self._rows) > CACHE_ROWS:
+            evicted, _ = self._rows.popitem(last=False)
+            row = self.row_of(evicted)
+            if row is not None:
+                self._requested_pages.discard(row // PAGE_SIZE)
+        rows = [r for r in (self.row_of(cid) for cid in fetched) if r is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+        if first_row is not None:
+            self.rows_loaded.emit(first_row)

@@ -1,0 +1,235 @@
+"""The main window: three panes, the menus and every keyboard shortcut.
+
+It only wires the panes together; each pane owns its widgets and its store
+round-trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
+
+from app.domain.models import MessageKind, Status
+from app.services.context import AppContext
+from app.services.inbox import Changes
+from app.ui.conversation.pane import ConversationPane
+from app.ui.dialogs.settings import SettingsDialog
+from app.ui.dialogs.shortcuts import ShortcutsDialog
+from app.ui.icons import icon
+from app.ui.inbox.pane import InboxPane
+from app.ui.side_panel import SidePanel
+
+
+class MainWindow(QMainWindow):
+    """Inbox | conversation | side panel.
+
+    Signals:
+        settings_changed(object): the user saved new Settings (the app applies them).
+    """
+
+    settings_changed = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        report_error: Callable[[BaseException], None],
+        ui_state: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._ui_state = ui_state
+        _ = ctx.i18n._
+        self.setWindowTitle(_("CrossDesk — {workspace}").format(workspace=self._workspace_label()))
+        self.setWindowIcon(icon("crossdesk"))
+        self.setObjectName("mainWindow")
+
+        self.inbox = InboxPane(ctx, self)
+        self.conversation = ConversationPane(ctx, report_error, self)
+        self.side_panel = SidePanel(ctx.i18n, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for widget in (self.inbox, self.conversation, self.side_panel):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([420, 760, 300])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.inbox.conversation_selected.connect(self.conversation.show_conversation)
+        self.inbox.conversation_selected.connect(self._selection_changed)
+        self.conversation.changed.connect(self._apply_changes)
+        self.conversation.loaded.connect(
+            lambda _cid: self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
+        )
+        self.inbox.page_loaded.connect(self._select_first_if_none)
+
+        self.workspace_label = QLabel(self)
+        self.statusBar().addWidget(self.workspace_label)
+        self._update_status_bar()
+
+        self.actions_for_help: list[QAction] = []
+        self._build_actions()
+        self.resize(1480, 900)
+        if ui_state is not None:
+            geometry = ui_state.value("main/geometry")
+            splitter = ui_state.value("main/splitter")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if splitter is not None:
+                self.splitter.restoreState(splitter)
+
+    # ------------------------------------------------------------------ start
+    def start(self) -> None:
+        """Load filter menus and the first page of the inbox."""
+        self.inbox.load_filter_options()
+        self._load_choices()
+        self.inbox.run_query()
+
+    def _load_choices(self) -> None:
+        self._ctx.tasks.run_store(
+            lambda repo: (repo.agents(), repo.distinct_values()["tag"]),
+            lambda result: self.conversation.set_choices(*result),
+            key="header-choices",
+        )
+
+    def _workspace_label(self) -> str:
+        _ = self._ctx.i18n._
+        return (
+            _("Demo workspace") if self._ctx.workspace.name == "demo" else self._ctx.workspace.name
+        )
+
+    def _update_status_bar(self) -> None:
+        _ = self._ctx.i18n._
+        parts = [self._workspace_label()]
+        if self._ctx.workspace.me_name:
+            parts.append(_("Signed in as {agent}").format(agent=self._ctx.workspace.me_name))
+        parts.append(_("Local only: no server configured"))
+        self.workspace_label.setText("   ·   ".join(parts))
+
+    # ------------------------------------------------------------------ reactions
+    def _selection_changed(self, conversation_id: int | None) -> None:
+        if conversation_id is None:
+            self.side_panel.show_detail(None, self._ctx.clock())
+
+    def _select_first_if_none(self) -> None:
+        if self.inbox.selected_id is None and self.inbox.model.rowCount():
+            self.inbox.select_row(0)
+
+    def _apply_changes(self, changes: Changes) -> None:
+        if changes.list_membership:
+            self.inbox.run_query()
+        else:
+            self.inbox.model.refresh_rows(changes.conversation_ids)
+        self.inbox.load_filter_options()
+        self._load_choices()
+
+    # ------------------------------------------------------------------ actions
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: list[str],
+        slot: Callable[[], object],
+        icon_name: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        self.actions_for_help.append(action)
+        return action
+
+    def _build_actions(self) -> None:
+        _ = self._ctx.i18n._
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("File"))
+        self._action(file_menu, _("Settings…"), ["Ctrl+,"], self.open_settings, "settings")
+        file_menu.addSeparator()
+        self._action(file_menu, _("Quit"), ["Ctrl+Q"], self.close)
+
+        go = bar.addMenu(_("Go"))
+        self._action(go, _("Next conversation"), ["Alt+Down", "Alt+J"], lambda: self.inbox.step(1))
+        self._action(
+            go, _("Previous conversation"), ["Alt+Up", "Alt+K"], lambda: self.inbox.step(-1)
+        )
+        self._action(go, _("Search"), ["Ctrl+F", "Ctrl+K"], self.inbox.focus_search, "search")
+        self._action(go, _("Refresh"), ["F5"], self.start)
+
+        conv = bar.addMenu(_("Conversation"))
+        pane = self.conversation
+        self._action(
+            conv,
+            _("Reply"),
+            ["Ctrl+R"],
+            lambda: pane.composer.focus_editor(MessageKind.AGENT),
+            "send",
+        )
+        self._action(
+            conv,
+            _("Internal note"),
+            ["Ctrl+Shift+N"],
+            lambda: pane.composer.focus_editor(MessageKind.NOTE),
+            "note",
+        )
+        self._action(
+            conv,
+            _("Resolve"),
+            ["Ctrl+Shift+R"],
+            lambda: pane.set_status(Status.RESOLVED),
+            "check-circle",
+        )
+        self._action(
+            conv, _("Mark as pending"), ["Ctrl+Shift+P"], lambda: pane.set_status(Status.PENDING)
+        )
+        self._action(conv, _("Reopen"), ["Ctrl+Shift+O"], lambda: pane.set_status(Status.OPEN))
+        self._action(conv, _("Assign to me"), ["Ctrl+Shift+A"], pane.assign_to_me, "user")
+        self._action(
+            conv,
+            _("Snooze…"),
+            ["Ctrl+Shift+S"],
+            lambda: pane.header.snooze_button.showMenu(),
+            "clock",
+        )
+        self._action(
+            conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
+        )
+
+        help_menu = bar.addMenu(_("Help"))
+        self._action(
+            help_menu, _("Keyboard shortcuts"), ["F1", "Ctrl+/"], self.show_shortcuts, "keyboard"
+        )
+        send = QAction(_("Send the reply or note (in the composer)"), self)
+        send.setShortcuts([QKeySequence("Ctrl+Return")])
+        send.setEnabled(False)  # documented here; the composer owns the real shortcut
+        self.actions_for_help.append(send)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self._ctx.i18n, self.actions_for_help, self)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self._ctx.i18n, self._ctx.settings, self)
+        dialog.accepted.connect(lambda: self.settings_changed.emit(dialog.result_settings()))
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ closing
+    def save_state(self) -> None:
+        """Save the draft being typed and the window layout."""
+        self.conversation.composer.flush_draft()
+        if self._ui_state is not None:
+            self._ui_state.setValue("main/geometry", self.saveGeometry())
+            self._ui_state.setValue("main/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        super().closeEvent(event)

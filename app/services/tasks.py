@@ -56,8 +56,13 @@ class TaskRunner(Protocol):
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
-        """Run ``work(repository)`` on the store lane (the single SQLite writer)."""
+        """Run ``work(repository)`` on the store lane (the single SQLite writer).
+
+        ``owner`` is the object the callbacks belong to: if it has been destroyed
+        by the time the result arrives (a closed window), the result is dropped.
+        """
         ...
 
     def run(
@@ -67,6 +72,7 @@ class TaskRunner(Protocol):
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
         """Run ``work()`` on the compute lane (never touches the store)."""
         ...
@@ -169,6 +175,7 @@ class InlineTaskRunner:
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
         handle = self._supersession.new_handle(key)
         return self._execute(handle, lambda: work(self.repository), on_done, on_error)
@@ -180,6 +187,7 @@ class InlineTaskRunner:
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
         handle = self._supersession.new_handle(key)
         return self._execute(handle, work, on_done, on_error)

@@ -54,6 +54,8 @@ def classify(exc: BaseException, path: Path) -> StoreError | None:
         return StoreError(StoreProblem.READ_ONLY, path, str(exc))
     if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
         return StoreError(StoreProblem.DISK_FULL, path, str(exc))
+    if isinstance(exc, OSError):  # folder missing, not creatable, I/O error...
+        return StoreError(StoreProblem.UNREADABLE, path, exc.strerror or str(exc))
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc).lower()
         for needle, problem in _PATTERNS:

@@ -118,7 +118,9 @@ class CrossDeskApp(QObject):
             inbox.wake_snoozed(repo, now)
             return inbox.workspace_info(repo, "demo", label)
 
-        self.tasks.run_store(open_workspace, self._workspace_ready, self._startup_failed)
+        self.tasks.run_store(
+            open_workspace, self._workspace_ready, self._startup_failed, owner=self
+        )
 
     def _startup_failed(self, error: BaseException) -> None:
         self.exit_code = 2
@@ -230,7 +232,10 @@ class CrossDeskApp(QObject):
 
     # ------------------------------------------------------------------ shutdown
     def shutdown(self) -> None:
+        """Save what is on screen, finish queued writes, release Qt-wide state."""
         if self.window is not None:
             self.window.save_state()
-            self.qt_app.processEvents()  # let the draft save reach the store lane
         self.tasks.shutdown()
+        if self._qt_translator is not None:
+            self.qt_app.removeTranslator(self._qt_translator)
+            self._qt_translator = None

@@ -89,6 +89,7 @@ class ErrorReporter:
         self._parent = parent
         self.shown: list[tuple[str, str]] = []
         self.on_dismissed: Callable[[], None] | None = None
+        self._open_boxes: list[QMessageBox] = []  # a parentless box needs a reference to live
 
     def report(self, error: BaseException, workspace: Path | None = None) -> None:
         _ = self._i18n._
@@ -126,6 +127,13 @@ class ErrorReporter:
         )
         box.setObjectName("errorDialog")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        if self.on_dismissed is not None:
-            box.finished.connect(lambda _r: self.on_dismissed() if self.on_dismissed else None)
+        self._open_boxes.append(box)
+        box.finished.connect(lambda _result: self._dismissed(box))
         box.open()
+
+    def _dismissed(self, box: QMessageBox) -> None:
+        if box in self._open_boxes:
+            self._open_boxes.remove(box)
+        box.deleteLater()
+        if self.on_dismissed is not None:
+            self.on_dismissed()

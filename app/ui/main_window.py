@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             lambda repo: (repo.agents(), repo.distinct_values()["tag"]),
             lambda result: self.conversation.set_choices(*result),
             key="header-choices",
+            owner=self,
         )
 
     def _workspace_label(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.services.tasks import (
@@ -86,6 +87,7 @@ class QtTaskRunner:
         on_done: OnDone[Any] | None,
         on_error: OnError | None,
         key: str | None,
+        owner: object | None,
     ) -> TaskHandle:
         handle = self._supersession.new_handle(key)
         with self._lock:
@@ -105,6 +107,8 @@ class QtTaskRunner:
             def on_ui() -> None:
                 with self._lock:
                     self._pending -= 1
+                if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+                    return  # its window is gone: nobody is left to show the result to
                 deliver(handle, outcome, on_done, on_error, self.default_error)
 
             self._bridge.delivered.emit(on_ui)
@@ -119,8 +123,11 @@ class QtTaskRunner:
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
-        return self._submit(self._store, lambda: work(self._repository()), on_done, on_error, key)
+        return self._submit(
+            self._store, lambda: work(self._repository()), on_done, on_error, key, owner
+        )
 
     def run(
         self,
@@ -129,8 +136,9 @@ class QtTaskRunner:
         on_error: OnError | None = None,
         *,
         key: str | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
-        return self._submit(self._compute, work, on_done, on_error, key)
+        return self._submit(self._compute, work, on_done, on_error, key, owner)
 
     def shutdown(self) -> None:
         """Let queued writes (drafts!) finish, close the connection, stop the threads."""

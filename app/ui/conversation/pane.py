@@ -96,6 +96,7 @@ class ConversationPane(QStackedWidget):
             lambda repo: inbox.open_conversation(repo, conversation_id),
             self._show_detail,
             key="open-conversation",
+            owner=self,
         )
 
     def reload(self) -> None:
@@ -106,6 +107,7 @@ class ConversationPane(QStackedWidget):
                 lambda repo: repo.conversation_detail(conversation_id),
                 lambda detail: self._show_detail(detail, keep_draft=True),
                 key="open-conversation",
+                owner=self,
             )
 
     def _show_detail(self, detail: ConversationDetail, keep_draft: bool = False) -> None:
@@ -129,7 +131,7 @@ class ConversationPane(QStackedWidget):
     def _mutate(self, work: Callable[[InboxRepository], Changes]) -> None:
         if self.conversation_id is None:
             return
-        self._ctx.tasks.run_store(work, self._after_change, self._report_error)
+        self._ctx.tasks.run_store(work, self._after_change, self._report_error, owner=self)
 
     def _after_change(self, changes: Changes) -> None:
         self.changed.emit(changes)
@@ -182,7 +184,10 @@ class ConversationPane(QStackedWidget):
             self._after_change(changes)
 
         self._ctx.tasks.run_store(
-            lambda repo: inbox.send_message(repo, cid, kind, text, me, now), done, self._send_failed
+            lambda repo: inbox.send_message(repo, cid, kind, text, me, now),
+            done,
+            self._send_failed,
+            owner=self,
         )
 
     def _send_failed(self, error: BaseException) -> None:
@@ -205,7 +210,10 @@ class ConversationPane(QStackedWidget):
         cid, now = self.conversation_id, self._ctx.clock()
         if cid is not None:
             self._ctx.tasks.run_store(
-                lambda repo: inbox.save_draft(repo, cid, kind, text, now), None, self._report_error
+                lambda repo: inbox.save_draft(repo, cid, kind, text, now),
+                None,
+                self._report_error,
+                owner=self,
             )
 
     def _show_full_message(self, message_id: int) -> None:

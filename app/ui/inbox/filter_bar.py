@@ -30,7 +30,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._i18n = i18n
         _ = i18n._
-        self._populating = False
+        self._populating = True  # no queries while the menus are being built
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
@@ -93,6 +93,7 @@ class FilterBar(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.search)
         layout.addLayout(grid)
+        self._populating = False
 
     def set_options(self, values: dict[str, tuple[str, ...]], agents: tuple[Agent, ...]) -> None:
         """Fill the menus with what the store holds, keeping the current choices."""
@@ -147,7 +148,9 @@ class FilterBar(QWidget):
             statuses = frozenset({Status(status)})
         assignee_data = self.assignee.currentData()
         assignee: AssigneeFilter | int = (
-            AssigneeFilter(assignee_data) if isinstance(assignee_data, str) else int(assignee_data)
+            int(assignee_data)
+            if isinstance(assignee_data, int)
+            else AssigneeFilter(assignee_data or AssigneeFilter.ALL)
         )
         channel = self.channel.currentData()
         return InboxQuery(

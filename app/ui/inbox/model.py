@@ -107,6 +107,7 @@ class ConversationListModel(QAbstractListModel):
         self._tasks.run_store(
             lambda repo: repo.conversation_rows(stale),
             lambda fetched: self._store_rows(generation, fetched),
+            owner=self,
         )
 
     def conversation_id(self, row: int) -> int | None:
@@ -147,6 +148,7 @@ class ConversationListModel(QAbstractListModel):
         self._tasks.run_store(
             lambda repo: repo.conversation_rows(ids),
             lambda fetched: self._store_rows(generation, fetched, first_row),
+            owner=self,
         )
 
     def _store_rows(

@@ -72,6 +72,7 @@ class InboxPane(QWidget):
             lambda repo: (repo.distinct_values(), repo.agents()),
             lambda result: self.filters.set_options(*result),
             key="filter-options",
+            owner=self,
         )
 
     def run_query(self, query: InboxQuery | None = None) -> None:
@@ -83,6 +84,7 @@ class InboxPane(QWidget):
             lambda repo: inbox.load_page(repo, query, me_id, now),
             self._apply_page,
             key="inbox-page",
+            owner=self,
         )
 
     def _apply_page(self, page: InboxPage) -> None:

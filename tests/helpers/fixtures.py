@@ -1,0 +1,62 @@
+"""pytest fixtures (registered from tests/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.i18n import I18n
+from app.services import inbox
+from app.services.context import AppContext
+from app.services.paths import Paths, translations_dir
+from app.services.settings import Settings
+from app.services.tasks import InlineTaskRunner
+from app.storage.db import open_database
+from app.storage.repository import InboxRepository
+from tests.helpers.builders import NOW, STANDARD_INBOX, add_agents, add_conversation
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "workspaces" / "test.sqlite3"
+
+
+@pytest.fixture
+def repo(store_path: Path) -> Iterator[InboxRepository]:
+    repository = InboxRepository(open_database(store_path))
+    yield repository
+    repository.conn.close()
+
+
+@pytest.fixture
+def standard_inbox(repo: InboxRepository) -> dict[str, int]:
+    """The STANDARD_INBOX conversations, by customer name -> conversation id."""
+    agents = add_agents(repo)
+    return {c.customer: add_conversation(repo, c, agents) for c in STANDARD_INBOX}
+
+
+ContextFactory = Callable[..., AppContext]
+
+
+@pytest.fixture
+def make_ctx(store_path: Path, tmp_path: Path) -> Iterator[ContextFactory]:
+    """Build an AppContext on the test store with the inline runner (fixed clock)."""
+    runners: list[InlineTaskRunner] = []
+
+    def factory(lang: str = "en", clock: Callable[[], int] = lambda: NOW) -> AppContext:
+        runner = InlineTaskRunner(lambda: InboxRepository(open_database(store_path)))
+        runners.append(runner)
+        ctx = AppContext(
+            paths=Paths(tmp_path / "data"),
+            settings=Settings(),
+            i18n=I18n(lang, translations_dir()),
+            tasks=runner,
+            clock=clock,
+        )
+        return ctx.with_(workspace=inbox.workspace_info(runner.repository, "test", str(store_path)))
+
+    yield factory
+    for runner in runners:
+        runner.shutdown()

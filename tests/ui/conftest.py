@@ -1,0 +1,53 @@
+"""Fixtures for tests that drive the real main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.services.context import AppContext
+from app.ui.main_window import MainWindow
+from tests.helpers.fixtures import ContextFactory
+
+
+class ErrorSink:
+    """Collects errors the UI would have shown, so a test can assert on them."""
+
+    def __init__(self) -> None:
+        self.errors: list[BaseException] = []
+
+    def __call__(self, error: BaseException) -> None:
+        self.errors.append(error)
+
+
+@pytest.fixture
+def error_sink() -> ErrorSink:
+    return ErrorSink()
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def open_window(
+    qtbot: QtBot, make_ctx: ContextFactory, error_sink: ErrorSink
+) -> Iterator[WindowFactory]:
+    """Open a main window on the test store and wait for the first page of the inbox."""
+    windows: list[MainWindow] = []
+
+    def factory(lang: str = "en", ctx: AppContext | None = None) -> MainWindow:
+        context = ctx or make_ctx(lang)
+        window = MainWindow(context, error_sink)
+        qtbot.addWidget(window)
+        windows.append(window)
+        with qtbot.waitSignal(window.inbox.page_loaded, timeout=5000):
+            window.show()
+            window.start()
+        qtbot.waitExposed(window)
+        return window
+
+    yield factory
+    for window in windows:
+        window.close()

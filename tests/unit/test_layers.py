@@ -1,0 +1,56 @@
+"""The architecture holds: only app.ui imports Qt, and layers import only downwards."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_import_linter_contracts_hold() -> None:
+    """The contracts in pyproject.toml ([tool.importlinter]) are kept."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Only app.ui imports Qt KEPT" in result.stdout
+    assert "Layers: ui above services above storage above domain KEPT" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "app.domain.models",
+        "app.storage.repository",
+        "app.services.inbox",
+        "app.services.demo",
+        "app.services.demo_schema",
+        "app.i18n",
+    ],
+)
+def test_lower_layers_load_without_qt(module: str) -> None:
+    """Importing a lower layer (including anything it imports lazily at import time)
+    leaves PySide6 unloaded: these layers run in CLI tools and on servers."""
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_module_grows_past_800_lines() -> None:
+    too_long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "app").rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
+    }
+    assert not too_long

@@ -41,6 +41,7 @@ class LaunchOptions:
     screenshot: Path | None = None
     ui_language: str | None = None  # overrides the setting for this run only
     exit_after_first_paint: bool = False
+    workspace: Path | None = None  # open this workspace file instead of the demo
 
 
 class _PaintWatcher(QObject):
@@ -70,7 +71,8 @@ class CrossDeskApp(QObject):
         self.options = options
         self.window: MainWindow | None = None
         self.exit_code = 0
-        self.workspace_path = paths.demo_workspace  # the only workspace until sync arrives
+        # Until sync arrives the workspaces are the demo and files opened by path.
+        self.workspace_path = options.workspace or paths.demo_workspace
         language = options.ui_language or settings.ui_language
         i18n = self._make_i18n(language)
         self.reporter = ErrorReporter(i18n, paths.log_file, lambda: self.window)
@@ -84,7 +86,9 @@ class CrossDeskApp(QObject):
 
     # ------------------------------------------------------------------ plumbing
     def _open_repository(self) -> InboxRepository:
-        return InboxRepository(open_database(self.workspace_path))
+        # The demo is created on first use; a file named on the command line must exist.
+        create = self.options.workspace is None
+        return InboxRepository(open_database(self.workspace_path, create=create))
 
     def _report(self, error: BaseException) -> None:
         self.reporter.report(error, workspace=self.workspace_path)
@@ -112,11 +116,14 @@ class CrossDeskApp(QObject):
         demo_folder = resources_dir() / "demo"
         label = str(self.workspace_path)
         now = self.ctx.clock()
+        is_demo = self.options.workspace is None
+        name = "demo" if is_demo else self.workspace_path.stem
 
         def open_workspace(repo: InboxRepository) -> Workspace:
-            load_demo_into(repo, demo_folder, now)
+            if is_demo:
+                load_demo_into(repo, demo_folder, now)
             inbox.wake_snoozed(repo, now)
-            return inbox.workspace_info(repo, "demo", label)
+            return inbox.workspace_info(repo, name, label)
 
         self.tasks.run_store(
             open_workspace, self._workspace_ready, self._startup_failed, owner=self

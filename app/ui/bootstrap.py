@@ -28,6 +28,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=f"where CrossDesk keeps its files (default: the OS convention; also ${DATA_DIR_ENV})",
     )
     parser.add_argument(
+        "--workspace",
+        metavar="FILE",
+        type=Path,
+        help="open this workspace file instead of the demo",
+    )
+    parser.add_argument(
         "--screenshot",
         metavar="FILE.png",
         type=Path,
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         screenshot=args.screenshot,
         ui_language=args.lang,
         exit_after_first_paint=args.exit_after_first_paint,
+        workspace=args.workspace.absolute() if args.workspace else None,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)
 

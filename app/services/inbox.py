@@ -35,11 +35,19 @@ class Changes:
 
 @dataclass(frozen=True, slots=True)
 class InboxPage:
-    """The answer to a filter change: every matching id, plus the first rows."""
+    """The first answer to a filter change: how many match, and the first page of rows.
+
+    ``ids`` holds the first page's ids; the full list follows (:func:`load_all_ids`).
+    """
 
     query: InboxQuery
+    count: int
     ids: array[int]
     first_rows: dict[int, ConversationRow]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.ids) >= self.count
 
 
 class MessageTooLongError(ValueError):
@@ -57,9 +65,16 @@ def workspace_info(repo: InboxRepository, name: str, path_label: str) -> Workspa
 
 
 def load_page(repo: InboxRepository, query: InboxQuery, me_id: int | None, now: int) -> InboxPage:
-    """Run a filter/search and fetch the first page of rows in the same trip."""
-    ids = repo.conversation_ids(query, me_id, now)
-    return InboxPage(query, ids, repo.conversation_rows(ids[:PAGE_SIZE]))
+    """Run a filter/search: the count and the first page of rows, in one trip."""
+    count, ids = repo.first_page(query, me_id, now, PAGE_SIZE)
+    return InboxPage(query, count, ids, repo.conversation_rows(ids))
+
+
+def load_all_ids(
+    repo: InboxRepository, query: InboxQuery, me_id: int | None, now: int
+) -> array[int]:
+    """Every matching id in order (8 bytes each), so any row can be fetched by page."""
+    return repo.conversation_ids(query, me_id, now)
 
 
 def open_conversation(repo: InboxRepository, conversation_id: int) -> ConversationDetail:

@@ -42,8 +42,7 @@ CREATE TABLE conversations (
     status TEXT NOT NULL CHECK (status IN ('open', 'pending', 'snoozed', 'resolved')),
     assignee_id INTEGER REFERENCES agents(id),
     language TEXT NOT NULL,
-    language_primary TEXT GENERATED ALWAYS AS
-        (lower(substr(language, 1, instr(language || '-', '-') - 1))) VIRTUAL,
+    language_primary TEXT NOT NULL,  -- "pt" of "pt-BR", for the language filter
     country TEXT NOT NULL,           -- the customer's, kept here so filters need no join
     sla_due_at INTEGER,
     snoozed_until INTEGER,
@@ -56,9 +55,13 @@ CREATE TABLE conversations (
     updated_at INTEGER NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX conversations_by_sla
-    ON conversations (coalesce(sla_due_at, {NO_SLA}), last_activity_at);
-CREATE INDEX conversations_by_activity ON conversations (last_activity_at);
+-- The two list orders, each covering every filter column: a filter change walks
+-- one small index and never touches the (wide) table rows.
+CREATE INDEX conversations_by_sla ON conversations (
+    coalesce(sla_due_at, {NO_SLA}), last_activity_at,
+    status, channel, language_primary, country, assignee_id, sla_due_at);
+CREATE INDEX conversations_by_activity ON conversations (
+    last_activity_at, status, channel, language_primary, country, assignee_id, sla_due_at);
 CREATE INDEX conversations_by_customer ON conversations (customer_id);
 CREATE TABLE tags (
     id INTEGER PRIMARY KEY,

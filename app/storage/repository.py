@@ -44,10 +44,17 @@ JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN agents a ON a.id = c.assignee_id
 """
 
+_SLA_KEY = f"coalesce(c.sla_due_at, {NO_SLA})"  # the expression conversations_by_sla starts with
+_FEW_HITS = 2000
 _ORDER = {
-    SortOrder.SLA_DUE: f"coalesce(c.sla_due_at, {NO_SLA}), c.last_activity_at",
+    SortOrder.SLA_DUE: f"{_SLA_KEY}, c.last_activity_at",
     SortOrder.LAST_ACTIVITY: "c.last_activity_at DESC",
 }
+
+
+def primary_language(tag: str) -> str:
+    """The language subtag of a BCP 47 tag, lower-cased: ``pt-BR`` -> ``pt``."""
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def _row(record: tuple[Any, ...]) -> ConversationRow:
@@ -81,6 +88,8 @@ class InboxRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.conn = db.conn
+        self._hits_for: str | None = None  # the search whose matches are in temp.search_hits
+        self._hit_count = 0
 
     # ----------------------------------------------------------------- transactions
     @contextmanager
@@ -110,11 +119,8 @@ class InboxRepository:
         )
 
     # ----------------------------------------------------------------- queries
-    def conversation_ids(self, query: InboxQuery, me_id: int | None, now: int) -> array[int]:
-        """Ids of the conversations matching ``query``, in display order.
-
-        Only ids are materialised (8 bytes each); the list fetches rows by page.
-        """
+    def _filters(self, query: InboxQuery, me_id: int | None, now: int) -> tuple[str, list[Any]]:
+        """The WHERE clause of an inbox query (search included, see _search_hits)."""
         where: list[str] = []
         params: list[Any] = []
         if query.statuses and len(query.statuses) < len(Status):
@@ -137,13 +143,12 @@ class InboxRepository:
         elif isinstance(query.assignee, int) and not isinstance(query.assignee, AssigneeFilter):
             where.append("c.assignee_id = ?")
             params.append(query.assignee)
+        # SLA conditions are written on the indexed expression so they seek, not scan.
         if query.sla == SlaFilter.BREACHED:
-            where.append("c.sla_due_at < ? AND c.status IN ('open', 'pending')")
+            where.append(f"{_SLA_KEY} < ? AND c.status IN ('open', 'pending')")
             params.append(now)
         elif query.sla == SlaFilter.DUE_SOON:
-            where.append(
-                "c.sla_due_at >= ? AND c.sla_due_at < ? AND c.status IN ('open', 'pending')"
-            )
+            where.append(f"{_SLA_KEY} >= ? AND {_SLA_KEY} < ? AND c.status IN ('open', 'pending')")
             params.extend((now, now + DUE_SOON_SECONDS))
         if query.tag:
             where.append(
@@ -151,16 +156,64 @@ class InboxRepository:
                 "JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)"
             )
             params.append(query.tag)
-        expression = match_expression(query.search)
-        if expression is not None:
-            where.append(
-                "c.id IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?)"
+        hits = self._search_hits(query.search)
+        if hits is not None:
+            # Few hits: look each one up. Many: walk the (small) list index and probe
+            # the hits, rather than fetch tens of thousands of wide rows by id.
+            column = "c.id" if hits < _FEW_HITS else "+c.id"
+            where.append(f"{column} IN (SELECT id FROM temp.search_hits)")
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def _search_hits(self, text: str) -> int | None:
+        """Put the ids matching ``text`` in ``temp.search_hits`` and return how many
+        (None when there is nothing to search for).
+
+        Materialised once per search (the count, the first page and the full id
+        list all reuse it) and dropped as soon as a message or name changes.
+        """
+        expression = match_expression(text)
+        if expression is None:
+            return None
+        if self._hits_for != expression:
+            self.conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)"
             )
-            params.append(expression)
-        sql = "SELECT c.id FROM conversations c"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY " + _ORDER[query.sort]
+            self.conn.execute("DELETE FROM temp.search_hits")
+            self.conn.execute(
+                "INSERT INTO temp.search_hits (id) SELECT rowid FROM conversations_fts"
+                " WHERE conversations_fts MATCH ?",
+                (expression,),
+            )
+            self._hits_for = expression
+            self._hit_count = int(
+                self.conn.execute("SELECT count(*) FROM temp.search_hits").fetchone()[0]
+            )
+        return self._hit_count
+
+    def first_page(
+        self, query: InboxQuery, me_id: int | None, now: int, limit: int
+    ) -> tuple[int, array[int]]:
+        """How many conversations match, and the ids of the first ``limit`` in order.
+
+        This is what a filter change waits for; the full id list follows.
+        """
+        where, params = self._filters(query, me_id, now)
+        count = int(
+            self.conn.execute(f"SELECT count(*) FROM conversations c{where}", params).fetchone()[0]
+        )
+        cursor = self.conn.execute(
+            f"SELECT c.id FROM conversations c{where} ORDER BY {_ORDER[query.sort]} LIMIT ?",
+            [*params, limit],
+        )
+        return count, array("q", (r[0] for r in cursor))
+
+    def conversation_ids(self, query: InboxQuery, me_id: int | None, now: int) -> array[int]:
+        """Ids of the conversations matching ``query``, in display order.
+
+        Only ids are materialised (8 bytes each); the list fetches rows by page.
+        """
+        where, params = self._filters(query, me_id, now)
+        sql = f"SELECT c.id FROM conversations c{where} ORDER BY {_ORDER[query.sort]}"
         ids: array[int] = array("q")
         cursor = self.conn.execute(sql, params)
         while chunk := cursor.fetchmany(4096):
@@ -444,6 +497,7 @@ class InboxRepository:
                 (conversation_id,),
             )
         ]
+        self._hits_for = None  # the cached search matches may have changed
         self.conn.execute("DELETE FROM conversations_fts WHERE rowid = ?", (conversation_id,))
         self.conn.execute(
             "INSERT INTO conversations_fts (rowid, name, body) VALUES (?, ?, ?)",
@@ -500,8 +554,8 @@ class InboxRepository:
     ) -> int:
         cursor = self.conn.execute(
             "INSERT INTO conversations (uid, customer_id, channel, subject, status, assignee_id,"
-            " language, country, snoozed_until, last_activity_at, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " language, language_primary, country, snoozed_until, last_activity_at, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid,
                 customer_id,
@@ -510,6 +564,7 @@ class InboxRepository:
                 status.value,
                 assignee_id,
                 language,
+                primary_language(language),
                 country,
                 snoozed_until,
                 created_at,

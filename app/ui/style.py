@@ -26,7 +26,7 @@ BUBBLE = {
 STYLE_SHEET = """
 QMainWindow, QDialog { background: #FFFFFF; }
 QSplitter::handle { background: #E4E7EB; }
-QListView#conversationList { border: none; background: #FFFFFF; outline: none; }
+QTableView#conversationList { border: none; background: #FFFFFF; outline: none; }
 QTextBrowser#thread { border: none; background: #FFFFFF; }
 QFrame#paneHeader { background: #FAFBFC; border-bottom: 1px solid #E4E7EB; }
 QFrame#sidePanel { background: #FAFBFC; border-left: 1px solid #E4E7EB; }

@@ -195,9 +195,9 @@ def generate(path: Path, conversations: int, messages: int, seed: int = 7) -> No
         sla = (t + rng.randint(-7200, 86400)) if status in (Status.OPEN, Status.PENDING) else None
         conn.execute(
             "INSERT INTO conversations (id, uid, customer_id, channel, status, assignee_id,"
-            " language, country, sla_due_at, snoozed_until, last_activity_at,"
+            " language, language_primary, country, sla_due_at, snoozed_until, last_activity_at,"
             " last_message_preview, last_message_kind, unread_count, message_count, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 cid,
                 f"conv{cid}",
@@ -206,6 +206,7 @@ def generate(path: Path, conversations: int, messages: int, seed: int = 7) -> No
                 status.value,
                 rng.choice([None, *range(1, 13)]),
                 language,
+                language.split("-")[0],
                 country,
                 sla,
                 NOW + 86400 if status is Status.SNOOZED else None,

@@ -30,11 +30,15 @@ class ConversationDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._i18n = i18n
 
+    @staticmethod
+    def row_height(font: QFont) -> int:
+        """Every row has this height (three lines of text and padding)."""
+        return PAD * 2 + QFontMetrics(font).height() * 3 + 8
+
     def sizeHint(  # noqa: N802
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        line = QFontMetrics(option.font).height()
-        return QSize(320, PAD * 2 + line * 3 + 8)
+        return QSize(320, self.row_height(option.font))
 
     def paint(
         self,

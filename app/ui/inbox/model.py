@@ -35,18 +35,26 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class ConversationListModel(QAbstractListModel):
     """A list of conversations in display order.
 
+    A filter result arrives in two steps: the count and the first page (what the
+    agent waits for), then every id (so any row can be fetched when scrolled to).
+
     Signals:
         page_applied(): a new filter result replaced the list.
+        ids_completed(): the full id list of the current result arrived.
+        ids_needed(): a row beyond the first page was asked for before its id arrived.
         rows_loaded(int): a page of rows arrived (its first row number).
     """
 
     page_applied = Signal()
+    ids_completed = Signal()
+    ids_needed = Signal()
     rows_loaded = Signal(int)
 
     def __init__(self, tasks: TaskRunner) -> None:
         super().__init__()
         self._tasks = tasks
         self._ids: array[int] = array("q")
+        self._count = 0
         self._position: dict[int, int] | None = None
         self._rows: OrderedDict[int, ConversationRow] = OrderedDict()
         self._wanted_pages: set[int] = set()
@@ -61,10 +69,14 @@ class ConversationListModel(QAbstractListModel):
 
     # ------------------------------------------------------------ Qt model API
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        if index.row() >= len(self._ids):  # its id is still on the way
+            self._want(index.row() // PAGE_SIZE)
+            self.ids_needed.emit()
             return None
         conversation_id = self._ids[index.row()]
         if role == ID_ROLE:
@@ -90,12 +102,31 @@ class ConversationListModel(QAbstractListModel):
         self._generation += 1
         self.query = page.query
         self._ids = page.ids
+        self._count = page.count
         self._position = None
         self._rows = OrderedDict(page.first_rows)
         self._wanted_pages.clear()
         self._requested_pages.clear()
         self.endResetModel()
         self.page_applied.emit()
+
+    @property
+    def ids_complete(self) -> bool:
+        return len(self._ids) >= self._count
+
+    def complete_ids(self, query: InboxQuery, ids: array[int]) -> None:
+        """The full id list for ``query`` arrived (ignored if the list moved on)."""
+        if query is not self.query or self.ids_complete:
+            return
+        self._ids = ids
+        self._position = None
+        if len(ids) != self._count:  # the store changed in between: trust the full list
+            self.beginResetModel()
+            self._count = len(ids)
+            self.endResetModel()
+        self.ids_completed.emit()
+        if self._wanted_pages and not self._fetch_timer.isActive():
+            self._fetch_timer.start()
 
     def refresh_rows(self, conversation_ids: frozenset[int]) -> None:
         """Re-fetch rows whose data changed (status, tags...) without resetting the list."""
@@ -125,8 +156,8 @@ class ConversationListModel(QAbstractListModel):
     def set_now(self, now: int) -> None:
         """Move the clock used for SLA countdowns and local times; repaint visible rows."""
         self.now = now
-        if self._ids:
-            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), [ROW_ROLE])
+        if self._count:
+            self.dataChanged.emit(self.index(0), self.index(self._count - 1), [ROW_ROLE])
 
     # ------------------------------------------------------------ paging
     def _want(self, page: int) -> None:
@@ -137,8 +168,13 @@ class ConversationListModel(QAbstractListModel):
             self._fetch_timer.start()
 
     def _fetch_wanted(self) -> None:
-        pages = sorted(self._wanted_pages - self._requested_pages)
-        self._wanted_pages.clear()
+        known = (len(self._ids) + PAGE_SIZE - 1) // PAGE_SIZE if self.ids_complete else 0
+        pages = sorted(
+            p
+            for p in self._wanted_pages - self._requested_pages
+            if p < known or (p + 1) * PAGE_SIZE <= len(self._ids)
+        )
+        self._wanted_pages.difference_update(pages)
         if not pages:
             return
         self._requested_pages.update(pages)

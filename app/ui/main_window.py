@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
 
 from app.domain.models import MessageKind, Status
+from app.services import inbox
 from app.services.context import AppContext
 from app.services.inbox import Changes
 from app.ui.conversation.pane import ConversationPane
@@ -21,6 +22,8 @@ from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.icons import icon
 from app.ui.inbox.pane import InboxPane
 from app.ui.side_panel import SidePanel
+
+WAKE_INTERVAL_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +74,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.workspace_label)
         self._update_status_bar()
 
+        self._wake_timer = QTimer(self)
+        self._wake_timer.setInterval(WAKE_INTERVAL_MS)
+        self._wake_timer.timeout.connect(self._wake_snoozed)
+
         self.actions_for_help: list[QAction] = []
         self._build_actions()
         self.resize(1480, 900)
@@ -88,6 +95,17 @@ class MainWindow(QMainWindow):
         self.inbox.load_filter_options()
         self._load_choices()
         self.inbox.run_query()
+        if not self._wake_timer.isActive():
+            self._wake_timer.start()
+
+    def _wake_snoozed(self) -> None:
+        """Bring back conversations whose snooze ended (checked every minute)."""
+        now = self._ctx.clock()
+        self._ctx.tasks.run_store(
+            lambda repo: inbox.wake_snoozed(repo, now),
+            lambda changes: self._apply_changes(changes) if changes.list_membership else None,
+            owner=self,
+        )
 
     def _load_choices(self) -> None:
         self._ctx.tasks.run_store(

@@ -8,6 +8,7 @@ runs it there (the pattern of Anki's task manager and Picard's ``run_task``).
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -146,6 +147,10 @@ class QtTaskRunner:
         def close() -> None:
             repo: InboxRepository | None = getattr(self._local, "repo", None)
             if repo is not None:
+                try:
+                    repo.conn.execute("PRAGMA optimize")  # keep the planner's statistics fresh
+                except sqlite3.Error:
+                    log.warning("PRAGMA optimize failed at shutdown", exc_info=True)
                 repo.conn.close()
                 self._local.repo = None
 

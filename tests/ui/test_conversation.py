@@ -187,3 +187,13 @@ def test_a_failed_send_keeps_the_text(
     notice = window.conversation.notice
     assert notice.isVisible() and "too long" in notice.text()
     assert error_sink.errors == []
+
+
+def test_a_snooze_that_ends_brings_the_conversation_back(
+    standard_inbox: dict[str, int], open_window: WindowFactory, make_ctx
+) -> None:
+    later = NOW + 86400 + 60  # Priya Sharma is snoozed until NOW + 1 day
+    window = open_window(ctx=make_ctx(clock=lambda: later))
+    assert "Priya Sharma" not in visible_names(window)
+    window._wake_snoozed()  # what the one-minute timer does
+    assert "Priya Sharma" in visible_names(window)

@@ -44,6 +44,11 @@ def plain_label(parent: QWidget, name: str = "") -> QLabel:
     return label
 
 
+def menu_text(text: str) -> str:
+    """Text for a menu entry: a single '&' would otherwise become a keyboard mnemonic."""
+    return text.replace("&", "&&")
+
+
 class ConversationHeader(QFrame):
     """Customer identity and local time, tags, and status/assign/snooze/tag actions.
 
@@ -140,7 +145,7 @@ class ConversationHeader(QFrame):
         self.subject.setVisible(bool(row.subject))
         self.resolve_button.setText(_("Reopen") if row.status is Status.RESOLVED else _("Resolve"))
         assignee = row.assignee_name or _("Unassigned")
-        self.assign_button.setText(assignee)
+        self.assign_button.setText(menu_text(assignee))
         self.status_button.setText(_(STATUSES[row.status]))
         while self.tags_row.count():
             item = self.tags_row.takeAt(0)
@@ -190,7 +195,7 @@ class ConversationHeader(QFrame):
         menu.clear()
         current = self.detail.row.assignee_id if self.detail else None
         for agent in self._agents:
-            action = menu.addAction(agent.name)
+            action = menu.addAction(menu_text(agent.name))
             action.setCheckable(True)
             action.setChecked(agent.id == current)
             action.triggered.connect(lambda _c=False, a=agent.id: self.assign_requested.emit(a))
@@ -223,7 +228,7 @@ class ConversationHeader(QFrame):
         menu.clear()
         present = set(self.detail.row.tags) if self.detail else set()
         for tag in sorted(set(self._tags) | present):
-            action = menu.addAction(tag)
+            action = menu.addAction(menu_text(tag))
             action.setCheckable(True)
             action.setChecked(tag in present)
             action.triggered.connect(lambda checked, t=tag: self.tag_toggled.emit(t, checked))

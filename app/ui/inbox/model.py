@@ -89,8 +89,8 @@ class ConversationListModel(QAbstractListModel):
             return row
         if role == Qt.ItemDataRole.DisplayRole:
             return row.customer_name
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.last_message_preview
+        # No ToolTipRole: Qt renders tooltips that look like HTML as rich text, and
+        # customer text must never be interpreted; the preview is in the row anyway.
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.customer_name}: {row.last_message_preview}"
         return None

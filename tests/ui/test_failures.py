@@ -1,0 +1,88 @@
+"""When the disk or the data folder fails the agent, they get a clear message and lose nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.services.context import AppContext
+from app.services.paths import Paths
+from app.services.settings import Settings
+from app.services.tasks import InlineTaskRunner
+from app.storage.errors import StoreProblem, classify
+from app.ui.application import CrossDeskApp, LaunchOptions
+from app.ui.errors import ErrorReporter
+from app.ui.inbox.model import ROW_ROLE
+from tests.helpers.fixtures import ContextFactory
+from tests.ui.conftest import ErrorSink, WindowFactory
+
+pytestmark = pytest.mark.gui
+
+
+def test_a_full_disk_while_sending_keeps_the_reply_and_explains(
+    standard_inbox: dict[str, int],
+    open_window: WindowFactory,
+    make_ctx: ContextFactory,
+    error_sink: ErrorSink,
+    store_path: Path,
+    qtbot: QtBot,
+) -> None:
+    ctx: AppContext = make_ctx()
+    runner = ctx.tasks
+    assert isinstance(runner, InlineTaskRunner)
+    window = open_window(ctx=ctx)
+    conn = runner.repository.conn
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    composer = window.conversation.composer
+    reply = "Olá Ana! " + "Segue o passo a passo completo do parcelamento. " * 2000
+    composer.editor.setPlainText(reply)
+    composer.request_send()
+
+    assert composer.text() == reply  # nothing the agent wrote is lost
+    assert len(error_sink.errors) == 1
+    known = classify(error_sink.errors[0], store_path)
+    assert known is not None and known.problem is StoreProblem.DISK_FULL
+    reporter = ErrorReporter(ctx.i18n, ctx.paths.log_file, lambda: window)
+    reporter.report(error_sink.errors[0], workspace=store_path)
+    title, text = reporter.shown[-1]
+    assert title == "The disk is full"
+    assert str(store_path) in text and "your text is still on screen" in text
+    assert "Traceback" not in text and "sqlite3" not in title
+    box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorDialog")
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.close()
+    assert isinstance(error_sink.errors[0], sqlite3.DatabaseError)
+
+
+def test_a_data_folder_that_cannot_be_created_is_named_in_a_dialog(qtbot: QtBot) -> None:
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    data = Path("/proc/self/crossdesk-no-such-folder")  # not creatable, even by root
+    crossdesk = CrossDeskApp(qt_app, Paths(data), Settings(), LaunchOptions(ui_language="en"))
+    try:
+        crossdesk.start()
+        qtbot.waitUntil(lambda: bool(crossdesk.reporter.shown), timeout=10_000)
+        title, text = crossdesk.reporter.shown[-1]
+        assert title in ("The workspace cannot be opened", "The workspace cannot be saved")
+        assert str(data) in text and "--data-dir" in text
+        assert crossdesk.window is None
+    finally:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "errorDialog":
+                widget.close()
+        crossdesk.shutdown()
+
+
+def test_list_rows_offer_no_tooltip_that_qt_could_render_as_html(
+    standard_inbox: dict[str, int], open_window: WindowFactory
+) -> None:
+    window = open_window()
+    model = window.inbox.model
+    index = model.index(0)
+    assert model.data(index, ROW_ROLE) is not None
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) is None

@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
 
     def _apply_changes(self, changes: Changes) -> None:
         if changes.list_membership:
-            self.inbox.run_query()
+            self.inbox.run_query(after_action=True)
         else:
             self.inbox.model.refresh_rows(changes.conversation_ids)
         self.inbox.load_filter_options()

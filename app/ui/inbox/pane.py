@@ -42,6 +42,8 @@ class InboxPane(QWidget):
         self._selected: int | None = None
         self._selected_row = 0
         self._pending_selection: tuple[int | None, int] | None = None
+        self._follow_neighbour = False
+        self._quiet = False
 
         self.filters = FilterBar(ctx.i18n, self)
         self.filters.query_changed.connect(self.run_query)
@@ -105,8 +107,13 @@ class InboxPane(QWidget):
             owner=self,
         )
 
-    def run_query(self, query: InboxQuery | None = None) -> None:
+    def run_query(self, query: InboxQuery | None = None, *, after_action: bool = False) -> None:
         """Run a query (or re-run the current one) and replace the list with its result.
+
+        ``after_action``: the agent acted on the open conversation (resolved,
+        snoozed...); if it left the list, open its neighbour, the "done, next"
+        flow. After a filter or search change the open conversation stays on
+        screen even when the new list does not contain it.
 
         The count and first page come back first and are painted at once; the
         full id list (needed only to scroll further or find a row) is fetched
@@ -114,6 +121,7 @@ class InboxPane(QWidget):
         through filters never queues behind it.
         """
         query = query or self.filters.query()
+        self._follow_neighbour = after_action
         self._ids_timer.stop()
         me_id = self._ctx.workspace.me_id
         now = self._ctx.clock()
@@ -154,8 +162,10 @@ class InboxPane(QWidget):
         self._pending_selection = (keep, row_before)
         if page.complete or (keep is not None and self.model.row_of(keep) is not None):
             self._settle_selection()
+        elif keep is not None and self._follow_neighbour:
+            self._request_ids()  # the open conversation may be further down: find it now
         elif keep is not None:
-            self._request_ids()  # the open conversation is further down: find it now
+            self._quietly_clear_selection()  # highlighted later if the full list has it
         self.page_loaded.emit()
 
     def _ids_arrived(self) -> None:
@@ -172,13 +182,22 @@ class InboxPane(QWidget):
         self._pending_selection = None
         total = self.model.rowCount()
         row = self.model.row_of(keep) if keep is not None else None
-        if row is None and keep is not None and total:
+        if row is None and keep is not None and total and self._follow_neighbour:
             row = min(row_before, total - 1)
         if row is not None:
             self.select_row(row)
-        elif keep is not None:
+        elif keep is not None and self._follow_neighbour:
             self._selected = None
             self.conversation_selected.emit(None)
+        elif keep is not None:
+            self._quietly_clear_selection()  # the conversation stays open beside the list
+
+    def _quietly_clear_selection(self) -> None:
+        self._quiet = True
+        try:
+            self.list.selectionModel().clear()
+        finally:
+            self._quiet = False
 
     # ------------------------------------------------------------ selection
     def select_row(self, row: int) -> None:
@@ -201,10 +220,14 @@ class InboxPane(QWidget):
         if not count:
             return
         current = self.list.currentIndex().row()
+        if current < 0 and self._selected is not None:  # open but filtered out of the list
+            current = -1 if delta > 0 else 1
         target = 0 if current < 0 else min(max(current + delta, 0), count - 1)
         self.select_row(target)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
         conversation_id = self.model.conversation_id(current.row()) if current.isValid() else None
         if conversation_id is None and current.isValid():
             return  # a row whose id has not arrived yet: select it once it has

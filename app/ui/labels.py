@@ -47,3 +47,12 @@ def channel_label(i18n: I18n, channel: Channel) -> str:
 
 def status_label(i18n: I18n, status: Status) -> str:
     return i18n._(STATUSES[status])
+
+
+def isolate(text: str) -> str:
+    """Wrap text from outside (a customer's name, a message) in Unicode bidi isolates.
+
+    An Arabic or Hebrew name placed in an English or Chinese line would otherwise
+    turn the whole line right-to-left and scramble the times and labels around it.
+    """
+    return f"\u2068{text}\u2069"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.domain.models import ConversationDetail
 from app.i18n import I18n
 from app.ui.conversation.header import plain_label
+from app.ui.labels import isolate
 
 
 class SidePanel(QFrame):
@@ -21,6 +23,10 @@ class SidePanel(QFrame):
         title.setObjectName("sectionTitle")
         self.card = plain_label(self, "customerCard")
         self.card.setWordWrap(True)
+        # Absolute left: a right-to-left name must not flip its own line to the right.
+        self.card.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop
+        )
         self.card.setText(_("No conversation selected."))
         later = QLabel(
             _(
@@ -47,7 +53,7 @@ class SidePanel(QFrame):
             return
         customer = detail.customer
         lines = [
-            customer.name,
+            isolate(customer.name),
             i18n.country_name(customer.country),
             i18n._("Language: {language}").format(language=i18n.language_name(customer.language)),
             i18n._("Time zone: {zone}").format(zone=customer.timezone),
@@ -55,5 +61,5 @@ class SidePanel(QFrame):
                 time=i18n.day_and_time(now, now, customer.timezone)
             ),
         ]
-        lines += [f"{kind}: {handle}" for kind, handle in sorted(customer.handles.items())]
+        lines += [f"{kind}: {isolate(handle)}" for kind, handle in sorted(customer.handles.items())]
         self.card.setText("\n".join(lines))

@@ -23,3 +23,8 @@ def choose(combo: object, data: object) -> None:
     index = combo.findData(data)  # type: ignore[attr-defined]
     assert index >= 0, f"{data!r} is not offered"
     combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+
+
+def thread_text(window: MainWindow) -> str:
+    """The thread as a reader sees it (bidi isolate marks are invisible)."""
+    return window.conversation.thread.toPlainText().replace("\u2068", "").replace("\u2069", "")

@@ -14,7 +14,7 @@ from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.main_window import MainWindow
 from tests.helpers.builders import NOW
 from tests.ui.conftest import ErrorSink, WindowFactory
-from tests.ui.helpers import visible_names
+from tests.ui.helpers import thread_text, visible_names
 
 pytestmark = pytest.mark.gui
 
@@ -35,7 +35,7 @@ def open_conversation(window: MainWindow, name: str) -> None:
 
 def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow) -> None:
     open_conversation(window, "Jonas Müller")
-    text = window.conversation.thread.toPlainText()
+    text = thread_text(window)
     assert "Bitte löschen Sie meine Daten gemäß Art. 17 DSGVO." in text
     assert "Mei Agent" in text
     assert "Internal note · Mei Agent" in text
@@ -54,7 +54,7 @@ def test_reply_with_ctrl_enter(window: MainWindow, qtbot: QtBot, repo: InboxRepo
     qtbot.keyClicks(composer.editor, "Hola Carlos, si: hasta 12 meses.")
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert composer.text() == ""
-    assert "Hola Carlos, si: hasta 12 meses." in window.conversation.thread.toPlainText()
+    assert "Hola Carlos, si: hasta 12 meses." in thread_text(window)
     cid = window.conversation.conversation_id
     assert cid is not None
     stored = repo.messages(cid)[-1]
@@ -76,7 +76,7 @@ def test_internal_note(window: MainWindow, qtbot: QtBot, repo: InboxRepository) 
     assert composer.editor.hasFocus()
     qtbot.keyClicks(composer.editor, "check installments with finance")
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
-    assert "Internal note · Mei Agent" in window.conversation.thread.toPlainText()
+    assert "Internal note · Mei Agent" in thread_text(window)
     cid = window.conversation.conversation_id
     assert cid is not None
     assert repo.messages(cid)[-1].kind is MessageKind.NOTE

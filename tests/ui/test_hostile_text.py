@@ -125,6 +125,30 @@ def test_bidi_overrides_zero_width_and_emoji_only_messages(
     window.grab()  # painting must not fail
 
 
+def test_a_right_to_left_name_does_not_flip_the_message_header(
+    repo: InboxRepository, open_window: WindowFactory
+) -> None:
+    add_conversation(
+        repo,
+        Conv(
+            customer="عبدالله الحربي",
+            country="SA",
+            language="ar",
+            timezone="Asia/Riyadh",
+            messages=[(MessageKind.CUSTOMER, "السلام عليكم")],
+        ),
+        add_agents(repo),
+    )
+    window = open_window()
+    header_block = window.conversation.thread.document().firstBlock()
+    while header_block.isValid() and not header_block.text().strip():
+        header_block = header_block.next()
+    assert header_block.text().startswith("\u2068عبدالله الحربي\u2069")  # isolated
+    assert header_block.blockFormat().layoutDirection() == Qt.LayoutDirection.LeftToRight
+    card = window.side_panel.card
+    assert card.alignment() & Qt.AlignmentFlag.AlignAbsolute
+
+
 def test_a_one_megabyte_message_opens_quickly_and_can_be_read_whole(
     repo: InboxRepository, open_window: WindowFactory, qtbot: QtBot
 ) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QGuiApplication,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
 from app.ui import style
-from app.ui.labels import channel_label
+from app.ui.labels import channel_label, isolate
 
 DISPLAY_LIMIT = 8_000  # characters of one message shown inline
 FULL_MESSAGE_SCHEME = "crossdesk-message"
@@ -119,6 +120,8 @@ class ThreadView(QTextBrowser):
         self._muted = QTextCharFormat()
         self._muted.setForeground(style.MUTED)
         self._muted.setFontPointSize(max(self.font().pointSizeF() - 1, 7))
+        self._header_block = QTextBlockFormat()
+        self._header_block.setLayoutDirection(QGuiApplication.layoutDirection())
         self._body_block = QTextBlockFormat()
         self._body_block.setTopMargin(4)
         self._body = QTextCharFormat()
@@ -135,12 +138,15 @@ class ThreadView(QTextBrowser):
         kind = message.kind
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertFrame(self._frames[kind])
+        cursor.setBlockFormat(self._header_block)  # the header line reads in the UI's direction
         if kind is MessageKind.CUSTOMER:
-            author = detail.customer.name
+            author = isolate(detail.customer.name)
         elif kind is MessageKind.NOTE:
-            author = i18n._("Internal note · {agent}").format(agent=message.author_name or "")
+            author = i18n._("Internal note · {agent}").format(
+                agent=isolate(message.author_name or "")
+            )
         elif kind is MessageKind.AGENT:
-            author = message.author_name or i18n._("Agent")
+            author = isolate(message.author_name) if message.author_name else i18n._("Agent")
         else:
             author = i18n._("System")
         cursor.insertText(author, self._header)

@@ -17,7 +17,7 @@ from app.i18n import I18n
 from app.ui import style
 from app.ui.icons import channel_icon
 from app.ui.inbox.model import ROW_ROLE
-from app.ui.labels import status_label
+from app.ui.labels import isolate, status_label
 
 PAD = 10
 ICON = 22
@@ -157,7 +157,7 @@ class ConversationDelegate(QStyledItemDelegate):
             preview_right = bubble.left() - 6
         preview = row.last_message_preview
         if row.last_message_kind is MessageKind.AGENT:
-            preview = i18n._("You: {text}").format(text=preview)
+            preview = i18n._("You: {text}").format(text=isolate(preview))
         preview_font = QFont(base)
         preview_font.setBold(row.unread_count > 0)
         painter.setFont(preview_font)

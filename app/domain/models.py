@@ -103,6 +103,12 @@ class Message:
     created_at: int
     author_name: str | None = None
     author_agent_id: int | None = None
+    detected_language: str | None = None
+    detected_confidence: float | None = None
+    original_body: str | None = None  # the agent's own words, when the reply was translated
+    original_language: str | None = None
+    provenance: str | None = None  # JSON (app.translation.pipeline.Provenance)
+    held: bool = False  # waiting for a human translator; not sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,7 @@ class ConversationDetail:
     customer: Customer
     messages: tuple[Message, ...]
     draft: Draft | None
+    language_override: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +130,13 @@ class Draft:
     kind: MessageKind  # AGENT (reply) or NOTE
     body: str
     updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Which store is open and who the agent is in it."""
+
+    name: str
+    path_label: str
+    me_id: int | None
+    me_name: str | None

@@ -11,25 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from app.domain.models import Workspace
 from app.i18n import I18n
 from app.services.paths import Paths
 from app.services.settings import Settings
 from app.services.tasks import TaskRunner
+from app.services.translation import TranslationService
 
 
 def system_clock() -> int:
     """Seconds since the epoch (UTC); the one clock the app reads."""
     return int(time.time())
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """Which store is open and who the agent is in it."""
-
-    name: str
-    path_label: str
-    me_id: int | None
-    me_name: str | None
 
 
 @dataclass(frozen=True)
@@ -41,6 +33,7 @@ class AppContext:
         settings: the user's preferences.
         i18n: UI translations and locale-aware formatting.
         tasks: the task runner (store lane + compute lane).
+        translation: offline translation (None only in tests that do not need it).
         clock: returns "now" in epoch seconds; tests pass a fixed clock.
         workspace: the open workspace and the signed-in agent.
     """
@@ -51,6 +44,15 @@ class AppContext:
     tasks: TaskRunner
     clock: Callable[[], int] = field(default=system_clock)
     workspace: Workspace = field(default_factory=lambda: Workspace("demo", "", None, None))
+    translation: TranslationService | None = None
+
+    @property
+    def agent_language(self) -> str:
+        """The language the agent reads and writes (BCP 47): the setting, else the UI's."""
+        chosen = self.settings.agent_language
+        if chosen and chosen != "auto":
+            return chosen
+        return "zh" if self.i18n.ui_locale.startswith("zh") else "en"
 
     def with_(self, **changes: object) -> AppContext:
         """A copy with some parts replaced (a language switch builds a new context)."""

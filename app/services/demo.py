@@ -10,9 +10,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.models import Customer, MessageKind
 from app.storage.repository import InboxRepository
+from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow, TranslationStore
+from app.translation.pipeline import primary
+
+if TYPE_CHECKING:  # pydantic (behind demo_schema) is imported only when the demo loads
+    from app.services.demo_schema import DemoWorkspace
 
 FINGERPRINT_KEY = "demo_fingerprint"
 
@@ -103,5 +109,39 @@ def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadRes
             added += 1
         for tag in demo.workspace.tags:
             repo.add_tag_name(tag)
+        _load_translation_data(repo, demo, now)
         repo.set_meta(FINGERPRINT_KEY, stamp)
     return DemoLoadResult(added, skipped)
+
+
+def _load_translation_data(repo: InboxRepository, demo: DemoWorkspace, now: int) -> None:
+    """The team's glossary and canned replies with their approved translations."""
+    store = TranslationStore(repo)
+    for index, term in enumerate(demo.translation.glossary, start=1):
+        store.save_term(
+            GlossaryRow(
+                f"demo-glossary-{index}",
+                term.term,
+                term.rendering,
+                term.source_language,
+                term.target_language,
+                term.note,
+            ),
+            now,
+        )
+    for macro in demo.translation.macros:
+        uid = f"demo-macro-{macro.id}"
+        store.save_macro(MacroRow(uid, macro.title, macro.language, macro.body.rstrip("\n")), now)
+        for language, text in macro.translations.items():
+            store.save_memory(
+                MemoryRow(
+                    f"demo-tm-{macro.id}-{language}",
+                    primary(macro.language),
+                    primary(language),
+                    macro.body.rstrip("\n"),
+                    text.rstrip("\n"),
+                    "macro",
+                    uid,
+                ),
+                now,
+            )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,8 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.domain.datafiles import DataFileError, line_of, load_yaml
 from app.domain.models import Channel, Status
-from app.services.yaml_lines import DataFileError, line_of, load_yaml
 
 _OFFSET = re.compile(r"^(?P<sign>[+-])?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
@@ -168,6 +168,29 @@ class ConversationsFile(_Strict):
     conversations: list[ConversationSpec] = Field(min_length=1)
 
 
+class GlossarySpec(_Strict):
+    term: str = Field(min_length=1)
+    rendering: str | None = None  # None: never translated
+    source_language: Language | None = None
+    target_language: Language | None = None
+    note: str = ""
+
+
+class MacroSpec(_Strict):
+    id: Ident
+    title: str = Field(min_length=1)
+    language: Language
+    body: str = Field(min_length=1)
+    translations: dict[Language, str] = Field(default_factory=dict)
+
+
+class TranslationFile(_Strict):
+    """Team language data: glossary terms and canned replies with approved translations."""
+
+    glossary: list[GlossarySpec] = Field(default_factory=list)
+    macros: list[MacroSpec] = Field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class DemoWorkspace:
     """The validated demo, ready to be written to a store."""
@@ -175,6 +198,7 @@ class DemoWorkspace:
     workspace: WorkspaceSpec
     customers: tuple[CustomerSpec, ...]
     conversations: tuple[ConversationSpec, ...]
+    translation: TranslationFile = field(default_factory=TranslationFile)
 
 
 def _validate(model: type[_Strict], path: Path) -> Any:
@@ -250,7 +274,20 @@ def load_demo(folder: Path) -> DemoWorkspace:
                         f"'{message.author}' names no agent in workspace.yaml",
                     )
             conversations.append(conv)
-    return DemoWorkspace(workspace, tuple(customers.customers), tuple(conversations))
+    translation_path = folder / "translation.yaml"
+    translation = (
+        _validate(TranslationFile, translation_path)
+        if translation_path.exists()
+        else TranslationFile()
+    )
+    seen_macros: set[str] = set()
+    for index, macro in enumerate(translation.macros):
+        if macro.id in seen_macros:
+            raise _fail_at(
+                translation_path, ("macros", index, "id"), f"macro id '{macro.id}' is used twice"
+            )
+        seen_macros.add(macro.id)
+    return DemoWorkspace(workspace, tuple(customers.customers), tuple(conversations), translation)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     countries = {customers[c.customer].country for c in convs}
     channels = {c.channel for c in convs}
     print(
-        f"ok: {len(convs)} conversations, {sum(len(c.messages) for c in convs)} messages, "
+        f"ok: {len(demo.translation.glossary)} glossary terms, {len(demo.translation.macros)} "
+        f"macros, {len(convs)} conversations, {sum(len(c.messages) for c in convs)} messages, "
         f"{len(languages)} languages {sorted(languages)}, {len(countries)} countries "
         f"{sorted(countries)}, {len(channels)} channels {sorted(channels)}"
     )

@@ -16,8 +16,8 @@ from app.domain.models import (
     ConversationRow,
     MessageKind,
     Status,
+    Workspace,
 )
-from app.services.context import Workspace
 from app.storage.repository import InboxRepository
 
 PAGE_SIZE = 100

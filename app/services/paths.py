@@ -63,5 +63,10 @@ class Paths:
         return self.data_dir / "workspaces" / "demo.sqlite3"
 
     @property
+    def argos_home(self) -> Path:
+        """CrossDesk's private argostranslate folders: packs, sentence models, caches."""
+        return self.data_dir / "translation"
+
+    @property
     def log_file(self) -> Path:
         return self.data_dir / "logs" / "crossdesk.log"

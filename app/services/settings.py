@@ -23,6 +23,7 @@ class Settings:
 
     ui_language: str = "system"  # "system" follows the OS locale
     workspace: str | None = None  # None until a server workspace is set up: the demo opens
+    agent_language: str = "auto"  # the language the agent reads and writes; auto: the UI's
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

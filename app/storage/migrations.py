@@ -100,8 +100,63 @@ CREATE VIRTUAL TABLE conversations_fts USING fts5(
 """
 
 
+_V2 = """
+-- Offline translation (issue 3): what the customer wrote in, what the agent wrote
+-- before translation, where every translated text came from.
+ALTER TABLE conversations ADD COLUMN language_override TEXT;
+ALTER TABLE messages ADD COLUMN detected_language TEXT;
+ALTER TABLE messages ADD COLUMN detected_confidence REAL;
+-- original_body: the agent's own words when the reply was sent translated
+ALTER TABLE messages ADD COLUMN original_body TEXT;
+ALTER TABLE messages ADD COLUMN original_language TEXT;
+-- provenance: JSON, see app.translation.pipeline.Provenance
+ALTER TABLE messages ADD COLUMN provenance TEXT;
+ALTER TABLE messages ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'
+    CHECK (state IN ('sent', 'held'));                     -- held: waiting for a human translator
+-- Machine translations, keyed by text, languages and the exact packs used; an upgraded
+-- pack changes the route, so only its pair is translated again.
+CREATE TABLE translation_cache (
+    key TEXT PRIMARY KEY,
+    route TEXT NOT NULL,
+    translated TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX translation_cache_by_route ON translation_cache (route);
+CREATE TABLE glossary (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    term TEXT NOT NULL,
+    rendering TEXT,                -- NULL: never translated (brand, product name)
+    source_language TEXT,          -- NULL: any
+    target_language TEXT,          -- NULL: any
+    note TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE translation_memory (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    source_language TEXT NOT NULL,
+    target_language TEXT NOT NULL,
+    source_text TEXT NOT NULL,
+    target_text TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('lead', 'macro', 'agent')),
+    macro_uid TEXT,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (source_language, target_language, source_text)
+);
+CREATE TABLE macros (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    language TEXT NOT NULL,        -- the language the body is written in (the agents')
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"""
+
 # Each entry is the SQL that takes the schema from version N to N + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 LATEST = len(MIGRATIONS)
 
 

@@ -245,8 +245,9 @@ class InboxRepository:
     def messages(self, conversation_id: int) -> tuple[Message, ...]:
         cursor = self.conn.execute(
             "SELECT m.id, m.uid, m.conversation_id, m.seq, m.kind, m.body, m.language, m.channel,"
-            " m.created_at, a.name, m.author_agent_id FROM messages m"
-            " LEFT JOIN agents a ON a.id = m.author_agent_id"
+            " m.created_at, a.name, m.author_agent_id, m.detected_language,"
+            " m.detected_confidence, m.original_body, m.original_language, m.provenance,"
+            " m.state FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id"
             " WHERE m.conversation_id = ? ORDER BY m.seq",
             (conversation_id,),
         )
@@ -263,6 +264,12 @@ class InboxRepository:
                 r[8],
                 r[9],
                 r[10],
+                r[11],
+                r[12],
+                r[13],
+                r[14],
+                r[15],
+                r[16] == "held",
             )
             for r in cursor
         )
@@ -279,11 +286,15 @@ class InboxRepository:
         customer_id = self.conn.execute(
             "SELECT customer_id FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone()[0]
+        override = self.conn.execute(
+            "SELECT language_override FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()[0]
         return ConversationDetail(
             row=row,
             customer=self.customer(customer_id),
             messages=self.messages(conversation_id),
             draft=self.draft(conversation_id),
+            language_override=override,
         )
 
     def agents(self) -> tuple[Agent, ...]:
@@ -427,8 +438,16 @@ class InboxRepository:
         uid: str | None = None,
         count_unread: bool = True,
         reindex: bool = True,
+        original_body: str | None = None,
+        original_language: str | None = None,
+        provenance: str | None = None,
+        held: bool = False,
     ) -> int:
-        """Append a message and keep the conversation's list columns and SLA in step."""
+        """Append a message and keep the conversation's list columns and SLA in step.
+
+        A held reply (waiting for a human translator) is stored but not sent: it
+        changes neither the preview nor the SLA clock.
+        """
         with self.transaction():
             conv = self.conn.execute(
                 "SELECT channel, sla_due_at, message_count FROM conversations WHERE id = ?",
@@ -440,7 +459,8 @@ class InboxRepository:
             seq = int(conv[2]) + 1
             cursor = self.conn.execute(
                 "INSERT INTO messages (uid, conversation_id, seq, kind, author_agent_id, body,"
-                " language, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " language, channel, created_at, original_body, original_language, provenance,"
+                " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uid or str(uuid.uuid4()),
                     conversation_id,
@@ -451,11 +471,17 @@ class InboxRepository:
                     language,
                     channel.value,
                     created_at,
+                    original_body,
+                    original_language,
+                    provenance,
+                    "held" if held else "sent",
                 ),
             )
             assignments = ["message_count = ?"]
             params: list[Any] = [seq]
-            if kind is not MessageKind.NOTE:
+            if held:
+                pass  # not sent yet: the customer still waits for an answer
+            elif kind is not MessageKind.NOTE:
                 assignments += [
                     "last_activity_at = max(last_activity_at, ?)",
                     "last_message_preview = ?",
@@ -471,7 +497,7 @@ class InboxRepository:
                 assignments.append(
                     "status = CASE status WHEN 'resolved' THEN 'open' ELSE status END"
                 )
-            elif kind is MessageKind.AGENT:
+            elif kind is MessageKind.AGENT and not held:
                 assignments.append("sla_due_at = NULL")
             self._bump(conversation_id, created_at, ", ".join(assignments), params)
             if reindex:

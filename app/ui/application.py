@@ -16,14 +16,17 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.domain.models import Workspace
 from app.i18n import I18n, resolve_ui_locale
 from app.services import inbox
-from app.services.context import AppContext, Workspace, system_clock
+from app.services.context import AppContext, system_clock
 from app.services.demo import load_demo_into
 from app.services.paths import Paths, resources_dir, translations_dir
 from app.services.settings import Settings, SettingsError, save_settings
+from app.services.translation import TranslationService
 from app.storage.db import open_database
 from app.storage.repository import InboxRepository
+from app.translation.offline import ArgosHome
 from app.ui.errors import ErrorReporter
 from app.ui.main_window import MainWindow
 from app.ui.tasks import QtTaskRunner
@@ -77,8 +80,16 @@ class CrossDeskApp(QObject):
         i18n = self._make_i18n(language)
         self.reporter = ErrorReporter(i18n, paths.log_file, lambda: self.window)
         self.tasks = QtTaskRunner(self._open_repository, self._report)
+        self.translation = TranslationService(
+            ArgosHome(paths.argos_home), resources_dir() / "translation" / "protected.yaml"
+        )
         self.ctx = AppContext(
-            paths=paths, settings=settings, i18n=i18n, tasks=self.tasks, clock=system_clock
+            paths=paths,
+            settings=settings,
+            i18n=i18n,
+            tasks=self.tasks,
+            clock=system_clock,
+            translation=self.translation,
         )
         self._qt_translator: QTranslator | None = None
         self._install_qt_translations(i18n)
@@ -119,10 +130,13 @@ class CrossDeskApp(QObject):
         is_demo = self.options.workspace is None
         name = "demo" if is_demo else self.workspace_path.stem
 
+        translation = self.translation
+
         def open_workspace(repo: InboxRepository) -> Workspace:
             if is_demo:
                 load_demo_into(repo, demo_folder, now)
             inbox.wake_snoozed(repo, now)
+            translation.load_team_data(repo)
             return inbox.workspace_info(repo, name, label)
 
         self.tasks.run_store(

@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.domain.datafiles import DataFileError
 from app.i18n import I18n
 from app.services.settings import SettingsError
-from app.services.yaml_lines import DataFileError
 from app.storage.errors import StoreError, StoreProblem, classify
 
 log = logging.getLogger(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
 from app.domain.models import Channel, Status
 from app.i18n import N_, I18n
+from app.translation.pipeline import Provenance
 
 CHANNELS: dict[Channel, str] = {
     Channel.EMAIL: N_("Email"),
@@ -56,3 +57,48 @@ def isolate(text: str) -> str:
     turn the whole line right-to-left and scramble the times and labels around it.
     """
     return f"\u2068{text}\u2069"
+
+
+def confidence_label(i18n: I18n, confidence: float) -> str:
+    """A cue, not a number: the model's own probabilities are not calibrated."""
+    if confidence >= 0.6:
+        return i18n._("high confidence")
+    if confidence >= 0.3:
+        return i18n._("medium confidence")
+    return i18n._("low confidence: check with the customer")
+
+
+def provenance_text(i18n: I18n, provenance: Provenance) -> str:
+    """Where a translated text came from, in a few words."""
+    _ = i18n._
+    if provenance.kind == "tm":
+        return _("Translation memory ({score}% match)").format(
+            score=i18n.number(round(provenance.tm_score or 100))
+        )
+    if provenance.kind == "human":
+        return _("Human translation")
+    if provenance.kind == "human_edited":
+        return _("Machine translation, edited by the agent")
+    if provenance.kind == "untranslated":
+        return _("Sent without translation")
+    parts = []
+    if provenance.source_language and provenance.target_language:
+        parts.append(
+            _("Machine translation, {source} → {target}").format(
+                source=i18n.language_name(provenance.source_language),
+                target=i18n.language_name(provenance.target_language),
+            )
+        )
+    else:
+        parts.append(_("Machine translation"))
+    if provenance.pivots:
+        parts.append(
+            _("via {languages}").format(
+                languages=", ".join(i18n.language_name(p) for p in provenance.pivots)
+            )
+        )
+    if provenance.route:
+        parts.append(_("packs {packs}").format(packs=provenance.route.replace(">", ", ")))
+    if provenance.confidence is not None:
+        parts.append(confidence_label(i18n, provenance.confidence))
+    return " · ".join(parts)

@@ -16,7 +16,11 @@ from app.domain.models import MessageKind, Status
 from app.services import inbox
 from app.services.context import AppContext
 from app.services.inbox import Changes
+from app.storage.translation_store import TranslationStore
 from app.ui.conversation.pane import ConversationPane
+from app.ui.dialogs.glossary import GlossaryDialog
+from app.ui.dialogs.memory import MemoryDialog
+from app.ui.dialogs.packs import PackManagerDialog
 from app.ui.dialogs.settings import SettingsDialog
 from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.icons import icon
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
             lambda _cid: self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
         )
         self.inbox.page_loaded.connect(self._select_first_if_none)
+        self.conversation.packs_requested.connect(self.open_packs)
 
         self.workspace_label = QLabel(self)
         self.statusBar().addWidget(self.workspace_label)
@@ -109,7 +114,11 @@ class MainWindow(QMainWindow):
 
     def _load_choices(self) -> None:
         self._ctx.tasks.run_store(
-            lambda repo: (repo.agents(), repo.distinct_values()["tag"]),
+            lambda repo: (
+                repo.agents(),
+                repo.distinct_values()["tag"],
+                TranslationStore(repo).macros(),
+            ),
             lambda result: self.conversation.set_choices(*result),
             key="header-choices",
             owner=self,
@@ -221,6 +230,11 @@ class MainWindow(QMainWindow):
             conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
         )
 
+        words = bar.addMenu(_("Translation"))
+        self._action(words, _("Language packs…"), ["Ctrl+Shift+L"], self.open_packs, "globe")
+        self._action(words, _("Glossary…"), [], self.open_glossary)
+        self._action(words, _("Translation memory…"), [], self.open_memory)
+
         help_menu = bar.addMenu(_("Help"))
         self._action(
             help_menu, _("Keyboard shortcuts"), ["F1", "Ctrl+/"], self.show_shortcuts, "keyboard"
@@ -229,6 +243,24 @@ class MainWindow(QMainWindow):
         send.setShortcuts([QKeySequence("Ctrl+Return")])
         send.setEnabled(False)  # documented here; the composer owns the real shortcut
         self.actions_for_help.append(send)
+
+    def open_packs(self) -> PackManagerDialog:
+        dialog = PackManagerDialog(self._ctx, self)
+        dialog.packs_changed.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
+
+    def open_glossary(self) -> GlossaryDialog:
+        dialog = GlossaryDialog(self._ctx, self)
+        dialog.saved.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
+
+    def open_memory(self) -> MemoryDialog:
+        dialog = MemoryDialog(self._ctx, self)
+        dialog.saved.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self._ctx.i18n, self.actions_for_help, self)

@@ -66,6 +66,7 @@ class QtTaskRunner:
         self._compute = ThreadPoolExecutor(compute_workers, thread_name_prefix="crossdesk-compute")
         self._supersession = Supersession()
         self._pending = 0
+        self._closed = False
         self._lock = threading.Lock()
         self.default_error = default_error
 
@@ -91,6 +92,9 @@ class QtTaskRunner:
         owner: object | None,
     ) -> TaskHandle:
         handle = self._supersession.new_handle(key)
+        if self._closed:  # the app is quitting: a late timer must not start new work
+            handle.cancel()
+            return handle
         with self._lock:
             self._pending += 1
 
@@ -154,6 +158,9 @@ class QtTaskRunner:
                 repo.conn.close()
                 self._local.repo = None
 
+        if self._closed:
+            return
+        self._closed = True
         self._store.submit(close)
         self._store.shutdown(wait=True)
         self._compute.shutdown(wait=False, cancel_futures=True)

@@ -13,6 +13,7 @@ from app.services.context import AppContext
 from app.services.paths import Paths, translations_dir
 from app.services.settings import Settings
 from app.services.tasks import InlineTaskRunner
+from app.services.translation import TranslationService
 from app.storage.db import open_database
 from app.storage.repository import InboxRepository
 from tests.helpers.builders import NOW, STANDARD_INBOX, add_agents, add_conversation
@@ -45,15 +46,21 @@ def make_ctx(store_path: Path, tmp_path: Path) -> Iterator[ContextFactory]:
     """Build an AppContext on the test store with the inline runner (fixed clock)."""
     runners: list[InlineTaskRunner] = []
 
-    def factory(lang: str = "en", clock: Callable[[], int] = lambda: NOW) -> AppContext:
+    def factory(
+        lang: str = "en",
+        clock: Callable[[], int] = lambda: NOW,
+        translation: TranslationService | None = None,
+        agent_language: str = "auto",
+    ) -> AppContext:
         runner = InlineTaskRunner(lambda: InboxRepository(open_database(store_path)))
         runners.append(runner)
         ctx = AppContext(
             paths=Paths(tmp_path / "data"),
-            settings=Settings(),
+            settings=Settings(agent_language=agent_language),
             i18n=I18n(lang, translations_dir()),
             tasks=runner,
             clock=clock,
+            translation=translation,
         )
         return ctx.with_(workspace=inbox.workspace_info(runner.repository, "test", str(store_path)))
 

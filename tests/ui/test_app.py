@@ -141,8 +141,8 @@ def test_screenshot_command_renders_a_populated_inbox(tmp_path: Path) -> None:
 
 
 def test_a_broken_demo_file_is_named_with_its_line(tmp_path: Path) -> None:
+    from app.domain.datafiles import DataFileError
     from app.services.demo_schema import load_demo
-    from app.services.yaml_lines import DataFileError
 
     folder = tmp_path / "demo"
     shutil.copytree(resources_dir() / "demo", folder)

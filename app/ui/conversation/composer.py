@@ -34,10 +34,12 @@ class Composer(QFrame):
     Signals:
         send_requested(object, str): kind (MessageKind.AGENT or NOTE) and text.
         draft_changed(object, str): kind and text, after a pause in typing.
+        text_edited(object, str): kind and text, at every change (for the live translation).
     """
 
     send_requested = Signal(object, str)
     draft_changed = Signal(object, str)
+    text_edited = Signal(object, str)
 
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,7 @@ class Composer(QFrame):
         tabs.addWidget(self.reply_tab)
         tabs.addWidget(self.note_tab)
         tabs.addStretch(1)
+        self._tools = tabs
         bottom = QHBoxLayout()
         bottom.addWidget(self.hint)
         bottom.addStretch(1)
@@ -94,8 +97,19 @@ class Composer(QFrame):
         layout.setSpacing(6)
         layout.addLayout(tabs)
         layout.addWidget(self.editor)
+        self._panels = QVBoxLayout()
+        self._panels.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._panels)
         layout.addLayout(bottom)
         self._apply_mode()
+
+    def add_tool(self, tool: QWidget) -> None:
+        """A button in the composer's top row (canned replies)."""
+        self._tools.addWidget(tool)
+
+    def add_panel(self, panel: QWidget) -> None:
+        """A panel shown between the editor and the send row (the reply translation)."""
+        self._panels.addWidget(panel)
 
     def _mode_button(self, text: str, icon_name: str, name: str) -> QToolButton:
         button = QToolButton(self)
@@ -158,6 +172,7 @@ class Composer(QFrame):
 
     def _text_changed(self) -> None:
         self._update_send_enabled()
+        self.text_edited.emit(self.kind, self.text())
         if not self._loading:
             self._dirty = True
             self._debounce.start()
@@ -165,6 +180,7 @@ class Composer(QFrame):
     def _mode_toggled(self, _button: QToolButton, checked: bool) -> None:
         if checked:
             self._apply_mode()
+            self.text_edited.emit(self.kind, self.text())
             if not self._loading:
                 self._dirty = True
                 self._debounce.start()

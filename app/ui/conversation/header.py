@@ -24,6 +24,32 @@ from app.i18n import N_, I18n
 from app.ui.icons import channel_icon, icon
 from app.ui.labels import STATUSES, channel_label
 
+# Offered in the language menu besides the conversation's own (BCP 47).
+COMMON_LANGUAGES = (
+    "ar",
+    "de",
+    "en",
+    "es",
+    "fil",
+    "fr",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "ko",
+    "ms",
+    "nl",
+    "pl",
+    "pt",
+    "pt-BR",
+    "ru",
+    "th",
+    "tr",
+    "vi",
+    "zh",
+    "zh-TW",
+)
+
 SNOOZE_LABELS = {
     SnoozePreset.ONE_HOUR: N_("For 1 hour"),
     SnoozePreset.THREE_HOURS: N_("For 3 hours"),
@@ -58,9 +84,11 @@ class ConversationHeader(QFrame):
         assign_requested(object): an agent id, or None to unassign.
         tag_toggled(str, bool): add (True) or remove (False) a tag.
         new_tag_requested(): the agent wants to type a new tag.
+        language_chosen(object): the conversation's language (BCP 47), or None to detect it.
     """
 
     status_requested = Signal(object)
+    language_chosen = Signal(object)
     snooze_requested = Signal(int)
     assign_requested = Signal(object)
     tag_toggled = Signal(str, bool)
@@ -90,6 +118,11 @@ class ConversationHeader(QFrame):
         self.assign_button = self._menu_button("assignButton", _("Assign"), "user")
         self.snooze_button = self._menu_button("snoozeButton", _("Snooze"), "clock")
         self.tag_button = self._menu_button("tagButton", _("Tags"), "tag")
+        self.language_button = self._menu_button("languageButton", _("Language"), "globe")
+        self.language_button.setToolTip(
+            _("The customer's language: detected from their messages, or chosen by you")
+        )
+        self.language_button.menu().aboutToShow.connect(self._fill_language_menu)
         self.status_button.menu().aboutToShow.connect(self._fill_status_menu)
         self.assign_button.menu().aboutToShow.connect(self._fill_assign_menu)
         self.snooze_button.menu().aboutToShow.connect(self._fill_snooze_menu)
@@ -101,6 +134,7 @@ class ConversationHeader(QFrame):
         name_row.addWidget(self.customer_name)
         name_row.addStretch(1)
         for button in (
+            self.language_button,
             self.tag_button,
             self.assign_button,
             self.snooze_button,
@@ -144,6 +178,7 @@ class ConversationHeader(QFrame):
         self.subject.setText(row.subject or "")
         self.subject.setVisible(bool(row.subject))
         self.resolve_button.setText(_("Reopen") if row.status is Status.RESOLVED else _("Resolve"))
+        self.set_detected_language(detail.language_override or row.language)
         assignee = row.assignee_name or _("Unassigned")
         self.assign_button.setText(menu_text(assignee))
         self.status_button.setText(_(STATUSES[row.status]))
@@ -156,6 +191,12 @@ class ConversationHeader(QFrame):
             chip.setText(tag)
             self.tags_row.addWidget(chip)
         self.tags_row.addStretch(1)
+
+    def set_detected_language(self, tag: str) -> None:
+        """Show the conversation's language on its button (marked when the agent chose it)."""
+        name = self._i18n.language_name(tag)
+        chosen = self.detail is not None and self.detail.language_override is not None
+        self.language_button.setText(menu_text(name + (" ✓" if chosen else "")))
 
     def update_clock(self, now: int) -> None:
         """Refresh the customer's local time (called every 30 s)."""
@@ -222,6 +263,26 @@ class ConversationHeader(QFrame):
             when = self._i18n.day_and_time(choice.until, now, zone)
             action = menu.addAction(label.format(when=when))
             action.triggered.connect(lambda _c=False, u=choice.until: self.snooze_requested.emit(u))
+
+    def _fill_language_menu(self) -> None:
+        menu = self.language_button.menu()
+        menu.clear()
+        override = self.detail.language_override if self.detail else None
+        current = self.detail.row.language if self.detail else None
+        auto = menu.addAction(self._i18n._("Detect from the customer's messages"))
+        auto.setCheckable(True)
+        auto.setChecked(override is None)
+        auto.triggered.connect(lambda: self.language_chosen.emit(None))
+        menu.addSeparator()
+        codes = sorted(
+            {*COMMON_LANGUAGES, *(c for c in (current, override) if c)},
+            key=self._i18n.language_name,
+        )
+        for code in codes:
+            action = menu.addAction(menu_text(self._i18n.language_name(code)))
+            action.setCheckable(True)
+            action.setChecked(code == override)
+            action.triggered.connect(lambda _c=False, tag=code: self.language_chosen.emit(tag))
 
     def _fill_tag_menu(self) -> None:
         menu = self.tag_button.menu()

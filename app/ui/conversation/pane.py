@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.domain.models import ConversationDetail, MessageKind, Status
-from app.services import inbox
+from app.domain.models import ConversationDetail, Message, MessageKind, Status
+from app.services import inbox, translation
 from app.services.context import AppContext
 from app.services.inbox import Changes, MessageTooLongError
 from app.storage.repository import InboxRepository
+from app.storage.translation_store import MacroRow, TranslationStore
+from app.translation.pipeline import Provenance, primary
 from app.ui.conversation.composer import Composer
-from app.ui.conversation.header import ConversationHeader, plain_label
+from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
+from app.ui.conversation.incoming import IncomingTranslator
+from app.ui.conversation.reply_translation import ReplyTranslation
 from app.ui.conversation.thread_view import ThreadView
+from app.ui.dialogs.held_reply import HeldReplyDialog
 from app.ui.dialogs.message_viewer import MessageViewer
 
 CLOCK_TICK_MS = 30_000
+HUMAN_TRANSLATION_TAG = "needs-human-translation"
 
 
 class ConversationPane(QStackedWidget):
@@ -27,10 +41,12 @@ class ConversationPane(QStackedWidget):
     Signals:
         changed(object): a Changes value after a successful action.
         loaded(int): the conversation with this id is on screen.
+        packs_requested(): the agent wants the language pack manager.
     """
 
     changed = Signal(object)
     loaded = Signal(int)
+    packs_requested = Signal()
 
     def __init__(
         self,
@@ -57,6 +73,17 @@ class ConversationPane(QStackedWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self.composer = Composer(ctx.i18n, page)
+        self._macros: list[MacroRow] = []
+        self.macro_button = QToolButton(self.composer)
+        self.macro_button.setObjectName("macroButton")
+        self.macro_button.setText(_("Canned replies"))
+        self.macro_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.macro_button.setMenu(QMenu(self.macro_button))
+        self.macro_button.menu().aboutToShow.connect(self._fill_macro_menu)
+        self.composer.add_tool(self.macro_button)
+        self.reply_translation = ReplyTranslation(ctx, self.composer)
+        self.composer.add_panel(self.reply_translation)
+        self.incoming = IncomingTranslator(ctx, self.thread)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -75,6 +102,13 @@ class ConversationPane(QStackedWidget):
         self.composer.send_requested.connect(self.send)
         self.composer.draft_changed.connect(self._save_draft)
         self.thread.full_message_requested.connect(self._show_full_message)
+        self.thread.packs_requested.connect(self.packs_requested.emit)
+        self.thread.held_reply_requested.connect(self._translate_held)
+        self.composer.text_edited.connect(self._composer_edited)
+        self.reply_translation.human_translation_requested.connect(self.hold_for_human)
+        self.reply_translation.state_changed.connect(self._translation_state_changed)
+        self.incoming.language_known.connect(self._language_detected)
+        self.header.language_chosen.connect(self.set_language)
 
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
@@ -89,6 +123,7 @@ class ConversationPane(QStackedWidget):
         self.notice.hide()
         if conversation_id is None:
             self.detail = None
+            self.incoming.cancel()
             self.thread.clear_thread()
             self.setCurrentWidget(self.empty)
             return
@@ -117,15 +152,47 @@ class ConversationPane(QStackedWidget):
         first_time = self.detail is None or self.detail.row.id != detail.row.id
         self.detail = detail
         self.header.show_detail(detail, now)
-        if first_time or len(detail.messages) != len(self.thread.messages):
-            self.thread.show_detail(detail, now)
+        if first_time:
+            self.reply_translation.set_customer_language(self.customer_language)
+        if first_time or detail.messages != self.thread.messages:
+            kept = {} if first_time else self.thread.translations
+            self.thread.show_detail(detail, now, kept)
+            self.incoming.start(detail)
         if not keep_draft or first_time:
             self.composer.load_draft(detail.draft)
         self.setCurrentWidget(self.page)
         self.loaded.emit(detail.row.id)
 
-    def set_choices(self, agents: tuple[Any, ...], tags: tuple[str, ...]) -> None:
+    def set_choices(
+        self, agents: tuple[Any, ...], tags: tuple[str, ...], macros: Sequence[MacroRow] = ()
+    ) -> None:
         self.header.set_choices(agents, tags)
+        self._macros = list(macros)
+
+    def retranslate(self) -> None:
+        """Packs, glossary or memory changed: translate the open conversation again."""
+        if self.conversation_id is not None:
+            cid = self.conversation_id
+            self.detail = None
+            self.thread.translations.clear()
+            self.show_conversation(cid)
+
+    def _fill_macro_menu(self) -> None:
+        menu = self.macro_button.menu()
+        menu.clear()
+        agent = primary(self._ctx.agent_language)
+        usable = [m for m in self._macros if primary(m.language) == agent] or self._macros
+        if not usable:
+            menu.addAction(self._ctx.i18n._("No canned replies yet")).setEnabled(False)
+        for macro in usable:
+            action = menu.addAction(menu_text(macro.title))
+            action.triggered.connect(lambda _c=False, m=macro: self.insert_macro(m))
+
+    def insert_macro(self, macro: MacroRow) -> None:
+        """Put a canned reply in the composer; its approved translation comes from the memory."""
+        self.composer.set_kind(MessageKind.AGENT)
+        self.composer.editor.setPlainText(macro.body)
+        self.composer.focus_editor()
 
     # ------------------------------------------------------------------ actions
     def _mutate(self, work: Callable[[InboxRepository], Changes]) -> None:
@@ -173,8 +240,18 @@ class ConversationPane(QStackedWidget):
         if ok and tag:
             self.toggle_tag(tag, True)
 
+    @property
+    def customer_language(self) -> str | None:
+        """The language replies go out in: the agent's override, else the detected one."""
+        if self.detail is None:
+            return None
+        return self.detail.language_override or self.detail.row.language
+
     def send(self, kind: MessageKind, text: str) -> None:
-        """Store the reply/note; the composer keeps the text until the store confirms."""
+        """Store the reply/note; the composer keeps the text until the store confirms.
+
+        A reply to a customer in another language sends exactly the preview's text.
+        """
         cid, now, me = self.conversation_id, self._ctx.clock(), self._ctx.workspace.me_id
         if cid is None:
             return
@@ -183,12 +260,128 @@ class ConversationPane(QStackedWidget):
             self.composer.clear_sent(kind, text)
             self._after_change(changes)
 
+        if kind is MessageKind.NOTE:
+            self._ctx.tasks.run_store(
+                lambda repo: inbox.send_message(repo, cid, kind, text, me, now),
+                done,
+                self._send_failed,
+                owner=self,
+            )
+            return
+        outgoing = self.reply_translation.outgoing(text)
+        if outgoing is None:
+            _ = self._ctx.i18n._
+            self.notice.setText(
+                self.reply_translation.problem
+                or _("The translation is not ready yet: check it below, then send again.")
+            )
+            self.notice.show()
+            self.reply_translation.refresh_now()
+            return
+        agent = self._ctx.agent_language
+        self.notice.hide()
         self._ctx.tasks.run_store(
-            lambda repo: inbox.send_message(repo, cid, kind, text, me, now),
+            lambda repo: translation.send_reply(
+                repo,
+                cid,
+                original=text,
+                original_language=agent,
+                sent=outgoing.text,
+                sent_language=outgoing.language,
+                provenance=outgoing.provenance,
+                author_id=me,
+                now=now,
+            ),
             done,
             self._send_failed,
             owner=self,
         )
+
+    def hold_for_human(self) -> None:
+        """Keep the reply for a colleague to translate (the source articles insist critical
+        messages get a human translator); it is stored, marked, and not sent."""
+        text, cid = self.composer.text(), self.conversation_id
+        tag = self.customer_language
+        if cid is None or tag is None or not text.strip():
+            return
+        now, me, agent = self._ctx.clock(), self._ctx.workspace.me_id, self._ctx.agent_language
+
+        def done(changes: Changes) -> None:
+            self.composer.clear_sent(MessageKind.AGENT, text)
+            self._after_change(changes)
+            self.toggle_tag(HUMAN_TRANSLATION_TAG, True)
+
+        self._ctx.tasks.run_store(
+            lambda repo: translation.send_reply(
+                repo,
+                cid,
+                original=text,
+                original_language=agent,
+                sent="",
+                sent_language=tag,
+                provenance=Provenance("human", source_language=agent, target_language=tag),
+                author_id=me,
+                now=now,
+                held=True,
+            ),
+            done,
+            self._send_failed,
+            owner=self,
+        )
+
+    def _translate_held(self, message_id: int) -> None:
+        message = next((m for m in self.thread.messages if m.id == message_id), None)
+        if message is None or not message.held:
+            return
+        dialog = HeldReplyDialog(self._ctx, message, self)
+        dialog.release_requested.connect(self._release_held)
+        dialog.open()
+
+    def _release_held(self, message: Message, translated: str) -> None:
+        now, me = self._ctx.clock(), self._ctx.workspace.me_id
+        self._ctx.tasks.run_store(
+            lambda repo: translation.release_held(repo, message, translated, me, now),
+            self._after_change,
+            self._report_error,
+            owner=self,
+        )
+
+    def set_language(self, tag: str | None) -> None:
+        """The agent's choice of the conversation's language (None: detect it again)."""
+        cid, now = self.conversation_id, self._ctx.clock()
+        if cid is None:
+            return
+
+        def done(_result: None) -> None:
+            self.detail = None  # reopen: the thread re-translates, the reply follows the language
+            self.thread.translations.clear()
+            self.show_conversation(cid)
+
+        self._ctx.tasks.run_store(
+            lambda repo: TranslationStore(repo).set_language_override(cid, tag, now),
+            done,
+            self._report_error,
+            owner=self,
+        )
+
+    def _language_detected(self, tag: str) -> None:
+        if self.detail is None or self.detail.language_override:
+            return
+        current = self.reply_translation.customer_tag
+        if current is None or primary(current) != primary(tag):
+            self.reply_translation.set_customer_language(tag)
+            self.reply_translation.text_changed(self.composer.text())
+            self.header.set_detected_language(tag)
+
+    def _composer_edited(self, kind: MessageKind, text: str) -> None:
+        panel = self.reply_translation
+        panel.setVisible(kind is MessageKind.AGENT and panel.active)
+        if kind is MessageKind.AGENT:
+            panel.text_changed(text)
+
+    def _translation_state_changed(self) -> None:
+        if self.notice.isVisible() and self.reply_translation.outgoing(self.composer.text()):
+            self.notice.hide()
 
     def _send_failed(self, error: BaseException) -> None:
         _ = self._ctx.i18n._

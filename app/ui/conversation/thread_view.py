@@ -8,6 +8,7 @@ Very long messages are cut for display with a link that opens the whole text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QUrl, Signal
@@ -25,11 +26,15 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
+from app.translation.pipeline import Provenance, Result
 from app.ui import style
-from app.ui.labels import channel_label, isolate
+from app.ui.labels import channel_label, isolate, provenance_text
 
 DISPLAY_LIMIT = 8_000  # characters of one message shown inline
 FULL_MESSAGE_SCHEME = "crossdesk-message"
+FLIP_SCHEME = "crossdesk-flip"  # original <-> translation of one message
+PACKS_SCHEME = "crossdesk-packs"
+HELD_SCHEME = "crossdesk-held"
 SIDE_GAP = 64
 
 
@@ -44,14 +49,27 @@ def size_label(i18n: I18n, chars: int) -> str:
     return i18n._("{size} MB").format(size=i18n.number(round(chars / 1_000_000, 1)))
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """How one customer message's translation stands, for display."""
+
+    state: str  # "pending" | "translated" | "same" | "missing"
+    result: Result | None = None
+    note: str | None = None  # why it is missing
+
+
 class ThreadView(QTextBrowser):
-    """Shows one conversation's messages and notes.
+    """Shows one conversation's messages and notes, customer messages translated.
 
     Signals:
         full_message_requested(int): the id of a long message the agent wants to read whole.
+        packs_requested(): the agent clicked "Language packs…" under an untranslated message.
+        held_reply_requested(int): the id of a held reply someone wants to translate and send.
     """
 
     full_message_requested = Signal(int)
+    packs_requested = Signal()
+    held_reply_requested = Signal(int)
 
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +82,10 @@ class ThreadView(QTextBrowser):
         self.anchorClicked.connect(self._anchor_clicked)
         self.messages: tuple[Message, ...] = ()
         self.refused_resources: list[str] = []
+        self.translations: dict[int, Shown] = {}
+        self._detail: ConversationDetail | None = None
+        self._now = 0
+        self._flipped: set[int] = set()  # messages showing the other text (original/your words)
         self._build_formats()
 
     def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
@@ -72,16 +94,56 @@ class ThreadView(QTextBrowser):
         return QByteArray()
 
     def _anchor_clicked(self, url: QUrl) -> None:
-        if url.scheme() == FULL_MESSAGE_SCHEME and url.path().isdigit():
-            self.full_message_requested.emit(int(url.path()))
+        scheme, target = url.scheme(), url.path()
+        if scheme == FULL_MESSAGE_SCHEME and target.isdigit():
+            self.full_message_requested.emit(int(target))
+        elif scheme == FLIP_SCHEME and target.isdigit():
+            self._flipped ^= {int(target)}
+            self._render(keep_scroll=True)
+        elif scheme == PACKS_SCHEME:
+            self.packs_requested.emit()
+        elif scheme == HELD_SCHEME and target.isdigit():
+            self.held_reply_requested.emit(int(target))
 
     def clear_thread(self) -> None:
         self.messages = ()
+        self._detail = None
+        self.translations = {}
         self.setDocument(QTextDocument(self))
 
-    def show_detail(self, detail: ConversationDetail, now: int) -> None:
+    def show_detail(
+        self, detail: ConversationDetail, now: int, translations: dict[int, Shown] | None = None
+    ) -> None:
         """Lay out every message of the conversation and scroll to the newest."""
+        same_conversation = self._detail is not None and self._detail.row.id == detail.row.id
+        if not same_conversation:
+            self._flipped.clear()
+        self._detail, self._now = detail, now
         self.messages = detail.messages
+        self.translations = dict(translations or {})
+        self._render(keep_scroll=same_conversation)
+
+    def set_translations(self, translations: dict[int, Shown]) -> None:
+        """New translation states arrived (progressively): redraw, keeping the scroll place."""
+        self.translations.update(translations)
+        self._render(keep_scroll=True)
+
+    def shown_text(self, message_id: int) -> str | None:
+        """The text the agent currently reads for a message (tests, copy actions)."""
+        shown = self.translations.get(message_id)
+        flipped = message_id in self._flipped
+        if shown is not None and shown.result is not None and not flipped:
+            return shown.result.text
+        message = next((m for m in self.messages if m.id == message_id), None)
+        return message.body if message else None
+
+    def _render(self, *, keep_scroll: bool) -> None:
+        detail, now = self._detail, self._now
+        if detail is None:
+            return
+        bar = self.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        previous = bar.value()
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDefaultFont(self.font())
@@ -92,7 +154,7 @@ class ThreadView(QTextBrowser):
             self._insert_message(cursor, message, detail, now)
         cursor.endEditBlock()
         self.setDocument(document)
-        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        bar.setValue(previous if keep_scroll and not at_bottom else bar.maximum())
 
     # ------------------------------------------------------------------ layout
     def _build_formats(self) -> None:
@@ -124,6 +186,9 @@ class ThreadView(QTextBrowser):
         self._header_block.setLayoutDirection(QGuiApplication.layoutDirection())
         self._body_block = QTextBlockFormat()
         self._body_block.setTopMargin(4)
+        self._meta_block = QTextBlockFormat()
+        self._meta_block.setTopMargin(4)
+        self._meta_block.setLayoutDirection(QGuiApplication.layoutDirection())
         self._body = QTextCharFormat()
         self._body.setForeground(style.TEXT)
         self._link = QTextCharFormat()
@@ -159,7 +224,62 @@ class ThreadView(QTextBrowser):
             details.append(channel_label(i18n, message.channel))
         cursor.insertText("   " + "  ·  ".join(details), self._muted)
         cursor.insertBlock(self._body_block, self._body)
-        text = message.body
+        text, meta, links = self._body_and_meta(message)
+        self._insert_text(cursor, message, text)
+        if meta or links:
+            cursor.insertBlock(self._meta_block, self._muted)
+            cursor.insertText(meta, self._muted)
+            for label, href in links:
+                link = QTextCharFormat(self._link)
+                link.setFontPointSize(self._muted.fontPointSize())
+                link.setAnchorHref(href)
+                cursor.insertText("  ", self._muted)
+                cursor.insertText(label, link)
+
+    def _body_and_meta(self, message: Message) -> tuple[str, str, list[tuple[str, str]]]:
+        """The text to show, a muted line under it, and links for that line."""
+        i18n = self._i18n
+        flipped = message.id in self._flipped
+        flip = f"{FLIP_SCHEME}:{message.id}"
+        if message.kind is MessageKind.AGENT and message.held:
+            return (
+                message.original_body or message.body,
+                i18n._("Waiting for a human translation; not sent yet."),
+                [(i18n._("Translate and send…"), f"{HELD_SCHEME}:{message.id}")],
+            )
+        if message.kind is MessageKind.AGENT and message.original_body is not None:
+            provenance = Provenance.from_json(message.provenance)
+            label = provenance_text(i18n, provenance) if provenance else ""
+            if provenance is not None and provenance.kind == "untranslated":
+                return message.body, label, []
+            if flipped:
+                return (
+                    message.original_body,
+                    i18n._("Your words, before translation."),
+                    [(i18n._("Show what was sent"), flip)],
+                )
+            return message.body, label, [(i18n._("Show your words"), flip)]
+        if message.kind is not MessageKind.CUSTOMER:
+            return message.body, "", []
+        shown = self.translations.get(message.id)
+        if shown is None or shown.state == "same":
+            return message.body, "", []
+        if shown.state == "pending":
+            return message.body, i18n._("Translating…"), []
+        if shown.state == "missing":
+            return (
+                message.body,
+                i18n._("Not translated: {reason}").format(reason=shown.note),
+                [(i18n._("Language packs…"), f"{PACKS_SCHEME}:")],
+            )
+        assert shown.result is not None
+        label = provenance_text(i18n, shown.result.provenance)
+        if flipped:
+            return message.body, i18n._("Original text."), [(i18n._("Show translation"), flip)]
+        return shown.result.text, label, [(i18n._("Show original"), flip)]
+
+    def _insert_text(self, cursor: QTextCursor, message: Message, text: str) -> None:
+        i18n = self._i18n
         if len(text) <= DISPLAY_LIMIT:
             cursor.insertText(text, self._body)
             return

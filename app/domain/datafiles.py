@@ -1,4 +1,4 @@
-"""YAML loading that remembers line numbers, so data errors can name file and line.
+"""Data files (YAML) loaded with line numbers, so an error can name file and line.
 
 Validation (pydantic) reports a path such as ``conversations.3.messages.1.at``;
 :func:`line_of` walks the loaded data along that path and returns the line of the

@@ -1,0 +1,314 @@
+"""The translation engine: installed packs, routes between languages, batched inference.
+
+It uses argostranslate for what a pack *is* (metadata, SentencePiece/BPE
+tokenizer, MiniSBD sentence splitting) and drives the pack's CTranslate2 model
+itself, so that a whole conversation is one ``translate_batch`` call (argos
+translates one text at a time, in batches of 32 tokens by default), underscores
+survive decoding (argos turns them into spaces) and models are loaded once per
+pack, under a lock, and replaced cleanly when a pack is upgraded.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.translation.offline import ArgosHome, ArgosModules, OfflineError, load_argos
+from app.translation.packs import PackInfo, install_pack, list_packs, uninstall_pack
+
+PIVOT_PREFERENCE = ("en",)  # try English first as the intermediate language, then any
+
+
+class NoRouteError(LookupError):
+    """No installed pack (or chain of two) translates this pair; the message says which."""
+
+    def __init__(self, source: str, target: str, reason: str) -> None:
+        self.source = source
+        self.target = target
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The packs a translation goes through: one (direct) or two (pivot)."""
+
+    steps: tuple[PackInfo, ...]
+
+    @property
+    def source(self) -> str:
+        return self.steps[0].from_code
+
+    @property
+    def target(self) -> str:
+        return self.steps[-1].to_code
+
+    @property
+    def pivots(self) -> tuple[str, ...]:
+        return tuple(step.to_code for step in self.steps[:-1])
+
+    @property
+    def key(self) -> str:
+        """Exact models used, e.g. ``es-en@1.9>en-zh@1.2``: part of every cache key."""
+        return ">".join(step.key for step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """One translated text with the model's confidence (0..1, from mean token log-prob)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """Inference knobs, measured on the target machine (see tests/perf/bench_translation.py)."""
+
+    intra_threads: int = 2
+    inter_threads: int = 1
+    batch_tokens: int = 2048
+    beam_size: int = 4  # for what is sent; the live preview uses 1 (greedy)
+    max_decoding_length: int = 256
+
+
+class _RWLock:
+    """Many translations at once, or one install/uninstall alone."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+@dataclass
+class _Loaded:
+    info: PackInfo
+    package: Any
+    sentencizer: Any
+    translator: Any
+    decode_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class TranslationEngine:
+    """Installed packs and offline translation between any two languages they connect."""
+
+    def __init__(self, home: ArgosHome, settings: EngineSettings | None = None) -> None:
+        self.home = home
+        self.settings = settings or EngineSettings()
+        self._lock = _RWLock()
+        self._load_lock = threading.Lock()
+        self._argos: ArgosModules | None = None
+        self._packs: list[PackInfo] | None = None
+        self._loaded: dict[str, _Loaded] = {}
+
+    # ------------------------------------------------------------------ packs
+    def _modules(self) -> ArgosModules:
+        if self._argos is None:
+            self._argos = load_argos(self.home, batch_tokens=self.settings.batch_tokens)
+        return self._argos
+
+    def packs(self) -> list[PackInfo]:
+        """Installed packs (read from disk once, then after every change)."""
+        packs = self._packs
+        if packs is None:
+            packs = self._packs = list_packs(self.home)
+        return packs
+
+    def install(self, path: Path, **kwargs: Any) -> PackInfo:
+        """Install or upgrade a pack while no translation runs; the new model is used next."""
+        with self._lock.write():
+            try:
+                return install_pack(path, self.home, **kwargs)
+            finally:
+                self._forget_models()
+
+    def uninstall(self, info: PackInfo) -> None:
+        with self._lock.write():
+            try:
+                uninstall_pack(info, self.home)
+            finally:
+                self._forget_models()
+
+    def refresh(self) -> None:
+        """Re-read the packages folder (after a sentence model was added, say)."""
+        with self._lock.write():
+            self._forget_models()
+
+    def _forget_models(self) -> None:
+        self._packs = None
+        self._loaded.clear()
+        if self._argos is not None:  # argostranslate's own caches, in case anything reads them
+            self._argos.translate.installed_translates.clear()
+            self._argos.translate.get_installed_languages.cache_clear()
+
+    # ------------------------------------------------------------------ routes
+    def route(self, source: str, target: str) -> Route:
+        """The packs that translate ``source`` into ``target`` (direct, else via a pivot)."""
+        packs = self.packs()
+        usable = [p for p in packs if p.usable]
+
+        def find(a: str, b: str) -> PackInfo | None:
+            return next((p for p in usable if p.from_code == a and p.to_code == b), None)
+
+        direct = find(source, target)
+        if direct is not None:
+            return Route((direct,))
+        middles = sorted(
+            {p.to_code for p in usable if p.from_code == source},
+            key=lambda code: (code not in PIVOT_PREFERENCE, code),
+        )
+        for middle in middles:
+            second = find(middle, target)
+            first = find(source, middle)
+            if first is not None and second is not None:
+                return Route((first, second))
+        lacking = [p for p in packs if not p.usable and p.from_code == source]
+        if lacking:
+            raise NoRouteError(
+                source,
+                target,
+                f"The {source} → {lacking[0].to_code} pack has "
+                f"no sentence model for {source}; add one in the pack manager.",
+            )
+        raise NoRouteError(source, target, f"No {source} → {target} pack is installed.")
+
+    def languages(self) -> set[str]:
+        return {code for p in self.packs() if p.usable for code in (p.from_code, p.to_code)}
+
+    # ------------------------------------------------------------------ translation
+    def warm(self, route: Route) -> None:
+        """Load the route's models now (on a worker), so the first real request is fast."""
+        with self._lock.read():
+            for step in route.steps:
+                self._load(step)
+
+    def translate(
+        self, texts: Sequence[str], route: Route, *, beam_size: int | None = None
+    ) -> list[Translated]:
+        """Translate every text through the route; one batched model call per step."""
+        if not texts:
+            return []
+        with self._lock.read():
+            current = list(texts)
+            confidence = [1.0] * len(texts)
+            for step in route.steps:
+                loaded = self._load(step)
+                outputs = self._run(loaded, current, beam_size or self.settings.beam_size)
+                current = [o.text for o in outputs]
+                confidence = [c * o.confidence for c, o in zip(confidence, outputs, strict=True)]
+            return [Translated(t, c) for t, c in zip(current, confidence, strict=True)]
+
+    def _load(self, info: PackInfo) -> _Loaded:
+        loaded = self._loaded.get(info.key)
+        if loaded is not None:
+            return loaded
+        with self._load_lock:  # argostranslate does not lock this: two threads built two models
+            loaded = self._loaded.get(info.key)
+            if loaded is not None:
+                return loaded
+            if info.sentence_model is None:
+                raise OfflineError(f"The {info.pair} pack has no sentence model.")
+            argos = self._modules()
+            package = argos.package.Package(info.folder)
+            sentencizer = argos.sbd.MiniSBDSentencizer(package)
+            sentencizer.lang = str(info.sentence_model)  # ours, never a download
+            translator = argos.ctranslate2.Translator(
+                str(info.folder / "model"),
+                device="cpu",
+                inter_threads=self.settings.inter_threads,
+                intra_threads=self.settings.intra_threads,
+            )
+            loaded = _Loaded(info, package, sentencizer, translator)
+            self._loaded[info.key] = loaded
+            return loaded
+
+    def _run(self, loaded: _Loaded, texts: list[str], beam_size: int) -> list[Translated]:
+        package = loaded.package
+        # (text index, paragraph index) for each paragraph; sentences point at paragraphs
+        paragraphs: list[list[str]] = [text.split("\n") for text in texts]
+        batch: list[list[str]] = []
+        owner: list[tuple[int, int]] = []
+        with loaded.decode_lock:  # the ONNX splitter and tokenizer objects are not shared safely
+            for t, text_paragraphs in enumerate(paragraphs):
+                for p, paragraph in enumerate(text_paragraphs):
+                    if not paragraph.strip():
+                        continue
+                    for sentence in loaded.sentencizer.split_sentences(paragraph):
+                        batch.append(package.tokenizer.encode(sentence))
+                        owner.append((t, p))
+        prefix = [[package.target_prefix]] * len(batch) if package.target_prefix else None
+        results = (
+            loaded.translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                replace_unknowns=True,
+                max_batch_size=self.settings.batch_tokens,
+                batch_type="tokens",
+                beam_size=beam_size,
+                num_hypotheses=1,
+                length_penalty=0.2,
+                max_decoding_length=self.settings.max_decoding_length,
+                return_scores=True,
+            )
+            if batch
+            else []
+        )
+        tokens: dict[tuple[int, int], list[str]] = {}
+        scores: dict[int, list[float]] = {}
+        for (t, p), result in zip(owner, results, strict=True):
+            tokens.setdefault((t, p), []).extend(result.hypotheses[0])
+            scores.setdefault(t, []).append(result.scores[0])
+        outputs = []
+        with loaded.decode_lock:
+            for t, text_paragraphs in enumerate(paragraphs):
+                translated = [
+                    self._decode(package, tokens[(t, p)]) if (t, p) in tokens else paragraph
+                    for p, paragraph in enumerate(text_paragraphs)
+                ]
+                text_scores = scores.get(t, [0.0])
+                confidence = math.exp(max(min(sum(text_scores) / len(text_scores), 0.0), -20.0))
+                outputs.append(Translated("\n".join(translated), confidence))
+        return outputs
+
+    @staticmethod
+    def _decode(package: Any, tokens: list[str]) -> str:
+        if package.target_prefix and tokens and tokens[0] == package.target_prefix:
+            tokens = tokens[1:]
+        processor = getattr(package.tokenizer, "lazy_processor", None)
+        if processor is not None:  # SentencePiece: decode without argos's "_" -> " " quirk
+            value = processor().decode_pieces(tokens).replace("▁", " ")
+        else:
+            value = package.tokenizer.decode(tokens)
+        return value[1:] if value.startswith(" ") else value

@@ -1,0 +1,343 @@
+"""The language pack manager: what is installed, install from a file, download, remove.
+
+Every operation runs on the compute lane with progress and cancel; a refused
+pack is reported with its reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.context import AppContext
+from app.services.pack_download import download
+from app.storage.translation_store import TranslationStore
+from app.translation.packs import PackInfo, add_sentence_model, inspect_pack
+
+
+class _Progress(QObject):
+    """Carries progress from a worker thread to the dialog (queued signal)."""
+
+    moved = Signal(float)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+class PackManagerDialog(QDialog):
+    """Installed packs and the actions on them.
+
+    Signals:
+        packs_changed(): a pack was installed, upgraded or removed.
+    """
+
+    packs_changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        i18n = ctx.i18n
+        _ = i18n._
+        self.setWindowTitle(_("Language packs"))
+        self.resize(760, 460)
+        self._cancel = threading.Event()
+        self._progress = _Progress(self)
+        self._progress.moved.connect(lambda f: self.bar.setValue(int(f * 1000)))
+        self.packs: list[PackInfo] = []
+
+        intro = QLabel(
+            _(
+                "Translation runs on this computer: one pack per language pair "
+                "(pairs without a direct pack go through a shared language, such as "
+                "English). Each pack needs a sentence model for its source language."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("packsTable")
+        self.table.setHorizontalHeaderLabels(
+            [_("Languages"), _("Version"), _("Size"), _("Sentence model")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.install_button = QPushButton(_("Install from file…"), self)
+        self.install_button.setObjectName("installFromFile")
+        self.install_button.clicked.connect(self._choose_file)
+        self.download_button = QPushButton(_("Download…"), self)
+        self.download_button.clicked.connect(self._ask_download)
+        self.sentence_button = QPushButton(_("Add sentence model…"), self)
+        self.sentence_button.clicked.connect(self._choose_sentence_model)
+        self.remove_button = QPushButton(_("Remove"), self)
+        self.remove_button.setObjectName("removePack")
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 1000)
+        self.bar.hide()
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.cancel_button.hide()
+        self.status = QLabel(self)
+        self.status.setObjectName("packStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        actions = QHBoxLayout()
+        for button in (
+            self.install_button,
+            self.download_button,
+            self.sentence_button,
+            self.remove_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        progress = QHBoxLayout()
+        progress.addWidget(self.bar, 1)
+        progress.addWidget(self.cancel_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addLayout(progress)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.refresh()
+
+    # ------------------------------------------------------------------ listing
+    def refresh(self) -> None:
+        service = self._ctx.translation
+        if service is None:
+            return
+        self._ctx.tasks.run(service.engine.packs, self._show, self._failed, owner=self)
+
+    def _show(self, packs: list[PackInfo]) -> None:
+        i18n = self._ctx.i18n
+        self.packs = packs
+        self.table.setRowCount(len(packs))
+        for row, pack in enumerate(packs):
+            names = f"{i18n.language_name(pack.from_code)} → {i18n.language_name(pack.to_code)}"
+            sentence = i18n._("Installed") if pack.usable else i18n._("Missing: add one")
+            for column, text in enumerate((names, pack.version, _size(pack.size_bytes), sentence)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if not packs:
+            self.status.setText(
+                i18n._(
+                    "No language pack is installed: customer messages are "
+                    "shown as written. Install a pack from a file, or "
+                    "download one."
+                )
+            )
+
+    # ------------------------------------------------------------------ operations
+    def _busy(self, busy: bool) -> None:
+        for button in (
+            self.install_button,
+            self.download_button,
+            self.sentence_button,
+            self.remove_button,
+        ):
+            button.setEnabled(not busy)
+        self.bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if busy:
+            self.bar.setValue(0)
+            self._cancel.clear()
+
+    def _choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self._ctx.i18n._("Install a language pack"),
+            str(Path.home()),
+            self._ctx.i18n._("Argos language packs (*.argosmodel *.zip)"),
+        )
+        if path:
+            self.install(Path(path))
+
+    def install(self, path: Path, sentence_model: Path | None = None) -> None:
+        """Validate and install a pack file (replacing an older version of its pair)."""
+        service = self._ctx.translation
+        if service is None:
+            return
+        _ = self._ctx.i18n._
+        self._busy(True)
+        self.status.setText(_("Checking and installing {file}…").format(file=path.name))
+        before = {(p.from_code, p.to_code): p.key for p in self.packs}
+        cancel, progress = self._cancel, self._progress.moved.emit
+
+        def work() -> PackInfo:
+            inspect_pack(path)
+            return service.engine.install(
+                path, sentence_model=sentence_model, progress=progress, cancel=cancel
+            )
+
+        def done(info: PackInfo) -> None:
+            self._busy(False)
+            replaced = before.get((info.from_code, info.to_code))
+            if replaced and replaced != info.key:
+                self._forget(replaced)
+            message = _("Installed {pair}, version {version}.").format(
+                pair=f"{info.from_code} → {info.to_code}", version=info.version
+            )
+            if not info.usable:
+                message += " " + _("It has no sentence model: add one before it can be used.")
+            self.status.setText(message)
+            self.refresh()
+            self.packs_changed.emit()
+
+        self._ctx.tasks.run(work, done, self._failed, owner=self)
+
+    def _forget(self, pack_key: str) -> None:
+        self._ctx.tasks.run_store(
+            lambda repo: TranslationStore(repo).forget_pack(pack_key),
+            None,
+            self._failed,
+            owner=self,
+        )
+
+    def _remove_selected(self) -> None:
+        service = self._ctx.translation
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if service is None or not rows:
+            return
+        pack = self.packs[min(rows)]
+        self._busy(True)
+
+        def done(_result: None) -> None:
+            self._busy(False)
+            self._forget(pack.key)
+            self.status.setText(
+                self._ctx.i18n._("Removed {pair}.").format(
+                    pair=f"{pack.from_code} → {pack.to_code}"
+                )
+            )
+            self.refresh()
+            self.packs_changed.emit()
+
+        self._ctx.tasks.run(lambda: service.engine.uninstall(pack), done, self._failed, owner=self)
+
+    def _choose_sentence_model(self) -> None:
+        service = self._ctx.translation
+        if service is None:
+            return
+        _ = self._ctx.i18n._
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Add a sentence model"), str(Path.home()), _("Sentence models (*.onnx)")
+        )
+        if not path:
+            return
+        code, ok = QInputDialog.getText(
+            self, _("Sentence model"), _("Language code of this model (e.g. es, zh, ar):")
+        )
+        if ok and code.strip():
+            self.add_sentence_model(Path(path), code.strip().lower())
+
+    def add_sentence_model(self, path: Path, code: str) -> None:
+        service = self._ctx.translation
+        if service is None:
+            return
+
+        def work() -> None:
+            add_sentence_model(path, code, service.home)
+            service.engine.refresh()
+
+        def done(_result: None) -> None:
+            self.status.setText(
+                self._ctx.i18n._("Sentence model for {code} added.").format(code=code)
+            )
+            self.refresh()
+            self.packs_changed.emit()
+
+        self._ctx.tasks.run(work, done, self._failed, owner=self)
+
+    def _ask_download(self) -> None:
+        dialog = DownloadDialog(self._ctx, self)
+        dialog.accepted.connect(
+            lambda: self.download(dialog.url.text().strip(), dialog.sha256.text().strip() or None)
+        )
+        dialog.open()
+
+    def download(self, url: str, sha256: str | None) -> None:
+        """Fetch a pack the agent asked for (resumable, checked), then install it."""
+        service = self._ctx.translation
+        if service is None or not url:
+            return
+        self._busy(True)
+        target = (
+            service.home.root
+            / "downloads"
+            / (url.rstrip("/").rsplit("/", 1)[-1] or "pack.argosmodel")
+        )
+        cancel, progress = self._cancel, self._progress.moved.emit
+        self.status.setText(self._ctx.i18n._("Downloading {url}…").format(url=url))
+
+        def done(path: Path) -> None:
+            self._busy(False)
+            self.install(path)
+
+        self._ctx.tasks.run(
+            lambda: download(url, target, sha256=sha256, progress=progress, cancel=cancel),
+            done,
+            self._failed,
+            owner=self,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy(False)
+        self.status.setText(self._ctx.i18n._("Not done: {reason}").format(reason=str(error)))
+
+
+class DownloadDialog(QDialog):
+    """Where to download a pack from, and the checksum it must have."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _ = ctx.i18n._
+        self.setWindowTitle(_("Download a language pack"))
+        self.url = QLineEdit(self)
+        self.url.setPlaceholderText("https://…/translate-es_en-1_9.argosmodel")
+        self.sha256 = QLineEdit(self)
+        self.sha256.setPlaceholderText(_("64 hexadecimal characters, from whoever publishes it"))
+        note = QLabel(
+            _(
+                "CrossDesk connects only to this address, only now. The file is checked "
+                "against the SHA-256 before it is installed; an interrupted download "
+                "resumes."
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("Address"), self.url)
+        form.addRow(_("SHA-256"), self.sha256)
+        form.addRow(note)
+        form.addRow(buttons)

@@ -31,6 +31,8 @@ def test_import_linter_contracts_hold() -> None:
         "app.services.demo",
         "app.services.demo_schema",
         "app.i18n",
+        "app.translation.engine",
+        "app.services.translation",
     ],
 )
 def test_lower_layers_load_without_qt(module: str) -> None:
@@ -54,3 +56,17 @@ def test_no_module_grows_past_800_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
     }
     assert not too_long
+
+
+def test_heavy_translation_libraries_load_only_when_translating() -> None:
+    """Start-up stays fast: argostranslate, CTranslate2, ONNX Runtime and lingua are imported
+    on the compute lane the first time something is translated, not with the window."""
+    code = (
+        "import sys, app.ui.application; "
+        "heavy = [m for m in ('argostranslate', 'ctranslate2', 'onnxruntime', 'lingua',"
+        " 'pydantic') if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -62,7 +62,7 @@ class IncomingResult:
     detections: dict[int, Detection]
     results: dict[int, Result]
     same_language: frozenset[int]  # already in the agent's language: not translated
-    no_route: str | None  # why nothing could be translated, for the UI
+    no_route: NoRouteError | None  # why nothing could be translated, for the UI
     to_cache: tuple[tuple[str, CachedTranslation], ...] = ()
 
 
@@ -240,7 +240,7 @@ class TranslationService:
                 by_source.setdefault(source, []).append(item)
         results: dict[int, Result] = {}
         to_cache: list[tuple[str, CachedTranslation]] = []
-        no_route: str | None = None
+        no_route: NoRouteError | None = None
         pipeline = self.pipeline()
         for source, items in by_source.items():
             try:
@@ -248,7 +248,7 @@ class TranslationService:
                     [i.body for i in items], source, plan.agent_tag, beam_size=SEND_BEAM
                 )
             except NoRouteError as exc:
-                no_route = exc.reason
+                no_route = exc
                 continue
             for item, result in zip(items, outputs, strict=True):
                 results[item.message_id] = result

@@ -18,20 +18,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.errors import LocalizedError
+from app.i18n import N_
 from app.translation.offline import ArgosHome, ArgosModules, OfflineError, load_argos
 from app.translation.packs import PackInfo, install_pack, list_packs, uninstall_pack
 
 PIVOT_PREFERENCE = ("en",)  # try English first as the intermediate language, then any
 
 
-class NoRouteError(LookupError):
+class NoRouteError(LocalizedError, LookupError):
     """No installed pack (or chain of two) translates this pair; the message says which."""
 
-    def __init__(self, source: str, target: str, reason: str) -> None:
+    def __init__(self, source: str, target: str, *, lacks_sentence_model: bool = False) -> None:
         self.source = source
         self.target = target
-        self.reason = reason
-        super().__init__(reason)
+        template = (
+            N_(
+                "The {source} → {target} pack has no sentence model for {source}; add one in "
+                "the pack manager."
+            )
+            if lacks_sentence_model
+            else N_("No {source} → {target} language pack is installed.")
+        )
+        super().__init__(template, source=source, target=target)
+
+    @property
+    def reason(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +211,10 @@ class TranslationEngine:
         if lacking:
             raise NoRouteError(
                 source,
-                target,
-                f"The {source} → {lacking[0].to_code} pack has "
-                f"no sentence model for {source}; add one in the pack manager.",
+                lacking[0].to_code,
+                lacks_sentence_model=True,
             )
-        raise NoRouteError(source, target, f"No {source} → {target} pack is installed.")
+        raise NoRouteError(source, target)
 
     def languages(self) -> set[str]:
         return {code for p in self.packs() if p.usable for code in (p.from_code, p.to_code)}

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from app.domain.errors import LocalizedError
+from app.i18n import N_
 from app.translation.offline import ArgosHome
 
 MAX_TOTAL_BYTES = 3 * 1024**3  # the largest real Argos packs are a few hundred MB
@@ -32,8 +34,8 @@ SENTENCE_MODEL_NAMES = {"zh": "zh-hans", "zt": "zh-hant", "pb": "pt"}
 Progress = Callable[[float], None]
 
 
-class PackError(Exception):
-    """A pack that cannot be installed; ``str(error)`` says why, for the user."""
+class PackError(LocalizedError):
+    """A pack that cannot be installed; the message says why, for the user."""
 
 
 class PackCancelled(PackError):  # noqa: N818 - reads as what happened
@@ -87,24 +89,31 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
 
 def _code(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.isascii() or not value.replace("-", "").isalnum():
-        raise PackError(f"metadata.json has an invalid '{field}': {value!r}")
+        raise PackError(
+            N_("metadata.json has an invalid '{field}': {value}"), field=field, value=repr(value)
+        )
     if not 2 <= len(value) <= 12:
-        raise PackError(f"metadata.json has an invalid '{field}': {value!r}")
+        raise PackError(
+            N_("metadata.json has an invalid '{field}': {value}"), field=field, value=repr(value)
+        )
     return value.lower()
 
 
 def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandidate:
     """Check a .argosmodel file without extracting it; raise PackError with the reason."""
     if not path.is_file():
-        raise PackError(f"{path} is not a file")
+        raise PackError(N_("{path} is not a file"), path=str(path))
     if not zipfile.is_zipfile(path):
-        raise PackError(f"{path.name} is not a language pack (not a zip archive)")
+        raise PackError(N_("{file} is not a language pack (not a zip archive)"), file=path.name)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if not members or len(members) > MAX_MEMBERS:
                 raise PackError(
-                    f"{path.name} has {len(members)} entries; a pack has 1 to {MAX_MEMBERS}"
+                    N_("{file} has {count} entries; a pack has 1 to {limit}"),
+                    file=path.name,
+                    count=len(members),
+                    limit=MAX_MEMBERS,
                 )
             tops: set[str] = set()
             total = 0
@@ -117,43 +126,65 @@ def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandida
                     or "\\" in name
                     or (len(name) > 1 and name[1] == ":")
                 ):
-                    raise PackError(f"{path.name} contains an absolute path: {name}")
+                    raise PackError(
+                        N_("{file} contains an absolute path: {name}"), file=path.name, name=name
+                    )
                 if ".." in pure.parts:
-                    raise PackError(f"{path.name} contains a path leaving its folder: {name}")
+                    raise PackError(
+                        N_("{file} contains a path leaving its folder: {name}"),
+                        file=path.name,
+                        name=name,
+                    )
                 if _is_link(info):
-                    raise PackError(f"{path.name} contains a link: {name}")
+                    raise PackError(N_("{file} contains a link: {name}"), file=path.name, name=name)
                 tops.add(pure.parts[0])
                 total += info.file_size
                 names.add(name.rstrip("/"))
             if len(tops) != 1:
                 raise PackError(
-                    f"{path.name} must hold exactly one top-level folder, not {len(tops)}"
+                    N_("{file} must hold exactly one top-level folder, not {count}"),
+                    file=path.name,
+                    count=len(tops),
                 )
             if total > max_total:
                 raise PackError(
-                    f"{path.name} would unpack to {total / 1e9:.1f} GB, more than "
-                    f"the {max_total / 1e9:.1f} GB a pack may use"
+                    N_("{file} would unpack to {size} GB, more than the {limit} GB a pack may use"),
+                    file=path.name,
+                    size=f"{total / 1e9:.1f}",
+                    limit=f"{max_total / 1e9:.1f}",
                 )
             top = tops.pop()
             for required in ("metadata.json", "model/model.bin", "model/config.json"):
                 if f"{top}/{required}" not in names:
-                    raise PackError(f"{path.name} is missing {required}")
+                    raise PackError(
+                        N_("{file} is missing {required}"), file=path.name, required=required
+                    )
             if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-                raise PackError(f"{path.name} has no tokenizer (sentencepiece.model or bpe.model)")
+                raise PackError(
+                    N_("{file} has no tokenizer (sentencepiece.model or bpe.model)"), file=path.name
+                )
             try:
                 metadata = json.loads(archive.read(f"{top}/metadata.json").decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise PackError(f"{path.name}: metadata.json is not valid JSON ({exc})") from exc
+                raise PackError(
+                    N_("{file}: metadata.json is not valid JSON ({error})"),
+                    file=path.name,
+                    error=str(exc),
+                ) from exc
     except zipfile.BadZipFile as exc:
-        raise PackError(f"{path.name} is damaged: {exc}") from exc
+        raise PackError(N_("{file} is damaged: {error}"), file=path.name, error=str(exc)) from exc
     if not isinstance(metadata, dict):
-        raise PackError(f"{path.name}: metadata.json is not an object")
+        raise PackError(N_("{file}: metadata.json is not an object"), file=path.name)
     if metadata.get("type", "translate") != "translate":
-        raise PackError(f"{path.name} is a '{metadata.get('type')}' pack, not a translation pack")
+        raise PackError(
+            N_("{file} is a '{kind}' pack, not a translation pack"),
+            file=path.name,
+            kind=str(metadata.get("type")),
+        )
     from_code = _code(metadata.get("from_code"), "from_code")
     to_code = _code(metadata.get("to_code"), "to_code")
     if from_code == to_code:
-        raise PackError(f"{path.name} translates {from_code} into itself")
+        raise PackError(N_("{file} translates {code} into itself"), file=path.name, code=from_code)
     return PackCandidate(
         top=top,
         from_code=from_code,
@@ -188,10 +219,14 @@ def _extract(
                     left -= len(chunk)
                     written += len(chunk)
                     if left < 0 or written > MAX_TOTAL_BYTES:
-                        raise PackError(f"{path.name}: {info.filename} is larger than declared")
+                        raise PackError(
+                            N_("{file}: {name} is larger than declared"),
+                            file=path.name,
+                            name=info.filename,
+                        )
                     sink.write(chunk)
                     if cancel is not None and cancel.is_set():
-                        raise PackCancelled("Installation cancelled; nothing was changed.")
+                        raise PackCancelled(N_("Installation cancelled; nothing was changed."))
                     if progress is not None and candidate.total_bytes:
                         progress(min(written / candidate.total_bytes, 1.0))
 
@@ -261,7 +296,7 @@ def install_pack(
     """
     candidate = inspect_pack(path)
     if sentence_model is not None and not _looks_like_onnx(sentence_model):
-        raise PackError(f"{sentence_model.name} is not a sentence model (.onnx file)")
+        raise PackError(N_("{file} is not a sentence model (.onnx file)"), file=sentence_model.name)
     staging = _staging(home)
     try:
         unpacked = staging / "pack"
@@ -281,7 +316,7 @@ def install_pack(
         unpacked.rename(final)
         info = read_pack(final, home)
         if info is None:  # pragma: no cover - inspect_pack checked the same files
-            raise PackError(f"{path.name} did not unpack into a usable pack")
+            raise PackError(N_("{file} did not unpack into a usable pack"), file=path.name)
         return info
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -301,7 +336,7 @@ def _looks_like_onnx(path: Path) -> bool:
 def add_sentence_model(path: Path, code: str, home: ArgosHome) -> Path:
     """Make a MiniSBD model available to every pack translating from ``code``."""
     if not _looks_like_onnx(path):
-        raise PackError(f"{path.name} is not a sentence model (.onnx file)")
+        raise PackError(N_("{file} is not a sentence model (.onnx file)"), file=path.name)
     home.sentence_models.mkdir(parents=True, exist_ok=True)
     target = home.sentence_models / f"{SENTENCE_MODEL_NAMES.get(code, code)}.onnx"
     temporary = target.with_suffix(".part")
@@ -313,7 +348,7 @@ def add_sentence_model(path: Path, code: str, home: ArgosHome) -> Path:
 def uninstall_pack(info: PackInfo, home: ArgosHome) -> None:
     """Remove a pack (moved aside first, so a half-deleted folder is never discovered)."""
     if info.folder.parent != home.packages:
-        raise PackError(f"{info.folder} is not in the packages folder")
+        raise PackError(N_("{folder} is not in the packages folder"), folder=str(info.folder))
     staging = _staging(home)
     try:
         info.folder.rename(staging / info.folder.name)

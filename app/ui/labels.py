@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.errors import LocalizedError
 from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
 from app.domain.models import Channel, Status
 from app.i18n import N_, I18n
@@ -102,3 +103,14 @@ def provenance_text(i18n: I18n, provenance: Provenance) -> str:
     if provenance.confidence is not None:
         parts.append(confidence_label(i18n, provenance.confidence))
     return " · ".join(parts)
+
+
+def localize(i18n: I18n, error: BaseException) -> str:
+    """An error's message in the UI language (language codes become language names)."""
+    if isinstance(error, LocalizedError):
+        params = {
+            key: i18n.language_name(value) if key in ("source", "target", "code") else value
+            for key, value in error.params.items()
+        }
+        return i18n._(error.template).format(**params)
+    return str(error) or type(error).__name__

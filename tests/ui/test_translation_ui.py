@@ -206,14 +206,14 @@ def test_without_a_pack_the_agent_is_told_what_to_install(
     qtbot: QtBot,
 ) -> None:
     window = open_window(ctx=make_ctx(translation=translation_service, agent_language="zh"))
-    expected = "Not translated: No es → zh pack is installed."
+    expected = "Not translated: No Spanish → Chinese language pack is installed."
     qtbot.waitUntil(lambda: expected in thread_text(window), timeout=5000)
     assert "Language packs…" in thread_text(window)
     assert "hola, ¿dónde está mi pedido" in thread_text(window)  # shown as written, not faked
     panel = window.conversation.reply_translation
     window.conversation.composer.editor.setPlainText("你好")
     qtbot.waitUntil(lambda: panel.problem is not None, timeout=5000)
-    assert "No zh → es pack is installed." in panel.status.text()
+    assert "No Chinese → Spanish language pack is installed." in panel.status.text()
 
 
 def test_the_pack_manager_installs_lists_and_removes(
@@ -249,7 +249,10 @@ def test_the_agent_can_override_the_conversation_language(
 ) -> None:
     window.conversation.set_language("pt-BR")
     assert repo.conversation_detail(conversation).language_override == "pt-BR"
-    qtbot.waitUntil(lambda: "No pt → en pack is installed." in thread_text(window), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "No Portuguese → English language pack is installed." in thread_text(window),
+        timeout=5000,
+    )
     assert window.conversation.header.language_button.text().startswith("Portuguese (Brazil)")
     window.conversation.set_language(None)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(window), timeout=5000)

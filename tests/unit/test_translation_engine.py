@@ -48,7 +48,7 @@ def test_a_pair_without_a_direct_pack_pivots_and_says_through_what(
 def test_no_pack_for_a_pair_is_an_error_never_the_source_text(
     engine: TranslationEngine, packs: Packs
 ) -> None:
-    with pytest.raises(NoRouteError, match="No es → zh pack is installed"):
+    with pytest.raises(NoRouteError, match="No es → zh language pack is installed"):
         engine.route("es", "zh")
     engine.install(packs.get("es-en"))
     with pytest.raises(NoRouteError):

@@ -126,7 +126,7 @@ def test_no_pack_is_said_plainly(
         translation_service.prepare_incoming(repo, spanish_conversation, "zh")
     )
     assert result.results == {}
-    assert result.no_route == "No es → zh pack is installed."
+    assert str(result.no_route) == "No es → zh language pack is installed."
 
 
 def test_messages_in_the_agents_language_are_not_translated(

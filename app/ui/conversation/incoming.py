@@ -17,9 +17,10 @@ from app.services.context import AppContext
 from app.services.tasks import TaskHandle
 from app.services.translation import IncomingItem, IncomingPlan, IncomingResult
 from app.ui.conversation.thread_view import Shown, ThreadView
+from app.ui.labels import localize
 
 FIRST_BATCH = 6  # the newest messages: what the agent reads first
-BATCH = 16
+BATCH = 48  # then the rest in large batches: one model call each is far faster than many
 
 
 class IncomingTranslator(QObject):
@@ -120,7 +121,9 @@ class IncomingTranslator(QObject):
         if result.no_route:
             for item in plan.items:
                 if item.message_id not in shown and item.message_id not in plan.cached:
-                    shown[item.message_id] = Shown("missing", note=result.no_route)
+                    shown[item.message_id] = Shown(
+                        "missing", note=localize(self._ctx.i18n, result.no_route)
+                    )
         self._view.set_translations(shown)
         self.language_known.emit(result.language)
         now = self._ctx.clock()
@@ -151,6 +154,5 @@ class IncomingTranslator(QObject):
         detail_ids = [
             mid for mid, shown in self._view.translations.items() if shown.state == "pending"
         ]
-        self._view.set_translations(
-            {mid: Shown("missing", note=str(error) or type(error).__name__) for mid in detail_ids}
-        )
+        note = localize(self._ctx.i18n, error)
+        self._view.set_translations({mid: Shown("missing", note=note) for mid in detail_ids})

@@ -29,7 +29,7 @@ from app.services.translation import SEND_BEAM, Preview
 from app.translation.engine import NoRouteError
 from app.translation.pipeline import Provenance, primary
 from app.ui.conversation.header import plain_label
-from app.ui.labels import provenance_text
+from app.ui.labels import localize, provenance_text
 
 PREVIEW_DEBOUNCE_MS = 400
 
@@ -238,9 +238,11 @@ class ReplyTranslation(QFrame):
         if isinstance(error, NoRouteError):
             self.problem = i18n._(
                 "{reason} Install a pack, send without translation, or ask for a human translation."
-            ).format(reason=error.reason)
+            ).format(reason=localize(i18n, error))
         else:
-            self.problem = i18n._("The translation failed: {error}").format(error=error)
+            self.problem = i18n._("The translation failed: {error}").format(
+                error=localize(i18n, error)
+            )
         self.status.setText(self.problem)
         self.state_changed.emit()
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Message
 from app.services.context import AppContext
-from app.translation.engine import NoRouteError
+from app.ui.labels import localize
 
 
 class HeldReplyDialog(QDialog):
@@ -94,8 +94,7 @@ class HeldReplyDialog(QDialog):
         self.status.setText(self._ctx.i18n._("Machine suggestion: check every sentence."))
 
     def _failed(self, error: BaseException) -> None:
-        reason = error.reason if isinstance(error, NoRouteError) else str(error)
-        self.status.setText(reason)
+        self.status.setText(localize(self._ctx.i18n, error))
 
     def _accept(self) -> None:
         text = self.translation.toPlainText()

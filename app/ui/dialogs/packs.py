@@ -32,6 +32,7 @@ from app.services.context import AppContext
 from app.services.pack_download import download
 from app.storage.translation_store import TranslationStore
 from app.translation.packs import PackInfo, add_sentence_model, inspect_pack
+from app.ui.labels import localize
 
 
 class _Progress(QObject):
@@ -307,7 +308,9 @@ class PackManagerDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._busy(False)
-        self.status.setText(self._ctx.i18n._("Not done: {reason}").format(reason=str(error)))
+        self.status.setText(
+            self._ctx.i18n._("Not done: {reason}").format(reason=localize(self._ctx.i18n, error))
+        )
 
 
 class DownloadDialog(QDialog):

@@ -104,9 +104,11 @@ def test_a_reply_is_previewed_back_translated_and_sent_exactly_as_shown(
     composer = window.conversation.composer
     panel = window.conversation.reply_translation
     assert panel.isVisible()
-    assert panel.title.text() == "The customer will read (Spanish (Mexico)):"
+    assert panel.title.text() == "Your reply will be translated into Spanish (Mexico)."
+    assert not panel.editor.isVisible()  # collapsed until there is something to translate
     composer.editor.setFocus()
     qtbot.keyClicks(composer.editor, "Your ORDER Ships Today")
+    assert panel.title.text() == "The customer will read (Spanish (Mexico)):"
     qtbot.waitUntil(lambda: panel.editor.toPlainText() == "your order ships today", timeout=5000)
     assert panel.back.text() == "Back-translation: YOUR ORDER SHIPS TODAY"
     assert "Machine translation, English → Spanish" in panel.provenance.text()

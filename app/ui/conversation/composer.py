@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -44,6 +45,8 @@ class Composer(QFrame):
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composer")
+        # Only as tall as it needs: the thread above gets the rest of the height.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._i18n = i18n
         _ = i18n._
         self._loading = False
@@ -61,8 +64,8 @@ class Composer(QFrame):
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("composerEdit")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(72)
-        self.editor.setMaximumHeight(150)
+        self.editor.setMinimumHeight(60)
+        self.editor.setMaximumHeight(120)
         self.editor.setAccessibleName(_("Message"))
         self.editor.textChanged.connect(self._text_changed)
 

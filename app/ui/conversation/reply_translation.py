@@ -72,7 +72,8 @@ class ReplyTranslation(QFrame):
         self.title.setObjectName("sectionTitle")
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("previewEdit")
-        self.editor.setMaximumHeight(90)
+        self.editor.setMinimumHeight(48)
+        self.editor.setMaximumHeight(84)
         self.editor.setAccessibleName(_("Reply in the customer's language"))
         self.editor.textChanged.connect(self._preview_edited)
         self.provenance = plain_label(self, "muted")
@@ -132,7 +133,21 @@ class ReplyTranslation(QFrame):
                 )
             )
 
+    def _show_preview_area(self, shown: bool) -> None:
+        # Collapsed while the agent has not written anything: the thread keeps the room.
+        for widget in (self.editor, self.provenance, self.back):
+            widget.setVisible(shown)
+        if self.customer_tag:
+            i18n = self._ctx.i18n
+            template = (
+                i18n._("The customer will read ({language}):")
+                if shown
+                else i18n._("Your reply will be translated into {language}.")
+            )
+            self.title.setText(template.format(language=i18n.language_name(self.customer_tag)))
+
     def _reset(self) -> None:
+        self._show_preview_area(False)
         if self._handle is not None:
             self._handle.cancel()
         self._debounce.stop()
@@ -157,6 +172,7 @@ class ReplyTranslation(QFrame):
             return
         if self.edited and text == self.source_text:
             return
+        self._show_preview_area(True)
         self.pending = True
         self.status.setText(self._ctx.i18n._("Translating…"))
         self._debounce.start()

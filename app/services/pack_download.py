@@ -137,3 +137,44 @@ def download(
             )
     partial.replace(target)
     return target
+
+
+# MiniSBD publishes its sentence models as release assets; official Argos packs do not
+# carry one for argostranslate 1.12's splitter, so the pack manager can fetch it on request.
+SENTENCE_MODEL_RELEASE = "https://github.com/LibreTranslate/MiniSBD/releases/download/v0.0.1/"
+
+
+def sentence_model_url(code: str) -> str:
+    """Where MiniSBD's model for an Argos language code is published."""
+    from app.translation.packs import SENTENCE_MODEL_NAMES
+
+    return f"{SENTENCE_MODEL_RELEASE}{SENTENCE_MODEL_NAMES.get(code, code)}.onnx"
+
+
+def download_sentence_model(
+    code: str,
+    target_dir: Path,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    verify: bool | str = True,
+    url: str | None = None,
+) -> Path:
+    """Fetch the sentence model for ``code`` and check that ONNX Runtime can load it."""
+    source = url or sentence_model_url(code)
+    target = download(
+        source,
+        target_dir / f"{code}.onnx",
+        sha256=None,
+        progress=progress,
+        cancel=cancel,
+        verify=verify,
+    )
+    try:
+        import onnxruntime
+
+        onnxruntime.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # not a model: refuse it rather than break translation later
+        target.unlink(missing_ok=True)
+        raise DownloadError(f"{source} is not a sentence model ({exc})") from exc
+    return target

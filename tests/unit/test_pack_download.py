@@ -1,4 +1,4 @@
-"""Downloading a pack the agent asked for: checked, resumable, cancellable (real HTTP on loopback)."""
+"""Downloading a pack the agent asked for: checked, resumable, cancellable (loopback HTTP)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -19,20 +20,28 @@ PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Serves PAYLOAD at /pack.argosmodel with Range support, and an index at /index.json."""
 
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         type(self).requests.append(self.headers.get("Range") or "full")
         if self.path == "/index.json":
-            body = json.dumps([
-                {"type": "translate", "from_code": "es", "to_code": "en", "from_name": "Spanish",
-                 "to_name": "English", "package_version": "1.9",
-                 "links": ["https://example.invalid/translate-es_en-1_9.argosmodel"]},
-                {"type": "sbd", "from_code": "es"},
-            ]).encode()
+            body = json.dumps(
+                [
+                    {
+                        "type": "translate",
+                        "from_code": "es",
+                        "to_code": "en",
+                        "from_name": "Spanish",
+                        "to_name": "English",
+                        "package_version": "1.9",
+                        "links": ["https://example.invalid/translate-es_en-1_9.argosmodel"],
+                    },
+                    {"type": "sbd", "from_code": "es"},
+                ]
+            ).encode()
             self._send(200, body)
             return
         if self.path != "/pack.argosmodel":
@@ -77,8 +86,9 @@ SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 def test_download_checks_the_hash(server: str, tmp_path: Path) -> None:
     progress: list[float] = []
-    target = download(f"{server}/pack.argosmodel", tmp_path / "p.argosmodel", sha256=SHA,
-                      progress=progress.append)
+    target = download(
+        f"{server}/pack.argosmodel", tmp_path / "p.argosmodel", sha256=SHA, progress=progress.append
+    )
     assert target.read_bytes() == PAYLOAD
     assert progress[-1] == 1.0 and progress == sorted(progress)
 
@@ -116,3 +126,18 @@ def test_server_errors_and_bad_addresses_are_explained(server: str, tmp_path: Pa
 def test_the_catalogue_lists_translation_packs(server: str) -> None:
     entries = fetch_catalogue(f"{server}/index.json")
     assert [(e.from_code, e.to_code, e.version) for e in entries] == [("es", "en", "1.9")]
+
+
+def test_a_downloaded_sentence_model_must_load(server: str, tmp_path: Path) -> None:
+    from app.services.pack_download import download_sentence_model
+
+    with pytest.raises(DownloadError, match="is not a sentence model"):
+        download_sentence_model("es", tmp_path, url=f"{server}/pack.argosmodel")
+    assert not (tmp_path / "es.onnx").exists()
+
+
+def test_sentence_models_come_from_minisbd_releases() -> None:
+    from app.services.pack_download import sentence_model_url
+
+    assert sentence_model_url("zh").endswith("/v0.0.1/zh-hans.onnx")
+    assert sentence_model_url("es").endswith("/v0.0.1/es.onnx")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.context import AppContext
-from app.services.pack_download import download
+from app.services.pack_download import download, download_sentence_model
 from app.storage.translation_store import TranslationStore
 from app.translation.packs import PackInfo, add_sentence_model, inspect_pack
 from app.ui.labels import localize
@@ -92,6 +92,14 @@ class PackManagerDialog(QDialog):
         self.download_button.clicked.connect(self._ask_download)
         self.sentence_button = QPushButton(_("Add sentence model…"), self)
         self.sentence_button.clicked.connect(self._choose_sentence_model)
+        self.fetch_sentence_button = QPushButton(_("Download sentence models"), self)
+        self.fetch_sentence_button.setToolTip(
+            _(
+                "Fetch the missing sentence models from MiniSBD's public releases on GitHub "
+                "(only when you click)."
+            )
+        )
+        self.fetch_sentence_button.clicked.connect(self.download_missing_sentence_models)
         self.remove_button = QPushButton(_("Remove"), self)
         self.remove_button.setObjectName("removePack")
         self.remove_button.clicked.connect(self._remove_selected)
@@ -106,12 +114,7 @@ class PackManagerDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         actions = QHBoxLayout()
-        for button in (
-            self.install_button,
-            self.download_button,
-            self.sentence_button,
-            self.remove_button,
-        ):
+        for button in self._buttons():
             actions.addWidget(button)
         actions.addStretch(1)
         progress = QHBoxLayout()
@@ -154,13 +157,17 @@ class PackManagerDialog(QDialog):
             )
 
     # ------------------------------------------------------------------ operations
-    def _busy(self, busy: bool) -> None:
-        for button in (
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (
             self.install_button,
             self.download_button,
             self.sentence_button,
+            self.fetch_sentence_button,
             self.remove_button,
-        ):
+        )
+
+    def _busy(self, busy: bool) -> None:
+        for button in self._buttons():
             button.setEnabled(not busy)
         self.bar.setVisible(busy)
         self.cancel_button.setVisible(busy)
@@ -268,6 +275,38 @@ class PackManagerDialog(QDialog):
         def done(_result: None) -> None:
             self.status.setText(
                 self._ctx.i18n._("Sentence model for {code} added.").format(code=code)
+            )
+            self.refresh()
+            self.packs_changed.emit()
+
+        self._ctx.tasks.run(work, done, self._failed, owner=self)
+
+    def download_missing_sentence_models(self, url: str | None = None) -> None:
+        """Fetch MiniSBD's model for every installed pack that lacks one (the agent asked)."""
+        service = self._ctx.translation
+        missing = sorted({p.from_code for p in self.packs if not p.usable})
+        if service is None or not missing:
+            self.status.setText(self._ctx.i18n._("Every pack has its sentence model."))
+            return
+        self._busy(True)
+        cancel, progress = self._cancel, self._progress.moved.emit
+        folder = service.home.root / "downloads"
+
+        def work() -> list[str]:
+            for code in missing:
+                path = download_sentence_model(
+                    code, folder, progress=progress, cancel=cancel, url=url
+                )
+                add_sentence_model(path, code, service.home)
+            service.engine.refresh()
+            return missing
+
+        def done(codes: list[str]) -> None:
+            self._busy(False)
+            self.status.setText(
+                self._ctx.i18n._("Sentence models added: {codes}.").format(
+                    codes=", ".join(self._ctx.i18n.language_name(c) for c in codes)
+                )
             )
             self.refresh()
             self.packs_changed.emit()

@@ -59,3 +59,16 @@ def test_loading_twice_never_duplicates(repo: InboxRepository, tmp_path: Path) -
     assert repo.conn.execute("SELECT count(*) FROM messages").fetchone()[0] == messages
     all_ids = repo.conversation_ids(InboxQuery(statuses=frozenset(Status)), None, NOW)
     assert len(all_ids) == count
+
+
+def test_demo_team_language_data_is_loaded(repo: InboxRepository) -> None:
+    from app.storage.translation_store import TranslationStore
+
+    load_demo_into(repo, DEMO, NOW)
+    store = TranslationStore(repo)
+    macros = store.macros()
+    assert len(macros) >= 16 and {m.language for m in macros} == {"zh", "en"}
+    memory = store.memory()
+    assert len(memory) >= 16 * 12
+    assert all(row.origin == "macro" and row.macro_uid for row in memory)
+    assert any(term.term == "Lumio" and term.rendering is None for term in store.glossary())

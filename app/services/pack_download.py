@@ -13,12 +13,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported when a download starts, not with the window
+    import httpx
 
 PUBLIC_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 CHUNK = 1 << 16
-TIMEOUT = httpx.Timeout(30.0, connect=15.0)
+TIMEOUT_S, CONNECT_TIMEOUT_S = 30.0, 15.0
 
 
 class DownloadError(Exception):
@@ -43,11 +45,16 @@ class CatalogueEntry:
 
 
 def _client(verify: bool | str) -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, follow_redirects=True, verify=verify)
+    import httpx
+
+    timeout = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    return httpx.Client(timeout=timeout, follow_redirects=True, verify=verify)
 
 
 def fetch_catalogue(url: str = PUBLIC_INDEX, *, verify: bool | str = True) -> list[CatalogueEntry]:
     """The translation packs an index lists (argospm-index format)."""
+    import httpx
+
     try:
         with _client(verify) as client:
             response = client.get(url)
@@ -96,6 +103,8 @@ def download(
     verify: bool | str = True,
 ) -> Path:
     """Fetch ``url`` to ``target``, resuming a previous partial download, checking the hash."""
+    import httpx
+
     if not url.startswith(("https://", "http://")):
         raise DownloadError(f"{url} is not a web address (https://…)")
     partial = target.with_name(target.name + ".part")

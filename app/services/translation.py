@@ -21,10 +21,10 @@ from app.services.inbox import MAX_REPLY_CHARS, Changes, MessageTooLongError
 from app.storage.repository import InboxRepository
 from app.storage.translation_store import CachedTranslation, TranslationStore, cache_key
 from app.translation.detect import Detection, LanguageDetector, conversation_language
-from app.translation.engine import EngineSettings, NoRouteError, TranslationEngine
+from app.translation.engine import EngineSettings, NoRouteError, Route, TranslationEngine
 from app.translation.memory import MemoryEntry, TranslationMemory
 from app.translation.offline import ArgosHome
-from app.translation.pipeline import Pipeline, Provenance, Result, primary
+from app.translation.pipeline import Pipeline, Provenance, Result, argos_code, primary
 from app.translation.protect import GlossaryTerm, load_patterns, masker
 
 DETECT_CHARS = 2_000  # enough to know a language; a pasted megabyte is not read whole
@@ -87,7 +87,7 @@ class TranslationService:
     detector: LanguageDetector = field(init=False, default_factory=LanguageDetector)
     _pipeline: Pipeline | None = field(init=False, default=None)
     _glossary: tuple[GlossaryTerm, ...] = field(init=False, default=())
-    _memory: TranslationMemory = field(init=False, default_factory=TranslationMemory)
+    _entries: tuple[MemoryEntry, ...] = field(init=False, default=())
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _compiled: list[re.Pattern[str]] | None = field(init=False, default=None)
 
@@ -96,23 +96,24 @@ class TranslationService:
 
     # ------------------------------------------------------------------ team data
     def load_team_data(self, repo: InboxRepository) -> None:
-        """Read glossary and memory from the store (store lane; after every edit)."""
+        """Read glossary and memory from the store (store lane; at start and after edits).
+
+        Only the rows are read here; the memory index and the patterns are built the
+        first time something is translated (the window must not wait for them).
+        """
         store = TranslationStore(repo)
         glossary = tuple(
             GlossaryTerm(r.term, r.rendering, r.source_language, r.target_language)
             for r in store.glossary()
         )
-        memory = TranslationMemory(
-            (
-                MemoryEntry(
-                    r.source_language, r.target_language, r.source_text, r.target_text, r.origin
-                )
-                for r in store.memory()
-            ),
-            mask=masker(self._patterns()),
+        entries = tuple(
+            MemoryEntry(
+                r.source_language, r.target_language, r.source_text, r.target_text, r.origin
+            )
+            for r in store.memory()
         )
         with self._lock:
-            self._glossary, self._memory = glossary, memory
+            self._glossary, self._entries = glossary, entries
             self._pipeline = None
 
     def _patterns(self) -> list[re.Pattern[str]]:
@@ -123,10 +124,21 @@ class TranslationService:
     def pipeline(self) -> Pipeline:
         with self._lock:
             if self._pipeline is None:
-                self._pipeline = Pipeline(
-                    self.engine, self._patterns(), self._glossary, self._memory
-                )
+                patterns = self._patterns()
+                memory = TranslationMemory(self._entries, mask=masker(patterns))
+                self._pipeline = Pipeline(self.engine, patterns, self._glossary, memory)
             return self._pipeline
+
+    def route(self, source_tag: str, target_tag: str) -> Route:
+        """The packs between two BCP 47 tags; NoRouteError (with the reason) if none."""
+        available = self.engine.languages()
+        return self.engine.route(
+            argos_code(source_tag, available), argos_code(target_tag, available)
+        )
+
+    def has_packs(self) -> bool:
+        """Whether any usable pack is installed (none: no detection work, just the notice)."""
+        return bool(self.engine.languages())
 
     def _glossary_digest(self) -> str:
         digest = hashlib.sha256(repr(self._glossary).encode("utf-8"))
@@ -158,6 +170,8 @@ class TranslationService:
         plan = IncomingPlan(
             conversation_id, agent_tag, detail.row.language, detail.language_override, items, {}
         )
+        if not self.has_packs():
+            return plan  # nothing can be translated: the UI says which pack is missing
         if any(item.needs_detection for item in items):
             return plan  # languages first (compute lane); the cache is checked after
         language = self._conversation_tag(plan, {})
@@ -218,10 +232,13 @@ class TranslationService:
         """Compute lane: detect what is unknown, translate what the cache did not have.
 
         ``ids`` limits the work to some messages (the newest first, for progressive display).
+        With no pack installed nothing is detected: the conversation's language names the
+        pack to install.
         """
         detections: dict[int, Detection] = {}
+        packs = self.has_packs()
         for item in plan.items:
-            if item.needs_detection:
+            if item.needs_detection and packs:
                 found = self.detector.detect(item.body[:DETECT_CHARS])
                 if found is not None:
                     detections[item.message_id] = found
@@ -241,10 +258,10 @@ class TranslationService:
         results: dict[int, Result] = {}
         to_cache: list[tuple[str, CachedTranslation]] = []
         no_route: NoRouteError | None = None
-        pipeline = self.pipeline()
         for source, items in by_source.items():
             try:
-                outputs = pipeline.translate(
+                self.route(source, plan.agent_tag)  # before the pipeline is built: cheap refusal
+                outputs = self.pipeline().translate(
                     [i.body for i in items], source, plan.agent_tag, beam_size=SEND_BEAM
                 )
             except NoRouteError as exc:
@@ -302,6 +319,7 @@ class TranslationService:
         back: bool = True,
     ) -> Preview:
         """Compute lane: the reply in the customer's language, and back into the agent's."""
+        self.route(agent_tag, customer_tag)
         pipeline = self.pipeline()
         result = pipeline.translate([text], agent_tag, customer_tag, beam_size=beam)[0]
         back_text = None

@@ -154,6 +154,8 @@ class CrossDeskApp(QObject):
 
     def _workspace_ready(self, workspace: Workspace) -> None:
         self.ctx = self.ctx.with_(workspace=workspace)
+        # Read the installed packs off the UI thread before the first conversation opens.
+        self.tasks.run(self.translation.engine.packs, owner=self)
         self._show_window()
         if self.options.screenshot is not None:
             self._arm_screenshot(self.options.screenshot)

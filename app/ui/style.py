@@ -37,6 +37,7 @@ QLabel#customerName { font-size: 15px; font-weight: 600; color: #1F2933; }
 QLabel#muted { color: #5F6B7A; }
 QLabel#sectionTitle { font-weight: 600; color: #1F2933; }
 QLabel#tagChip { background: #EEF2F7; border-radius: 8px; padding: 1px 8px; color: #3E4C59; }
+QFrame#translationBanner { background: #FFF8E6; border-bottom: 1px solid #F0D9A0; }
 QLabel#notice { background: #FFF4E5; border: 1px solid #F0C36D; border-radius: 6px; padding: 6px; }
 QComboBox { min-height: 22px; }
 QPushButton#primary { background: #2F6FDE; color: white; border: none; border-radius: 6px;

@@ -208,10 +208,12 @@ def test_without_a_pack_the_agent_is_told_what_to_install(
     qtbot: QtBot,
 ) -> None:
     window = open_window(ctx=make_ctx(translation=translation_service, agent_language="zh"))
-    expected = "Not translated: No Spanish → Chinese language pack is installed."
-    qtbot.waitUntil(lambda: expected in thread_text(window), timeout=5000)
-    assert "Language packs…" in thread_text(window)
+    banner = window.conversation.banner_text
+    expected = "Messages are shown as written. No Spanish → Chinese language pack is installed."
+    qtbot.waitUntil(lambda: banner.text() == expected, timeout=5000)
+    assert window.conversation.translation_banner.isVisible()
     assert "hola, ¿dónde está mi pedido" in thread_text(window)  # shown as written, not faked
+    assert "Translating…" not in thread_text(window) and "Not translated" not in thread_text(window)
     panel = window.conversation.reply_translation
     window.conversation.composer.editor.setPlainText("你好")
     qtbot.waitUntil(lambda: panel.problem is not None, timeout=5000)
@@ -252,12 +254,16 @@ def test_the_agent_can_override_the_conversation_language(
     window.conversation.set_language("pt-BR")
     assert repo.conversation_detail(conversation).language_override == "pt-BR"
     qtbot.waitUntil(
-        lambda: "No Portuguese → English language pack is installed." in thread_text(window),
+        lambda: (
+            "No Portuguese → English language pack is installed."
+            in window.conversation.banner_text.text()
+        ),
         timeout=5000,
     )
     assert window.conversation.header.language_button.text().startswith("Portuguese (Brazil)")
     window.conversation.set_language(None)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(window), timeout=5000)
+    assert not window.conversation.translation_banner.isVisible()
 
 
 def test_glossary_and_memory_are_edited_in_dialogs_and_used_at_once(

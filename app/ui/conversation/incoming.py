@@ -29,10 +29,12 @@ class IncomingTranslator(QObject):
     Signals:
         language_known(str): the conversation's language (BCP 47) after detection.
         finished(int): every batch of this conversation has been shown.
+        unavailable(str): why this conversation cannot be translated ("" once it can).
     """
 
     language_known = Signal(str)
     finished = Signal(int)
+    unavailable = Signal(str)
 
     def __init__(self, ctx: AppContext, view: ThreadView) -> None:
         super().__init__(view)
@@ -47,22 +49,29 @@ class IncomingTranslator(QObject):
         self._handles.clear()
         self._conversation = None
 
+    def initial_states(self, detail: ConversationDetail) -> dict[int, Shown]:
+        """What the thread shows before any result: "Translating…" under customer messages
+        not yet known, when a pack could translate them (shown with the first paint)."""
+        service = self._ctx.translation
+        if service is None or not service.has_packs():
+            return {}
+        known = self._view.translations if self._conversation == detail.row.id else {}
+        return {
+            m.id: Shown("pending")
+            for m in detail.messages
+            if m.kind is MessageKind.CUSTOMER and m.body.strip() and m.id not in known
+        }
+
     def start(self, detail: ConversationDetail) -> None:
         """Translate ``detail``'s customer messages into the agent's language."""
         self.cancel()
+        self.unavailable.emit("")
         service = self._ctx.translation
         if service is None:
             return
         conversation_id = detail.row.id
         self._conversation = conversation_id
         agent = self._ctx.agent_language
-        known = self._view.translations
-        pending = {
-            m.id: Shown("pending")
-            for m in detail.messages
-            if m.kind is MessageKind.CUSTOMER and m.body.strip() and m.id not in known
-        }
-        self._view.set_translations(pending)
         self._handles.append(
             self._ctx.tasks.run_store(
                 lambda repo: service.prepare_incoming(repo, conversation_id, agent),
@@ -105,27 +114,48 @@ class IncomingTranslator(QObject):
         self._handles.append(
             self._ctx.tasks.run(
                 lambda: service.translate_incoming(plan, batch),
-                lambda result: self._translated(plan, result, rest),
+                lambda result: self._translated(plan, result, batch, rest),
                 self._failed,
                 owner=self,
             )
         )
 
     def _translated(
-        self, plan: IncomingPlan, result: IncomingResult, rest: list[list[int]]
+        self,
+        plan: IncomingPlan,
+        result: IncomingResult,
+        batch: list[int],
+        rest: list[list[int]],
     ) -> None:
         if result.conversation_id != self._conversation:
             return
         shown: dict[int, Shown] = {mid: Shown("same") for mid in result.same_language}
         shown.update({mid: Shown("translated", r) for mid, r in result.results.items()})
-        if result.no_route:
-            for item in plan.items:
-                if item.message_id not in shown and item.message_id not in plan.cached:
-                    shown[item.message_id] = Shown(
-                        "missing", note=localize(self._ctx.i18n, result.no_route)
-                    )
-        self._view.set_translations(shown)
+        untranslated = [mid for mid in batch if mid not in shown and mid not in plan.cached]
         self.language_known.emit(result.language)
+        if result.no_route and untranslated:
+            note = localize(self._ctx.i18n, result.no_route)
+            nothing_translated = not plan.cached and not any(
+                s.state == "translated"
+                for s in (*self._view.translations.values(), *shown.values())
+            )
+            if nothing_translated:
+                # The conversation's language has no pack: one notice above the thread,
+                # not the same line under every message.
+                shown.update({mid: Shown("unavailable") for mid in untranslated})
+                shown.update(
+                    {
+                        i.message_id: Shown("unavailable")
+                        for i in plan.items
+                        if i.message_id not in shown and i.message_id not in plan.cached
+                    }
+                )
+                self._view.set_translations(shown)
+                self.unavailable.emit(note)
+                self.finished.emit(plan.conversation_id)
+                return
+            shown.update({mid: Shown("missing", note=note) for mid in untranslated})
+        self._view.set_translations(shown)
         now = self._ctx.clock()
         service = self._ctx.translation
         assert service is not None
@@ -136,9 +166,6 @@ class IncomingTranslator(QObject):
                 self._failed,
                 owner=self,
             )
-        if result.no_route:
-            self.finished.emit(plan.conversation_id)
-            return  # nothing else will translate either
         if result.detections:  # later batches reuse the detections instead of redoing them
             items = tuple(
                 IncomingItem(

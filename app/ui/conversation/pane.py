@@ -7,9 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -72,6 +75,17 @@ class ConversationPane(QStackedWidget):
         self.notice = plain_label(page, "notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.translation_banner = QFrame(page)
+        self.translation_banner.setObjectName("translationBanner")
+        self.banner_text = plain_label(self.translation_banner, "bannerText")
+        self.banner_text.setWordWrap(True)
+        banner_button = QPushButton(_("Language packs…"), self.translation_banner)
+        banner_button.clicked.connect(self.packs_requested.emit)
+        banner_layout = QHBoxLayout(self.translation_banner)
+        banner_layout.setContentsMargins(14, 6, 14, 6)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(banner_button)
+        self.translation_banner.hide()
         self.composer = Composer(ctx.i18n, page)
         self._macros: list[MacroRow] = []
         self.macro_button = QToolButton(self.composer)
@@ -88,6 +102,7 @@ class ConversationPane(QStackedWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.translation_banner)
         layout.addWidget(self.thread, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.composer)
@@ -108,6 +123,7 @@ class ConversationPane(QStackedWidget):
         self.reply_translation.human_translation_requested.connect(self.hold_for_human)
         self.reply_translation.state_changed.connect(self._translation_state_changed)
         self.incoming.language_known.connect(self._language_detected)
+        self.incoming.unavailable.connect(self._show_unavailable)
         self.header.language_chosen.connect(self.set_language)
 
         self._clock = QTimer(self)
@@ -156,7 +172,8 @@ class ConversationPane(QStackedWidget):
             self.reply_translation.set_customer_language(self.customer_language)
         if first_time or detail.messages != self.thread.messages:
             kept = {} if first_time else self.thread.translations
-            self.thread.show_detail(detail, now, kept)
+            states = {**kept, **self.incoming.initial_states(detail)}
+            self.thread.show_detail(detail, now, states)  # one layout, pending marks included
             self.incoming.start(detail)
         if not keep_draft or first_time:
             self.composer.load_draft(detail.draft)
@@ -372,6 +389,14 @@ class ConversationPane(QStackedWidget):
             self.reply_translation.set_customer_language(tag)
             self.reply_translation.text_changed(self.composer.text())
             self.header.set_detected_language(tag)
+
+    def _show_unavailable(self, reason: str) -> None:
+        _ = self._ctx.i18n._
+        if reason:
+            self.banner_text.setText(
+                _("Messages are shown as written. {reason}").format(reason=reason)
+            )
+        self.translation_banner.setVisible(bool(reason))
 
     def _composer_edited(self, kind: MessageKind, text: str) -> None:
         panel = self.reply_translation

@@ -53,9 +53,16 @@ def size_label(i18n: I18n, chars: int) -> str:
 class Shown:
     """How one customer message's translation stands, for display."""
 
-    state: str  # "pending" | "translated" | "same" | "missing"
+    state: str  # "pending" | "translated" | "same" | "missing" | "unavailable"
     result: Result | None = None
     note: str | None = None  # why it is missing
+
+
+def _looks(shown: Shown | None) -> tuple[str, str | None, str | None] | None:
+    """What a translation state changes on screen (None: the message as written, alone)."""
+    if shown is None or shown.state in ("same", "unavailable"):
+        return None
+    return shown.state, shown.result.text if shown.result else None, shown.note
 
 
 class ThreadView(QTextBrowser):
@@ -124,9 +131,16 @@ class ThreadView(QTextBrowser):
         self._render(keep_scroll=same_conversation)
 
     def set_translations(self, translations: dict[int, Shown]) -> None:
-        """New translation states arrived (progressively): redraw, keeping the scroll place."""
+        """New translation states arrived (progressively): redraw, keeping the scroll place.
+
+        States that change nothing on screen (no pack: shown as written, as before) do not
+        lay the thread out again: that costs tens of milliseconds for a long conversation.
+        """
+        changed = any(_looks(self.translations.get(mid)) != _looks(shown)
+                      for mid, shown in translations.items())
         self.translations.update(translations)
-        self._render(keep_scroll=True)
+        if changed:
+            self._render(keep_scroll=True)
 
     def shown_text(self, message_id: int) -> str | None:
         """The text the agent currently reads for a message (tests, copy actions)."""
@@ -262,8 +276,8 @@ class ThreadView(QTextBrowser):
         if message.kind is not MessageKind.CUSTOMER:
             return message.body, "", []
         shown = self.translations.get(message.id)
-        if shown is None or shown.state == "same":
-            return message.body, "", []
+        if shown is None or shown.state in ("same", "unavailable"):
+            return message.body, "", []  # unavailable: the banner above the thread says why
         if shown.state == "pending":
             return message.body, i18n._("Translating…"), []
         if shown.state == "missing":

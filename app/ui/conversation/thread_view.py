@@ -136,8 +136,10 @@ class ThreadView(QTextBrowser):
         States that change nothing on screen (no pack: shown as written, as before) do not
         lay the thread out again: that costs tens of milliseconds for a long conversation.
         """
-        changed = any(_looks(self.translations.get(mid)) != _looks(shown)
-                      for mid, shown in translations.items())
+        changed = any(
+            _looks(self.translations.get(mid)) != _looks(shown)
+            for mid, shown in translations.items()
+        )
         self.translations.update(translations)
         if changed:
             self._render(keep_scroll=True)

@@ -339,3 +339,54 @@ def test_missing_sentence_models_are_downloaded_when_asked(
         httpd.shutdown()
         thread.join()
         httpd.server_close()
+
+
+def test_the_download_dialog_lists_an_index_when_asked(
+    open_window: WindowFactory,
+    make_ctx: ContextFactory,
+    translation_service: TranslationService,
+    qtbot: QtBot,
+) -> None:
+    import http.server
+    import json
+    import threading
+
+    from app.ui.dialogs.packs import DownloadDialog
+
+    index = [
+        {
+            "type": "translate",
+            "from_code": "es",
+            "to_code": "en",
+            "package_version": "1.9",
+            "links": ["https://packs.example/translate-es_en-1_9.argosmodel"],
+        }
+    ]
+
+    class Serve(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = json.dumps(index).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        window = open_window(ctx=make_ctx(translation=translation_service))
+        dialog = DownloadDialog(window._ctx, window)
+        assert not dialog.catalogue.isEnabled()  # nothing is fetched until asked
+        dialog.load_catalogue(f"http://127.0.0.1:{httpd.server_address[1]}/index.json")
+        assert dialog.catalogue.itemText(0) == "Spanish → English (1.9)"
+        assert dialog.url.text() == "https://packs.example/translate-es_en-1_9.argosmodel"
+        assert "publishes no checksum" in dialog.catalogue_note.text()
+        dialog.close()
+    finally:
+        httpd.shutdown()
+        thread.join()
+        httpd.server_close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,7 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.context import AppContext
-from app.services.pack_download import download, download_sentence_model
+from app.services.pack_download import (
+    PUBLIC_INDEX,
+    CatalogueEntry,
+    download,
+    download_sentence_model,
+    fetch_catalogue,
+)
 from app.storage.translation_store import TranslationStore
 from app.translation.packs import PackInfo, add_sentence_model, inspect_pack
 from app.ui.labels import localize
@@ -373,13 +380,75 @@ class DownloadDialog(QDialog):
         )
         note.setWordWrap(True)
         note.setObjectName("muted")
+        self._ctx = ctx
+        self.catalogue = QComboBox(self)
+        self.catalogue.setObjectName("catalogue")
+        self.catalogue.setEnabled(False)
+        self.catalogue.currentIndexChanged.connect(self._entry_chosen)
+        self.browse = QPushButton(_("List the packs of the public Argos index"), self)
+        self.browse.setToolTip(PUBLIC_INDEX)
+        self.browse.clicked.connect(lambda: self.load_catalogue(PUBLIC_INDEX))
+        self.catalogue_note = QLabel(self)
+        self.catalogue_note.setWordWrap(True)
+        self.catalogue_note.setObjectName("muted")
+        self.entries: list[CatalogueEntry] = []
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow(self.browse)
+        form.addRow(_("Pack"), self.catalogue)
+        form.addRow(self.catalogue_note)
         form.addRow(_("Address"), self.url)
         form.addRow(_("SHA-256"), self.sha256)
         form.addRow(note)
         form.addRow(buttons)
+
+    def load_catalogue(self, url: str) -> None:
+        """Fetch an index of packs (the agent clicked; the only moment it is contacted)."""
+        i18n = self._ctx.i18n
+        self.catalogue_note.setText(i18n._("Reading {url}…").format(url=url))
+        self._ctx.tasks.run(
+            lambda: fetch_catalogue(url),
+            self._show_catalogue,
+            lambda e: self.catalogue_note.setText(localize(i18n, e)),
+            owner=self,
+        )
+
+    def _show_catalogue(self, entries: list[CatalogueEntry]) -> None:
+        i18n = self._ctx.i18n
+        self.entries = sorted(
+            entries, key=lambda e: (i18n.language_name(e.from_code), i18n.language_name(e.to_code))
+        )
+        self.catalogue.blockSignals(True)
+        self.catalogue.clear()
+        for entry in self.entries:
+            self.catalogue.addItem(
+                f"{i18n.language_name(entry.from_code)} → "
+                f"{i18n.language_name(entry.to_code)} ({entry.version})"
+            )
+        self.catalogue.blockSignals(False)
+        self.catalogue.setEnabled(bool(self.entries))
+        self.catalogue_note.setText(
+            i18n.ngettext(
+                "{count} pack listed.", "{count} packs listed.", len(self.entries)
+            ).format(count=len(self.entries))
+        )
+        if self.entries:
+            self._entry_chosen(0)
+
+    def _entry_chosen(self, index: int) -> None:
+        if not 0 <= index < len(self.entries):
+            return
+        entry = self.entries[index]
+        self.url.setText(entry.url)
+        self.sha256.setText(entry.sha256 or "")
+        if not entry.sha256:
+            self.catalogue_note.setText(
+                self._ctx.i18n._(
+                    "This index publishes no checksum: the pack will be checked by its contents "
+                    "only. Paste a SHA-256 if you have one."
+                )
+            )

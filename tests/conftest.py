@@ -13,7 +13,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.translation"]
+pytest_plugins = [
+    "tests.helpers.fixtures",
+    "tests.helpers.translation",
+    "tests.contract.plugin",
+]
 
 NETWORK_ATTEMPTS: list[str] = []
 

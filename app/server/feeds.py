@@ -1,0 +1,186 @@
+"""Change feeds: ``GET /v1/{conversations,messages,articles}/changes``.
+
+A page lists rows and tombstones whose ``change_seq`` is above the cursor, in seq
+order. The cursor is opaque to clients; inside it is urlsafe base64 of
+``{"v":1,"e":epoch,"c":collection,"s":last_seq,"f":floor}``. ``e`` changes when the
+database is recreated; ``f`` is the compaction floor when the cursor was issued. A
+cursor below the current floor is still good if no compaction happened since it was
+issued (it belongs to a snapshot taken after the last one); otherwise history it
+needs is gone and the answer is 410 ``cursor_expired``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import Connection, Table, select
+
+from app.contract.models import (
+    MAX_PAGE,
+    ArticleChanges,
+    ConversationChanges,
+    MessageChanges,
+    Tombstone,
+)
+from app.server import db, store
+from app.server.auth import CurrentPrincipal
+from app.server.db import current_seq, get_meta
+from app.server.idempotency import json_response
+from app.server.problems import ProblemError, responses
+from app.server.state import server_state
+
+CURSOR_PATTERN = r"^[A-Za-z0-9_=-]{1,512}$"
+_TABLES: dict[str, Table] = {
+    "conversations": db.conversations,
+    "messages": db.messages,
+    "articles": db.articles,
+}
+
+
+def encode_cursor(epoch: str, collection: str, seq: int, floor: int) -> str:
+    raw = json.dumps({"v": 1, "e": epoch, "c": collection, "s": seq, "f": floor})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _invalid() -> ProblemError:
+    return ProblemError(
+        400,
+        "invalid_cursor",
+        "The cursor is not one this server issued for this feed; start again without one.",
+    )
+
+
+def _expired() -> ProblemError:
+    return ProblemError(
+        410,
+        "cursor_expired",
+        "The history this cursor needs is gone; wipe this collection and take a new "
+        "snapshot (request without a cursor).",
+    )
+
+
+def decode_cursor(
+    text: str, collection: str, *, epoch: str, floor: int, newest: int
+) -> tuple[int, int]:
+    """(seq, floor-at-issue) from a cursor, or 400 / 410 as the contract says."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data: Any = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise _invalid() from exc
+    if not isinstance(data, dict) or data.get("v") != 1 or data.get("c") != collection:
+        raise _invalid()
+    seq, issued_floor, cursor_epoch = data.get("s"), data.get("f"), data.get("e")
+    if not (
+        isinstance(seq, int) and isinstance(issued_floor, int) and isinstance(cursor_epoch, str)
+    ):
+        raise _invalid()
+    if cursor_epoch != epoch:
+        raise _expired()  # the database was recreated since
+    if seq < 0 or seq > newest or issued_floor > floor or issued_floor < 0:
+        raise _invalid()
+    if seq < floor and issued_floor != floor:
+        raise _expired()
+    return seq, issued_floor
+
+
+def _page(conn: Connection, collection: str, after: int, limit: int) -> tuple[list[Any], bool]:
+    """Rows and tombstones after ``after``, merged in seq order, at most ``limit``."""
+    table = _TABLES[collection]
+    base = store.conversation_select() if collection == "conversations" else select(table)
+    rows = conn.execute(
+        base.where(table.c.change_seq > after).order_by(table.c.change_seq).limit(limit + 1)
+    ).all()
+    graves = conn.execute(
+        select(db.tombstones)
+        .where(db.tombstones.c.collection == collection, db.tombstones.c.change_seq > after)
+        .order_by(db.tombstones.c.change_seq)
+        .limit(limit + 1)
+    ).all()
+    merged = sorted([*rows, *graves], key=lambda r: r.change_seq)
+    return merged[:limit], len(merged) > limit
+
+
+_CONVERTERS = {
+    "conversations": store.conversation_from_row,
+    "messages": store.message_from_row,
+    "articles": store.article_from_row,
+}
+_PAGE_MODELS = {
+    "conversations": ConversationChanges,
+    "messages": MessageChanges,
+    "articles": ArticleChanges,
+}
+
+
+def read_changes(request: Request, collection: str, cursor: str | None, limit: int) -> Response:
+    state = server_state(request)
+    state.maybe_maintain()
+    with state.db.read() as conn:
+        epoch, floor = get_meta(conn, "epoch"), int(get_meta(conn, "floor"))
+        newest = current_seq(conn)
+        if cursor is None:
+            after, issued_floor = 0, floor
+        else:
+            after, issued_floor = decode_cursor(
+                cursor, collection, epoch=epoch, floor=floor, newest=newest
+            )
+        page, has_more = _page(conn, collection, after, limit)
+    items, deleted = [], []
+    for row in page:
+        if "deleted_at" in row._fields:
+            deleted.append(Tombstone(id=row.id, deleted_at=row.deleted_at, reason=row.reason))
+        else:
+            items.append(_CONVERTERS[collection](row))
+    last = page[-1].change_seq if page else after
+    body = _PAGE_MODELS[collection](
+        items=items,
+        deleted=deleted,
+        next_cursor=encode_cursor(epoch, collection, last, issued_floor),
+        has_more=has_more,
+    )
+    return json_response(200, body.model_dump_json())
+
+
+router = APIRouter(tags=["feeds"])
+Cursor = Annotated[
+    str | None,
+    Query(
+        pattern=CURSOR_PATTERN,
+        description="Opaque: the next_cursor of the previous page; absent for a full snapshot",
+    ),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size")]
+FEED_RESPONSES = responses(400, 401, 410, 422)
+
+
+@router.get(
+    "/v1/conversations/changes", response_model=ConversationChanges, responses=FEED_RESPONSES
+)
+def conversation_changes(
+    request: Request, _principal: CurrentPrincipal, cursor: Cursor = None, limit: Limit = 100
+) -> Response:
+    """Conversations changed after the cursor (full objects) and deleted ones (tombstones).
+    Delivery is at least once: upsert by (id, version)."""
+    return read_changes(request, "conversations", cursor, limit)
+
+
+@router.get("/v1/messages/changes", response_model=MessageChanges, responses=FEED_RESPONSES)
+def message_changes(
+    request: Request, _principal: CurrentPrincipal, cursor: Cursor = None, limit: Limit = 100
+) -> Response:
+    """Messages of every conversation, created or erased after the cursor."""
+    return read_changes(request, "messages", cursor, limit)
+
+
+@router.get("/v1/articles/changes", response_model=ArticleChanges, responses=FEED_RESPONSES)
+def article_changes(
+    request: Request, _principal: CurrentPrincipal, cursor: Cursor = None, limit: Limit = 100
+) -> Response:
+    """Knowledge articles changed or deleted after the cursor."""
+    return read_changes(request, "articles", cursor, limit)

@@ -1,0 +1,406 @@
+"""Conversations and messages: read one, change one (If-Match), read and post messages,
+and let channel integrations deliver customer messages (``/v1/inbound/messages``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import Connection
+
+from app.contract.models import (
+    MAX_PAGE,
+    Author,
+    Conversation,
+    ConversationPatch,
+    FieldError,
+    Message,
+    MessageCreate,
+    MessagePage,
+)
+from app.server import store
+from app.server.auth import CurrentPrincipal, Principal, require_roles
+from app.server.config import CHANNEL_SLA_SECONDS
+from app.server.idempotency import Outcome, json_response, run_idempotent
+from app.server.problems import ProblemError, responses
+from app.server.schemas import InboundRequest, InboundResult
+from app.server.state import server_state
+from app.server.strict import strict_body
+
+router = APIRouter(tags=["inbox"])
+
+ID_PATTERN = r"^[A-Za-z0-9._:-]+$"
+ConversationId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="A fresh UUID per operation, reused on every retry of it (kept 72 h)",
+    ),
+]
+IfMatch = Annotated[
+    str,
+    Header(
+        alias="If-Match", min_length=1, max_length=1000, description='The ETag last seen, e.g. "3"'
+    ),
+]
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "required": True}}
+MAX_TAGS = 100
+MAX_TAG_CHARS = 100
+
+
+def etag(conversation: Conversation) -> str:
+    return f'"{conversation.version}"'
+
+
+def etag_matches(if_match: str, version: int) -> bool:
+    """RFC 9110 strong comparison: weak tags (W/) never match; ``*`` matches any."""
+    for candidate in (part.strip() for part in if_match.split(",")):
+        if candidate == "*" or candidate == f'"{version}"':
+            return True
+    return False
+
+
+def _not_found(conversation_id: str) -> ProblemError:
+    return ProblemError(404, "not_found", f"No conversation '{conversation_id}'.")
+
+
+def _invalid(pointer: str, code: str, detail: str) -> ProblemError:
+    return ProblemError(
+        422,
+        "validation_failed",
+        detail,
+        errors=[FieldError(pointer=pointer, code=code, detail=detail)],
+    )
+
+
+@router.get(
+    "/v1/conversations/{conversation_id}",
+    response_model=Conversation,
+    responses={
+        **responses(401, 404, 422),
+        200: {
+            "description": "The conversation",
+            "headers": ETAG_HEADER,
+        },
+    },
+)
+def get_conversation(
+    request: Request, conversation_id: ConversationId, _principal: CurrentPrincipal
+) -> Response:
+    """One conversation with its customer; ``ETag`` is its version, for If-Match."""
+    state = server_state(request)
+    with state.db.read() as conn:
+        conversation = store.get_conversation(conn, conversation_id)
+    if conversation is None:
+        raise _not_found(conversation_id)
+    return json_response(200, conversation.model_dump_json(), etag(conversation))
+
+
+def _changes(
+    conn: Connection, current: Conversation, patch: ConversationPatch
+) -> dict[str, object]:
+    """Column values a patch changes (empty when it changes nothing), or 422."""
+    sent = patch.model_fields_set
+    values: dict[str, object] = {}
+    status = patch.status if "status" in sent and patch.status is not None else current.status
+    snoozed = patch.snoozed_until if "snoozed_until" in sent else current.snoozed_until
+    if status == "snoozed":
+        if snoozed is None:
+            raise _invalid("/snoozed_until", "missing", "Snoozing needs snoozed_until.")
+    elif "snoozed_until" in sent and patch.snoozed_until is not None:
+        raise _invalid(
+            "/snoozed_until", "not_snoozed", "snoozed_until is only for status 'snoozed'."
+        )
+    else:
+        snoozed = None
+    if status != current.status:
+        values["status"] = status
+        if status == "resolved":
+            values["sla_due_at"] = None
+    if snoozed != current.snoozed_until:
+        values["snoozed_until"] = snoozed
+    if "assignee_id" in sent and patch.assignee_id != current.assignee_id:
+        if patch.assignee_id is not None and not store.agent_exists(conn, patch.assignee_id):
+            raise _invalid("/assignee_id", "unknown_agent", "No such agent (see /v1/agents).")
+        values["assignee_id"] = patch.assignee_id
+    if patch.tags is not None:
+        for index, tag in enumerate([*patch.tags.add, *patch.tags.remove]):
+            if not tag.strip() or len(tag) > MAX_TAG_CHARS:
+                where = (
+                    f"/tags/add/{index}"
+                    if index < len(patch.tags.add)
+                    else f"/tags/remove/{index - len(patch.tags.add)}"
+                )
+                raise _invalid(where, "invalid_tag", f"A tag has 1 to {MAX_TAG_CHARS} characters.")
+        tags = [t for t in current.tags if t not in patch.tags.remove]
+        tags += [
+            t for t in dict.fromkeys(patch.tags.add) if t not in tags and t not in patch.tags.remove
+        ]
+        if len(tags) > MAX_TAGS:
+            raise _invalid("/tags", "too_many", f"A conversation has at most {MAX_TAGS} tags.")
+        if tags != current.tags:
+            values["tags"] = tags
+    return values
+
+
+@router.patch(
+    "/v1/conversations/{conversation_id}",
+    dependencies=[Depends(strict_body(ConversationPatch))],
+    response_model=Conversation,
+    responses={
+        **responses(400, 401, 404, 409, 412, 422, 428),
+        200: {
+            "description": "The conversation after the change",
+            "headers": ETAG_HEADER,
+        },
+    },
+)
+def patch_conversation(
+    request: Request,
+    conversation_id: ConversationId,
+    patch: ConversationPatch,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+    principal: CurrentPrincipal,
+) -> Response:
+    """Change status, assignee, snooze or tags. Needs If-Match with the current ETag:
+    a stale one gets 412 ``version_mismatch`` with ``current``; tag ops merge, so
+    re-applying them on top of ``current`` is always safe. Tags in both add and remove
+    end up removed."""
+    state = server_state(request)
+    payload = patch.model_dump(mode="json", exclude_unset=True)
+
+    def operation(conn: Connection) -> Outcome:
+        current = store.get_conversation(conn, conversation_id, lock=True)
+        if current is None:
+            raise _not_found(conversation_id)
+        if not etag_matches(if_match, current.version):
+            raise ProblemError(
+                412,
+                "version_mismatch",
+                f"{conversation_id} is at version {current.version}; If-Match was {if_match}.",
+                current=current.model_dump(mode="json"),
+                headers={"ETag": etag(current)},
+            )
+        values = _changes(conn, current, patch)
+        if values:
+            store.update_conversation(conn, conversation_id, state.now(), **values)
+            current = store.get_conversation(conn, conversation_id)
+            assert current is not None
+        return Outcome(200, current, etag(current))
+
+    return run_idempotent(request, principal, idempotency_key, payload, operation)
+
+
+@router.get(
+    "/v1/conversations/{conversation_id}/messages",
+    response_model=MessagePage,
+    responses=responses(401, 404, 422),
+)
+def list_messages(
+    request: Request,
+    conversation_id: ConversationId,
+    _principal: CurrentPrincipal,
+    after_seq: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> Response:
+    """Messages with seq above ``after_seq``, oldest first."""
+    state = server_state(request)
+    with state.db.read() as conn:
+        if store.get_conversation(conn, conversation_id) is None:
+            raise _not_found(conversation_id)
+        items, has_more = store.list_messages(conn, conversation_id, after_seq, limit)
+    return json_response(200, MessagePage(items=items, has_more=has_more).model_dump_json())
+
+
+def _message_id_conflict(message_id: str) -> ProblemError:
+    return ProblemError(
+        409,
+        "message_id_conflict",
+        f"Message id '{message_id}' already holds a different message; choose a new id.",
+    )
+
+
+@router.post(
+    "/v1/conversations/{conversation_id}/messages",
+    dependencies=[Depends(strict_body(MessageCreate))],
+    response_model=Message,
+    status_code=201,
+    responses={
+        **responses(400, 401, 404, 409, 422),
+        200: {
+            "model": Message,
+            "description": "This message id was posted before with the same content: "
+            "the stored message",
+        },
+    },
+)
+def post_message(
+    request: Request,
+    conversation_id: ConversationId,
+    body: MessageCreate,
+    idempotency_key: IdempotencyKey,
+    principal: CurrentPrincipal,
+) -> Response:
+    """Post a reply or an internal note. The client picks the id: posting the same id
+    with the same content again returns the stored message (200), never a duplicate.
+    A reply clears the SLA clock."""
+    state = server_state(request)
+    content = body.model_dump(mode="json", exclude={"client_created_at"})
+    message_fingerprint = store.fingerprint({"conversation_id": conversation_id, **content})
+
+    def operation(conn: Connection) -> Outcome:
+        conversation = store.get_conversation(conn, conversation_id, lock=True)
+        if conversation is None:
+            raise _not_found(conversation_id)
+        existing = store.get_message_row(conn, body.id)
+        if existing is not None:
+            if existing.fingerprint != message_fingerprint:
+                raise _message_id_conflict(body.id)
+            return Outcome(200, store.message_from_row(existing))
+        now = state.now()
+        message = store.append_message(
+            conn,
+            message_id=body.id,
+            conversation_id=conversation_id,
+            kind=body.kind,
+            author=_author(principal),
+            body=body.body,
+            created_at=now,
+            message_fingerprint=message_fingerprint,
+            language=body.language,
+            original_body=body.original_body,
+            original_language=body.original_language,
+            provenance=body.provenance,
+        )
+        values: dict[str, object] = {"last_message_seq": message.seq}
+        if body.kind == "agent":
+            values.update(sla_due_at=None, last_activity_at=now)
+        store.update_conversation(conn, conversation_id, now, **values)
+        return Outcome(201, message)
+
+    return run_idempotent(
+        request,
+        principal,
+        idempotency_key,
+        body.model_dump(mode="json", exclude_unset=True),
+        operation,
+    )
+
+
+def _author(principal: Principal) -> Author:
+    return Author(type="agent", id=principal.account_id, name=principal.name[:200])
+
+
+@router.post(
+    "/v1/inbound/messages",
+    dependencies=[Depends(strict_body(InboundRequest))],
+    response_model=InboundResult,
+    status_code=201,
+    responses={
+        **responses(400, 401, 403, 409, 422),
+        200: {
+            "model": InboundResult,
+            "description": "This message id was delivered before: the stored result",
+        },
+    },
+    tags=["integrations"],
+)
+def inbound_message(
+    request: Request,
+    body: InboundRequest,
+    idempotency_key: IdempotencyKey,
+    principal: Annotated[Principal, Depends(require_roles("admin", "integration"))],
+) -> Response:
+    """How customer messages enter from channels (role admin or integration). Creates
+    the conversation on its first message (status open, SLA by channel), appends a
+    customer message and reopens a resolved or snoozed conversation. Delivering the
+    same message id again returns the stored result (200)."""
+    state = server_state(request)
+    incoming, message_in = body.conversation, body.message
+    message_fingerprint = store.fingerprint(
+        {"conversation_id": incoming.id, "kind": "customer", **message_in.model_dump(mode="json")}
+    )
+
+    def operation(conn: Connection) -> Outcome:
+        now = state.now()
+        conversation = store.get_conversation(conn, incoming.id, lock=True)
+        existing = store.get_message_row(conn, message_in.id)
+        if existing is not None:
+            if existing.fingerprint != message_fingerprint:
+                raise _message_id_conflict(message_in.id)
+            stored = store.get_conversation(conn, existing.conversation_id)
+            assert stored is not None
+            result = InboundResult(
+                conversation=stored,
+                message=store.message_from_row(existing),
+                created_conversation=False,
+            )
+            return Outcome(200, result)
+        if conversation is not None and conversation.customer.id != incoming.customer.id:
+            raise ProblemError(
+                409,
+                "conversation_conflict",
+                f"Conversation '{incoming.id}' belongs to another customer.",
+            )
+        sent_at = min(message_in.created_at or now, now)
+        due = now + CHANNEL_SLA_SECONDS[incoming.channel]
+        customer = incoming.customer
+        message = store.append_message(
+            conn,
+            message_id=message_in.id,
+            conversation_id=incoming.id,
+            kind="customer",
+            author=Author(type="customer", id=customer.id, name=customer.name[:200]),
+            body=message_in.body,
+            created_at=sent_at,
+            message_fingerprint=message_fingerprint,
+            language=message_in.language,
+        )
+        if conversation is None:
+            store.upsert_customer(conn, customer)
+            store.insert_conversation(
+                conn,
+                id=incoming.id,
+                customer_id=customer.id,
+                channel=incoming.channel,
+                subject=incoming.subject,
+                status="open",
+                assignee_id=None,
+                tags=[],
+                language=incoming.language or customer.language,
+                sla_due_at=due,
+                snoozed_until=None,
+                last_message_seq=message.seq,
+                last_activity_at=sent_at,
+                created_at=now,
+                updated_at=now,
+            )
+        else:
+            values: dict[str, object] = {
+                "last_message_seq": message.seq,
+                "last_activity_at": max(conversation.last_activity_at, sent_at),
+            }
+            if conversation.status != "open":
+                values.update(status="open", snoozed_until=None)
+            if conversation.sla_due_at is None:
+                values["sla_due_at"] = due
+            store.update_conversation(conn, incoming.id, now, **values)
+        stored = store.get_conversation(conn, incoming.id)
+        assert stored is not None
+        result = InboundResult(
+            conversation=stored, message=message, created_conversation=conversation is None
+        )
+        return Outcome(201, result)
+
+    return run_idempotent(
+        request,
+        principal,
+        idempotency_key,
+        body.model_dump(mode="json", exclude_unset=True),
+        operation,
+    )

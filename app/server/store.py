@@ -1,0 +1,317 @@
+"""Queries over the inbox (customers, conversations, messages) and the knowledge base.
+
+Every function takes an open transaction, so a route composes several of them into
+one atomic change. Rows become contract models here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+
+from app.contract.models import (
+    Agent,
+    Article,
+    Author,
+    Conversation,
+    Customer,
+    Message,
+    Provenance,
+)
+from app.server import db
+from app.server.db import next_seq
+
+CONTRACT_ROLES = ("agent", "lead", "trainer", "admin")
+
+
+def fingerprint(data: Any) -> str:
+    """SHA-256 of canonical JSON: equal content gives an equal fingerprint."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------------ agents
+def agent_from_row(row: Row[Any]) -> Agent:
+    """Accounts may hold server-only roles (integration); the wire shows contract roles."""
+    roles = [r for r in row.roles if r in CONTRACT_ROLES]
+    return Agent(
+        id=row.id, name=row.name, locale=row.locale, languages=list(row.languages), roles=roles
+    )
+
+
+def list_agents(conn: Connection) -> list[Agent]:
+    """People who can be assigned a conversation (integration-only accounts are not)."""
+    rows = conn.execute(select(db.accounts).order_by(db.accounts.c.id)).all()
+    return [agent_from_row(r) for r in rows if any(role in CONTRACT_ROLES for role in r.roles)]
+
+
+def agent_exists(conn: Connection, agent_id: str) -> bool:
+    return agent_id in {a.id for a in list_agents(conn)}
+
+
+# ------------------------------------------------------------------------ customers
+def upsert_customer(conn: Connection, customer: Customer) -> None:
+    """Create a customer on first sight; later sightings do not rewrite them."""
+    exists = conn.execute(select(db.customers.c.id).where(db.customers.c.id == customer.id)).first()
+    if exists is None:
+        conn.execute(insert(db.customers).values(**customer.model_dump(mode="json")))
+
+
+# ------------------------------------------------------------------------ conversations
+_CONV_COLUMNS = [
+    *db.conversations.c,
+    db.customers.c.name.label("cu_name"),
+    db.customers.c.country.label("cu_country"),
+    db.customers.c.language.label("cu_language"),
+    db.customers.c.timezone.label("cu_timezone"),
+    db.customers.c.handles.label("cu_handles"),
+]
+
+
+def conversation_select() -> Any:
+    return select(*_CONV_COLUMNS).join(
+        db.customers, db.customers.c.id == db.conversations.c.customer_id
+    )
+
+
+def conversation_from_row(row: Row[Any]) -> Conversation:
+    customer = Customer(
+        id=row.customer_id,
+        name=row.cu_name,
+        country=row.cu_country,
+        language=row.cu_language,
+        timezone=row.cu_timezone,
+        handles=dict(row.cu_handles),
+    )
+    return Conversation(
+        id=row.id,
+        version=row.version,
+        customer=customer,
+        channel=row.channel,
+        subject=row.subject,
+        status=row.status,
+        assignee_id=row.assignee_id,
+        tags=list(row.tags),
+        language=row.language,
+        sla_due_at=row.sla_due_at,
+        snoozed_until=row.snoozed_until,
+        last_message_seq=row.last_message_seq,
+        last_activity_at=row.last_activity_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def get_conversation(
+    conn: Connection, conversation_id: str, *, lock: bool = False
+) -> Conversation | None:
+    """One conversation; ``lock`` holds its row until commit (PostgreSQL), so a check of
+    its version or its last seq stays true until the write that depends on it."""
+    query = conversation_select().where(db.conversations.c.id == conversation_id)
+    if lock:
+        query = query.with_for_update(of=db.conversations)
+    row = conn.execute(query).first()
+    return None if row is None else conversation_from_row(row)
+
+
+def insert_conversation(conn: Connection, **values: Any) -> None:
+    """Insert a conversation at version 1 (the caller has upserted its customer)."""
+    clear_tombstone(conn, "conversations", values["id"])
+    conn.execute(insert(db.conversations).values(version=1, change_seq=next_seq(conn), **values))
+
+
+def update_conversation(conn: Connection, conversation_id: str, now: int, **values: Any) -> None:
+    """Apply a change: bump the version, stamp the time and a new change seq."""
+    conn.execute(
+        update(db.conversations)
+        .where(db.conversations.c.id == conversation_id)
+        .values(
+            version=db.conversations.c.version + 1,
+            updated_at=now,
+            change_seq=next_seq(conn),
+            **values,
+        )
+    )
+
+
+def delete_conversation(conn: Connection, conversation_id: str, now: int, reason: str) -> bool:
+    """Erase a conversation and its messages, leaving tombstones for both feeds."""
+    if get_conversation(conn, conversation_id) is None:
+        return False
+    message_ids = conn.execute(
+        select(db.messages.c.id)
+        .where(db.messages.c.conversation_id == conversation_id)
+        .order_by(db.messages.c.seq)
+    ).scalars()
+    for message_id in list(message_ids):
+        add_tombstone(conn, "messages", message_id, now, reason)
+    conn.execute(delete(db.messages).where(db.messages.c.conversation_id == conversation_id))
+    conn.execute(delete(db.conversations).where(db.conversations.c.id == conversation_id))
+    add_tombstone(conn, "conversations", conversation_id, now, reason)
+    return True
+
+
+# ------------------------------------------------------------------------ messages
+def message_from_row(row: Row[Any]) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        kind=row.kind,
+        author=Author(type=row.author_type, id=row.author_id, name=row.author_name),
+        body=row.body,
+        language=row.language,
+        original_body=row.original_body,
+        original_language=row.original_language,
+        provenance=None if row.provenance is None else Provenance(**row.provenance),
+        created_at=row.created_at,
+    )
+
+
+def get_message_row(conn: Connection, message_id: str) -> Row[Any] | None:
+    return conn.execute(select(db.messages).where(db.messages.c.id == message_id)).first()
+
+
+def list_messages(
+    conn: Connection, conversation_id: str, after_seq: int, limit: int
+) -> tuple[list[Message], bool]:
+    rows = conn.execute(
+        select(db.messages)
+        .where(db.messages.c.conversation_id == conversation_id, db.messages.c.seq > after_seq)
+        .order_by(db.messages.c.seq)
+        .limit(limit + 1)
+    ).all()
+    return [message_from_row(r) for r in rows[:limit]], len(rows) > limit
+
+
+def append_message(
+    conn: Connection,
+    *,
+    message_id: str,
+    conversation_id: str,
+    kind: str,
+    author: Author,
+    body: str,
+    created_at: int,
+    message_fingerprint: str,
+    language: str | None = None,
+    original_body: str | None = None,
+    original_language: str | None = None,
+    provenance: Provenance | None = None,
+) -> Message:
+    """Append at seq = last + 1; the caller then updates the conversation in the same
+    transaction, which serialises concurrent appends to one conversation."""
+    last = conn.execute(
+        select(func.coalesce(func.max(db.messages.c.seq), 0)).where(
+            db.messages.c.conversation_id == conversation_id
+        )
+    ).scalar_one()
+    clear_tombstone(conn, "messages", message_id)
+    conn.execute(
+        insert(db.messages).values(
+            id=message_id,
+            conversation_id=conversation_id,
+            seq=int(last) + 1,
+            kind=kind,
+            author_type=author.type,
+            author_id=author.id,
+            author_name=author.name,
+            body=body,
+            language=language,
+            original_body=original_body,
+            original_language=original_language,
+            provenance=None if provenance is None else provenance.model_dump(mode="json"),
+            created_at=created_at,
+            fingerprint=message_fingerprint,
+            change_seq=next_seq(conn),
+        )
+    )
+    row = get_message_row(conn, message_id)
+    assert row is not None
+    return message_from_row(row)
+
+
+# ------------------------------------------------------------------------ articles
+def article_from_row(row: Row[Any]) -> Article:
+    return Article(
+        id=row.id,
+        version=row.version,
+        locale=row.locale,
+        region=row.region,
+        overlays=row.overlays,
+        title=row.title,
+        body_markdown=row.body_markdown,
+        tags=list(row.tags),
+        updated_at=row.updated_at,
+    )
+
+
+def get_article(conn: Connection, article_id: str) -> Article | None:
+    row = conn.execute(select(db.articles).where(db.articles.c.id == article_id)).first()
+    return None if row is None else article_from_row(row)
+
+
+def put_article(conn: Connection, article_id: str, now: int, **values: Any) -> tuple[Article, bool]:
+    """Create or replace an article; returns it and whether it was created. An unchanged
+    article keeps its version (a repeated PUT is not a change)."""
+    current = get_article(conn, article_id)
+    if current is None:
+        clear_tombstone(conn, "articles", article_id)
+        conn.execute(
+            insert(db.articles).values(
+                id=article_id, version=1, updated_at=now, change_seq=next_seq(conn), **values
+            )
+        )
+        created = True
+    else:
+        same = all(getattr(current, key) == value for key, value in values.items())
+        if not same:
+            conn.execute(
+                update(db.articles)
+                .where(db.articles.c.id == article_id)
+                .values(
+                    version=db.articles.c.version + 1,
+                    updated_at=now,
+                    change_seq=next_seq(conn),
+                    **values,
+                )
+            )
+        created = False
+    article = get_article(conn, article_id)
+    assert article is not None
+    return article, created
+
+
+def delete_article(conn: Connection, article_id: str, now: int) -> bool:
+    if get_article(conn, article_id) is None:
+        return False
+    conn.execute(delete(db.articles).where(db.articles.c.id == article_id))
+    add_tombstone(conn, "articles", article_id, now, "deleted")
+    return True
+
+
+# ------------------------------------------------------------------------ tombstones
+def clear_tombstone(conn: Connection, collection: str, item_id: str) -> None:
+    """An id that lives again must not also stand in the deleted list: a feed page lists
+    items and tombstones apart, so one id in both would be ambiguous."""
+    conn.execute(
+        delete(db.tombstones).where(
+            db.tombstones.c.collection == collection, db.tombstones.c.id == item_id
+        )
+    )
+
+
+def add_tombstone(conn: Connection, collection: str, item_id: str, now: int, reason: str) -> None:
+    clear_tombstone(conn, collection, item_id)
+    conn.execute(
+        insert(db.tombstones).values(
+            collection=collection,
+            id=item_id,
+            deleted_at=now,
+            reason=reason,
+            change_seq=next_seq(conn),
+        )
+    )

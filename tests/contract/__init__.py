@@ -1,0 +1,1 @@
+"""Conformance suite of the CrossDesk sync contract: run it against any backend."""

@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pytest_plugins = [
     "tests.helpers.fixtures",
     "tests.helpers.translation",
+    "tests.helpers.keychain",
     "tests.contract.plugin",
 ]
 

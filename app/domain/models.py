@@ -109,6 +109,7 @@ class Message:
     original_language: str | None = None
     provenance: str | None = None  # JSON (app.translation.pipeline.Provenance)
     held: bool = False  # waiting for a human translator; not sent
+    delivery: str | None = None  # a reply to a server: "queued" until acknowledged, then "sent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from app.domain.models import (
     Status,
     Workspace,
 )
+from app.services import outbox
 from app.storage.repository import InboxRepository
 
 PAGE_SIZE = 100
@@ -99,36 +100,69 @@ def send_message(
         raise ValueError("an empty message cannot be sent")
     if len(text) > MAX_REPLY_CHARS:
         raise MessageTooLongError(len(text))
+    uid = str(uuid.uuid4())
     with repo.transaction():
-        repo.add_message(
-            conversation_id, kind, text, now, author_agent_id=author_id, uid=str(uuid.uuid4())
-        )
+        repo.add_message(conversation_id, kind, text, now, author_agent_id=author_id, uid=uid)
         repo.save_draft(conversation_id, kind, "", now)
+        outbox.queue_message(repo, conversation_id, uid, now)  # same transaction
     return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
 
 
 def set_status(repo: InboxRepository, conversation_id: int, status: Status, now: int) -> Changes:
-    repo.set_status(conversation_id, status, now)
+    with repo.transaction():
+        before = outbox.state_before(repo, conversation_id)
+        repo.set_status(conversation_id, status, now)
+        outbox.queue_patch(
+            repo, conversation_id, {"status": status.value}, {"status": before["status"]}, now
+        )
     return Changes(frozenset({conversation_id}))
 
 
 def snooze(repo: InboxRepository, conversation_id: int, until: int, now: int) -> Changes:
-    repo.snooze(conversation_id, max(until, now + SNOOZE_MIN_SECONDS), now)
+    until = max(until, now + SNOOZE_MIN_SECONDS)
+    with repo.transaction():
+        before = outbox.state_before(repo, conversation_id)
+        repo.snooze(conversation_id, until, now)
+        outbox.queue_patch(
+            repo,
+            conversation_id,
+            {"status": "snoozed", "snoozed_until": until},
+            {"status": before["status"]},
+            now,
+        )
     return Changes(frozenset({conversation_id}))
 
 
 def assign(repo: InboxRepository, conversation_id: int, agent_id: int | None, now: int) -> Changes:
-    repo.assign(conversation_id, agent_id, now)
+    with repo.transaction():
+        before = outbox.state_before(repo, conversation_id)
+        repo.assign(conversation_id, agent_id, now)
+        agent_uid = None
+        if agent_id is not None:
+            agent_uid = repo.conn.execute(
+                "SELECT uid FROM agents WHERE id = ?", (agent_id,)
+            ).fetchone()[0]
+        outbox.queue_patch(
+            repo,
+            conversation_id,
+            {"assignee_id": agent_uid},
+            {"assignee_id": before["assignee_id"]},
+            now,
+        )
     return Changes(frozenset({conversation_id}))
 
 
 def add_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
-    repo.add_tag(conversation_id, tag, now)
+    with repo.transaction():
+        repo.add_tag(conversation_id, tag, now)
+        outbox.queue_patch(repo, conversation_id, {"tags": {"add": [tag.strip()]}}, {}, now)
     return Changes(frozenset({conversation_id}))
 
 
 def remove_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
-    repo.remove_tag(conversation_id, tag, now)
+    with repo.transaction():
+        repo.remove_tag(conversation_id, tag, now)
+        outbox.queue_patch(repo, conversation_id, {"tags": {"remove": [tag]}}, {}, now)
     return Changes(frozenset({conversation_id}))
 
 

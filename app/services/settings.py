@@ -24,6 +24,8 @@ class Settings:
     ui_language: str = "system"  # "system" follows the OS locale
     workspace: str | None = None  # None until a server workspace is set up: the demo opens
     agent_language: str = "auto"  # the language the agent reads and writes; auto: the UI's
+    workspace_agent_name: str | None = None  # the signed-in agent's name (shown at once)
+    ca_bundle: str | None = None  # a team's own CA certificate for its server (TLS stays on)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -77,6 +77,15 @@ class TaskRunner(Protocol):
         """Run ``work()`` on the compute lane (never touches the store)."""
         ...
 
+    def store_call(self, work: StoreWork[T]) -> T:
+        """Run ``work(repository)`` on the store lane and wait for its result.
+
+        For code already running on the compute lane (the sync engine), never for the
+        UI thread: it lets long network work read and write the store in small steps
+        while the store lane stays the only writer.
+        """
+        ...
+
     def shutdown(self) -> None:
         """Finish queued store writes, then stop the lanes."""
         ...
@@ -191,6 +200,9 @@ class InlineTaskRunner:
     ) -> TaskHandle:
         handle = self._supersession.new_handle(key)
         return self._execute(handle, work, on_done, on_error)
+
+    def store_call(self, work: StoreWork[T]) -> T:
+        return work(self.repository)
 
     def shutdown(self) -> None:
         if self._repository is not None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.models import Message, MessageKind
+from app.services import outbox
 from app.services.inbox import MAX_REPLY_CHARS, Changes, MessageTooLongError
 from app.storage.repository import InboxRepository
 from app.storage.translation_store import CachedTranslation, TranslationStore, cache_key
@@ -358,6 +359,7 @@ def send_reply(
         raise ValueError("an empty message cannot be sent")
     if max(len(text), len(original)) > MAX_REPLY_CHARS:
         raise MessageTooLongError(max(len(text), len(original)))
+    uid = str(uuid.uuid4())
     with repo.transaction():
         repo.add_message(
             conversation_id,
@@ -366,13 +368,15 @@ def send_reply(
             now,
             author_agent_id=author_id,
             language=sent_language,
-            uid=str(uuid.uuid4()),
+            uid=uid,
             original_body=original.strip("\n"),
             original_language=original_language,
             provenance=provenance.to_json(),
             held=held,
         )
         repo.save_draft(conversation_id, MessageKind.AGENT, "", now)
+        if not held:  # a held reply goes out when a colleague has translated it
+            outbox.queue_message(repo, conversation_id, uid, now)
     return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
 
 
@@ -400,4 +404,5 @@ def release_held(
             (now, translated.strip()[:160], now, message.conversation_id),
         )
         repo.reindex(message.conversation_id)
+        outbox.queue_message(repo, message.conversation_id, message.uid, now)
     return Changes(frozenset({message.conversation_id}), list_membership=True, messages=True)

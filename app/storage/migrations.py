@@ -155,8 +155,40 @@ CREATE TABLE macros (
 );
 """
 
+_V3 = """
+-- Sync with a server (issue 4). A change the agent makes is written together with
+-- an outbox operation, in one transaction; the operation is replayed (same
+-- idempotency key) until the server acknowledges it.
+ALTER TABLE messages ADD COLUMN server_seq INTEGER;
+-- delivery of an agent's message: NULL (local workspace / received), queued, sent, failed
+ALTER TABLE messages ADD COLUMN delivery TEXT;
+ALTER TABLE conversations ADD COLUMN server_version INTEGER;
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,                    -- the order operations are replayed in
+    conversation_uid TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('send_message', 'patch')),
+    payload TEXT NOT NULL,                     -- the JSON body, as it will be sent
+    base_version INTEGER,                      -- patch: the server version the agent saw
+    idempotency_key TEXT NOT NULL UNIQUE,
+    message_uid TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'needs_attention', 'conflict')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    conflict TEXT,                             -- the server's current object, on a conflict
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_state ON outbox (state, id);
+CREATE TABLE sync_state (
+    collection TEXT PRIMARY KEY,
+    cursor TEXT,
+    updated_at INTEGER NOT NULL
+);
+"""
+
 # Each entry is the SQL that takes the schema from version N to N + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

@@ -247,7 +247,7 @@ class InboxRepository:
             "SELECT m.id, m.uid, m.conversation_id, m.seq, m.kind, m.body, m.language, m.channel,"
             " m.created_at, a.name, m.author_agent_id, m.detected_language,"
             " m.detected_confidence, m.original_body, m.original_language, m.provenance,"
-            " m.state FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id"
+            " m.state, m.delivery FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id"
             " WHERE m.conversation_id = ? ORDER BY m.seq",
             (conversation_id,),
         )
@@ -270,6 +270,7 @@ class InboxRepository:
                 r[14],
                 r[15],
                 r[16] == "held",
+                r[17],
             )
             for r in cursor
         )
@@ -442,11 +443,15 @@ class InboxRepository:
         original_language: str | None = None,
         provenance: str | None = None,
         held: bool = False,
+        keep_state: bool = False,
+        delivery: str | None = None,
     ) -> int:
         """Append a message and keep the conversation's list columns and SLA in step.
 
         A held reply (waiting for a human translator) is stored but not sent: it
-        changes neither the preview nor the SLA clock.
+        changes neither the preview nor the SLA clock. ``keep_state``: a message from the
+        server, whose status and SLA the server's conversation record already carries.
+        ``delivery``: "queued" for a reply that will be sent to a server.
         """
         with self.transaction():
             conv = self.conn.execute(
@@ -460,7 +465,7 @@ class InboxRepository:
             cursor = self.conn.execute(
                 "INSERT INTO messages (uid, conversation_id, seq, kind, author_agent_id, body,"
                 " language, channel, created_at, original_body, original_language, provenance,"
-                " state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " state, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uid or str(uuid.uuid4()),
                     conversation_id,
@@ -475,6 +480,7 @@ class InboxRepository:
                     original_language,
                     provenance,
                     "held" if held else "sent",
+                    delivery,
                 ),
             )
             assignments = ["message_count = ?"]
@@ -488,7 +494,10 @@ class InboxRepository:
                     "last_message_kind = ?",
                 ]
                 params += [created_at, preview_of(body), kind.value]
-            if kind is MessageKind.CUSTOMER:
+            if kind is MessageKind.CUSTOMER and keep_state:
+                if count_unread:
+                    assignments.append("unread_count = unread_count + 1")
+            elif kind is MessageKind.CUSTOMER:
                 if conv[1] is None:
                     assignments.append("sla_due_at = ?")
                     params.append(response_due(channel, created_at))
@@ -497,7 +506,7 @@ class InboxRepository:
                 assignments.append(
                     "status = CASE status WHEN 'resolved' THEN 'open' ELSE status END"
                 )
-            elif kind is MessageKind.AGENT and not held:
+            elif kind is MessageKind.AGENT and not held and not keep_state:
                 assignments.append("sla_due_at = NULL")
             self._bump(conversation_id, created_at, ", ".join(assignments), params)
             if reindex:

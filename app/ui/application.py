@@ -8,10 +8,12 @@ says what to do; nothing is overwritten.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -21,6 +23,7 @@ from app.i18n import I18n, resolve_ui_locale
 from app.services import inbox
 from app.services.context import AppContext, system_clock
 from app.services.demo import load_demo_into
+from app.services.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
 from app.services.paths import Paths, resources_dir, translations_dir
 from app.services.settings import Settings, SettingsError, save_settings
 from app.services.translation import TranslationService
@@ -29,6 +32,11 @@ from app.storage.repository import InboxRepository
 from app.translation.offline import ArgosHome
 from app.ui.errors import ErrorReporter
 from app.ui.main_window import MainWindow
+from app.ui.sync_status import SyncController
+
+if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspace
+    from app.sync.engine import SyncEngine
+    from app.ui.dialogs.sign_in import SignedIn, SignInDialog
 from app.ui.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,48 @@ class LaunchOptions:
     ui_language: str | None = None  # overrides the setting for this run only
     exit_after_first_paint: bool = False
     workspace: Path | None = None  # open this workspace file instead of the demo
+
+
+@dataclass(frozen=True)
+class WorkspaceChoice:
+    """Which local store the window works on: the demo, a file, or a server's mirror."""
+
+    kind: str  # "demo" | "file" | "server"
+    path: Path
+    server_url: str | None = None
+    agent_id: str | None = None
+    agent_name: str | None = None
+    ca_bundle: str | None = None
+
+
+def choose_workspace(paths: Paths, settings: Settings, options: LaunchOptions) -> WorkspaceChoice:
+    """The command line first, then a signed-in server, else the demo."""
+    if options.workspace is not None:
+        return WorkspaceChoice("file", options.workspace)
+    if options.demo or not settings.workspace or "|" not in settings.workspace:
+        return WorkspaceChoice("demo", paths.demo_workspace)
+    url, agent = settings.workspace.rsplit("|", 1)
+    slug = hashlib.sha256(settings.workspace.encode("utf-8")).hexdigest()[:16]
+    return WorkspaceChoice(
+        "server",
+        paths.data_dir / "workspaces" / f"server-{slug}.sqlite3",
+        url,
+        agent,
+        settings.workspace_agent_name,
+        settings.ca_bundle,
+    )
+
+
+def mark_server_workspace(repo: InboxRepository, choice: WorkspaceChoice) -> None:
+    """Store lane: this store mirrors a server; "me" is the signed-in agent."""
+    with repo.transaction():
+        repo.set_meta(SYNC_SERVER_KEY, choice.server_url or "")
+        repo.set_meta(SYNC_AGENT_KEY, choice.agent_id or "")
+        repo.set_meta("me_agent_uid", choice.agent_id or "")
+        if repo.agent_by_uid(choice.agent_id or "") is None:
+            repo.upsert_agent(
+                choice.agent_id or "", choice.agent_name or choice.agent_id or "", None
+            )
 
 
 class _PaintWatcher(QObject):
@@ -74,8 +124,9 @@ class CrossDeskApp(QObject):
         self.options = options
         self.window: MainWindow | None = None
         self.exit_code = 0
-        # Until sync arrives the workspaces are the demo and files opened by path.
-        self.workspace_path = options.workspace or paths.demo_workspace
+        self.sync: SyncController | None = None
+        self.choice = choose_workspace(paths, settings, options)
+        self.workspace_path = self.choice.path
         language = options.ui_language or settings.ui_language
         i18n = self._make_i18n(language)
         self.reporter = ErrorReporter(i18n, paths.log_file, lambda: self.window)
@@ -97,8 +148,8 @@ class CrossDeskApp(QObject):
 
     # ------------------------------------------------------------------ plumbing
     def _open_repository(self) -> InboxRepository:
-        # The demo is created on first use; a file named on the command line must exist.
-        create = self.options.workspace is None
+        # The demo and server workspaces are created on first use; a named file must exist.
+        create = self.choice.kind != "file"
         return InboxRepository(open_database(self.workspace_path, create=create))
 
     def _report(self, error: BaseException) -> None:
@@ -127,14 +178,18 @@ class CrossDeskApp(QObject):
         demo_folder = resources_dir() / "demo"
         label = str(self.workspace_path)
         now = self.ctx.clock()
-        is_demo = self.options.workspace is None
-        name = "demo" if is_demo else self.workspace_path.stem
+        choice = self.choice
+        name = {"demo": "demo", "file": self.workspace_path.stem}.get(
+            choice.kind, choice.server_url or ""
+        )
 
         translation = self.translation
 
         def open_workspace(repo: InboxRepository) -> Workspace:
-            if is_demo:
+            if choice.kind == "demo":
                 load_demo_into(repo, demo_folder, now)
+            elif choice.kind == "server":
+                mark_server_workspace(repo, choice)
             inbox.wake_snoozed(repo, now)
             translation.load_team_data(repo)
             return inbox.workspace_info(repo, name, label)
@@ -156,7 +211,11 @@ class CrossDeskApp(QObject):
         self.ctx = self.ctx.with_(workspace=workspace)
         # Read the installed packs off the UI thread before the first conversation opens.
         self.tasks.run(self.translation.engine.packs, owner=self)
+        if self.choice.kind == "server":
+            self.sync = SyncController(self.ctx, self._make_engine, self)
         self._show_window()
+        if self.sync is not None:
+            self.sync.start()
         if self.options.screenshot is not None:
             self._arm_screenshot(self.options.screenshot)
         if self.options.exit_after_first_paint:
@@ -165,8 +224,10 @@ class CrossDeskApp(QObject):
 
     def _show_window(self, select: int | None = None) -> None:
         ui_state = QSettings(str(self.paths.data_dir / "ui-state.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(self.ctx, self._report, ui_state)
+        window = MainWindow(self.ctx, self._report, ui_state, sync=self.sync)
         window.settings_changed.connect(self.apply_settings)
+        window.sign_in_requested.connect(self.open_sign_in)
+        window.sign_out_requested.connect(self.sign_out)
         self.window = window
         if select is not None:
 
@@ -196,6 +257,87 @@ class CrossDeskApp(QObject):
             old.hide()
             old.deleteLater()
         self._show_window(selected)
+
+    # ------------------------------------------------------------------ server workspaces
+    def _make_engine(self) -> SyncEngine:
+        """Built on the compute lane (reading the keychain may take a moment)."""
+        from app.sync import auth
+        from app.sync.client import ServerClient
+        from app.sync.engine import SyncEngine
+
+        url, agent = self.choice.server_url or "", self.choice.agent_id or ""
+        client = ServerClient(
+            url,
+            tokens=auth.load(url, agent),
+            on_tokens=lambda tokens: auth.save(url, agent, tokens),
+            verify=self.choice.ca_bundle or True,
+        )
+        return SyncEngine(client, self.tasks.store_call, self.ctx.clock)
+
+    def open_sign_in(self) -> SignInDialog:
+        from app.ui.dialogs.sign_in import SignInDialog
+
+        dialog = SignInDialog(self.ctx, self.window)
+        dialog.signed_in.connect(self.signed_in)
+        dialog.open()
+        return dialog
+
+    def signed_in(self, result: SignedIn) -> None:
+        """Switch to the server's workspace (its own local store), then sync."""
+        settings = self.ctx.settings.with_(
+            workspace=f"{result.server_url}|{result.agent.id}",
+            ca_bundle=result.ca_bundle,
+            workspace_agent_name=result.agent.name,
+        )
+        self._switch(settings)
+
+    def sign_out(self) -> None:
+        """Revoke the session, forget the tokens, go back to the demo workspace.
+
+        The local store of the server workspace stays on disk (queued changes included);
+        signing in again picks them up."""
+        choice = self.choice
+        if choice.kind != "server":
+            return
+        url, agent = choice.server_url or "", choice.agent_id or ""
+        from app.sync import auth
+        from app.sync.client import ServerClient
+
+        def revoke() -> None:
+            client = ServerClient(
+                url, tokens=auth.load(url, agent), verify=choice.ca_bundle or True
+            )
+            try:
+                client.sign_out()
+            except Exception:  # offline: the server forgets the token when it expires
+                log.info("could not revoke the session at %s", url, exc_info=True)
+            finally:
+                client.close()
+                auth.forget(url, agent)
+
+        self.tasks.run(revoke, owner=self)
+        self._switch(self.ctx.settings.with_(workspace=None))
+
+    def _switch(self, settings: Settings) -> None:
+        try:
+            save_settings(self.paths.settings_file, settings)
+        except SettingsError as exc:
+            self._report(exc)
+        if self.sync is not None:
+            self.sync.stop()
+            self.sync = None
+        old = self.window
+        if old is not None:
+            old.save_state()
+            old.hide()
+            old.deleteLater()
+            self.window = None
+        self.tasks.shutdown()
+        self.choice = choose_workspace(self.paths, settings, LaunchOptions())
+        self.workspace_path = self.choice.path
+        self.tasks = QtTaskRunner(self._open_repository, self._report)
+        self.ctx = self.ctx.with_(settings=settings, tasks=self.tasks)
+        self.start()
 
     # ------------------------------------------------------------------ headless modes
     def _report_first_paint(self) -> None:
@@ -256,6 +398,8 @@ class CrossDeskApp(QObject):
     # ------------------------------------------------------------------ shutdown
     def shutdown(self) -> None:
         """Save what is on screen, finish queued writes, release Qt-wide state."""
+        if self.sync is not None:
+            self.sync.stop()
         if self.window is not None:
             self.window.save_state()
         self.tasks.shutdown()

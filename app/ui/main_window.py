@@ -7,6 +7,7 @@ round-trips.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,6 +27,10 @@ from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.icons import icon
 from app.ui.inbox.pane import InboxPane
 from app.ui.side_panel import SidePanel
+from app.ui.sync_status import SyncController, SyncStatus
+
+if TYPE_CHECKING:
+    from app.ui.dialogs.sync_problems import SyncProblemsDialog
 
 WAKE_INTERVAL_MS = 60_000
 
@@ -35,15 +40,20 @@ class MainWindow(QMainWindow):
 
     Signals:
         settings_changed(object): the user saved new Settings (the app applies them).
+        sign_in_requested(): File > Sign in to a server.
+        sign_out_requested(): File > Sign out.
     """
 
     settings_changed = Signal(object)
+    sign_in_requested = Signal()
+    sign_out_requested = Signal()
 
     def __init__(
         self,
         ctx: AppContext,
         report_error: Callable[[BaseException], None],
         ui_state: QSettings | None = None,
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__()
         self._ctx = ctx
@@ -77,6 +87,13 @@ class MainWindow(QMainWindow):
 
         self.workspace_label = QLabel(self)
         self.statusBar().addWidget(self.workspace_label)
+        self.sync = sync
+        self.sync_status: SyncStatus | None = None
+        if sync is not None:
+            self.sync_status = SyncStatus(ctx, sync, self)
+            self.statusBar().addPermanentWidget(self.sync_status)
+            sync.finished.connect(self._synced)
+            self.sync_status.attention.clicked.connect(self.open_sync_problems)
         self._update_status_bar()
 
         self._wake_timer = QTimer(self)
@@ -135,7 +152,8 @@ class MainWindow(QMainWindow):
         parts = [self._workspace_label()]
         if self._ctx.workspace.me_name:
             parts.append(_("Signed in as {agent}").format(agent=self._ctx.workspace.me_name))
-        parts.append(_("Local only: no server configured"))
+        if self._ctx.workspace.name == "demo" or not self.sync:
+            parts.append(_("Local only: no server configured"))
         self.workspace_label.setText("   ·   ".join(parts))
 
     # ------------------------------------------------------------------ reactions
@@ -147,6 +165,28 @@ class MainWindow(QMainWindow):
         if self.inbox.selected_id is None and self.inbox.model.rowCount():
             self.inbox.select_row(0)
 
+    def _synced(self, report: object) -> None:
+        """The server sent changes (or took ours): refresh what is on screen."""
+        if (
+            getattr(report, "pulled_conversations", 0)
+            or getattr(report, "pulled_messages", 0)
+            or getattr(report, "pushed", 0)
+        ):
+            self.inbox.run_query()
+            self.inbox.load_filter_options()
+            self._load_choices()
+            self.conversation.reload()
+
+    def open_sync_problems(self) -> SyncProblemsDialog:
+        """Conflicts and refused changes, for the agent to decide."""
+        from app.ui.dialogs.sync_problems import SyncProblemsDialog
+
+        dialog = SyncProblemsDialog(self._ctx, self)
+        dialog.changed.connect(self._apply_changes)
+        dialog.changed.connect(lambda _changes: self.conversation.reload())
+        dialog.open()
+        return dialog
+
     def _apply_changes(self, changes: Changes) -> None:
         if changes.list_membership:
             self.inbox.run_query(after_action=True)
@@ -154,6 +194,8 @@ class MainWindow(QMainWindow):
             self.inbox.model.refresh_rows(changes.conversation_ids)
         self.inbox.load_filter_options()
         self._load_choices()
+        if self.sync is not None:
+            self.sync.sync_now()  # send the change at once when online
 
     # ------------------------------------------------------------------ actions
     def _action(
@@ -179,6 +221,12 @@ class MainWindow(QMainWindow):
         _ = self._ctx.i18n._
         bar = self.menuBar()
         file_menu = bar.addMenu(_("File"))
+        if self.sync is None:
+            self._action(file_menu, _("Sign in to a server…"), [], self.sign_in_requested.emit)
+        else:
+            self._action(file_menu, _("Sync now"), ["Ctrl+Shift+Y"], self.sync.sync_now)
+            self._action(file_menu, _("Sync: needs attention…"), [], self.open_sync_problems)
+            self._action(file_menu, _("Sign out"), [], self.sign_out_requested.emit)
         self._action(file_menu, _("Settings…"), ["Ctrl+,"], self.open_settings, "settings")
         file_menu.addSeparator()
         self._action(file_menu, _("Quit"), ["Ctrl+Q"], self.close)

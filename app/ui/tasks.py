@@ -145,6 +145,11 @@ class QtTaskRunner:
     ) -> TaskHandle:
         return self._submit(self._compute, work, on_done, on_error, key, owner)
 
+    def store_call(self, work: StoreWork[T]) -> T:
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("store_call would block the UI thread; use run_store")
+        return self._store.submit(lambda: work(self._repository())).result()
+
     def shutdown(self) -> None:
         """Let queued writes (drafts!) finish, close the connection, stop the threads."""
 

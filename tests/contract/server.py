@@ -31,11 +31,13 @@ class Seed:
 class RunningServer:
     """A uvicorn server in a background thread; ``stop`` ends it and waits."""
 
-    def __init__(self, config: ServerConfig) -> None:
+    def __init__(self, config: ServerConfig, port: int = 0) -> None:
         self.app = create_app(config)
         self.state = self.app.state.server
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+            uvicorn.Config(
+                self.app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+            )
         )
         self._thread = threading.Thread(
             target=self._server.run, name="contract-server", daemon=True

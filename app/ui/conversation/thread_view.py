@@ -254,9 +254,28 @@ class ThreadView(QTextBrowser):
 
     def _body_and_meta(self, message: Message) -> tuple[str, str, list[tuple[str, str]]]:
         """The text to show, a muted line under it, and links for that line."""
-        i18n = self._i18n
         flipped = message.id in self._flipped
         flip = f"{FLIP_SCHEME}:{message.id}"
+        delivery = self._delivery_text(message)
+        body, meta, links = self._content(message, flipped, flip)
+        if delivery:
+            meta = f"{delivery} · {meta}" if meta else delivery
+        return body, meta, links
+
+    def _delivery_text(self, message: Message) -> str | None:
+        _ = self._i18n._
+        if message.delivery == "queued":
+            return _("Queued: sent as soon as the server is reachable")
+        if message.delivery == "sent":
+            return _("Sent")
+        if message.delivery == "failed":
+            return _("Not sent: the server refused it (see “needs attention” in the status bar)")
+        return None
+
+    def _content(
+        self, message: Message, flipped: bool, flip: str
+    ) -> tuple[str, str, list[tuple[str, str]]]:
+        i18n = self._i18n
         if message.kind is MessageKind.AGENT and message.held:
             return (
                 message.original_body or message.body,

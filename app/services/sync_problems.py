@@ -1,0 +1,171 @@
+"""What the sync could not do on its own, and the agent's decisions about it.
+
+Two kinds of problem wait for the agent: a *conflict* (someone else changed the
+same status or assignee while the agent's change was on its way: the agent sees
+both values and chooses, nothing is overwritten silently) and an operation the
+server *refused* for good (parked as "needs attention": the agent can try it
+again or drop it; a refused reply stays in the thread, marked "not sent").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.services.inbox import Changes
+from app.storage.repository import InboxRepository
+from app.storage.sync_store import SEND, Operation, SyncStore
+
+CONFLICT = "conflict"
+NEEDS_ATTENTION = "needs_attention"
+EXCERPT_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field in conflict: what the agent saw, what they chose, what the server has.
+
+    ``field`` is ``status`` or ``assignee``; assignee values are agent names (None:
+    unassigned)."""
+
+    field: str
+    was: str | None
+    mine: str | None
+    theirs: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProblem:
+    operation_id: int
+    kind: str  # CONFLICT or NEEDS_ATTENTION
+    conversation_id: int | None
+    subject: str
+    is_message: bool
+    excerpt: str | None  # the start of a refused reply
+    error: str | None
+    changes: tuple[FieldChange, ...] = ()
+
+
+def list_problems(repo: InboxRepository) -> list[SyncProblem]:
+    """Conflicts first, then refused operations, oldest first."""
+    store = SyncStore(repo)
+    names = dict(repo.conn.execute("SELECT uid, name FROM agents WHERE uid IS NOT NULL"))
+    problems = [
+        _problem(repo, op, names)
+        for op in store.pending()
+        if op.state in (CONFLICT, NEEDS_ATTENTION)
+    ]
+    return sorted(problems, key=lambda p: (p.kind != CONFLICT, p.operation_id))
+
+
+def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> SyncProblem:
+    row = repo.conn.execute(
+        "SELECT id, subject FROM conversations WHERE uid = ?", (op.conversation_uid,)
+    ).fetchone()
+    excerpt = None
+    if op.op == SEND:
+        body = str(op.payload.get("original_body") or op.payload.get("body") or "")
+        excerpt = body[:EXCERPT_CHARS] + ("…" if len(body) > EXCERPT_CHARS else "")
+    return SyncProblem(
+        op.id,
+        op.state,
+        row[0] if row else None,
+        row[1] if row else op.conversation_uid,
+        op.op == SEND,
+        excerpt,
+        op.last_error,
+        _field_changes(op, names) if op.state == CONFLICT else (),
+    )
+
+
+def _field_changes(op: Operation, names: dict[str, str]) -> tuple[FieldChange, ...]:
+    patch: dict[str, Any] = op.payload.get("patch", {})
+    expected: dict[str, Any] = op.payload.get("expected", {})
+    current = op.conflict or {}
+    changes = []
+    for key, was in expected.items():
+        theirs = current.get(key)
+        if theirs == was:
+            continue  # this field is not what conflicts
+        if key == "assignee_id":
+            changes.append(
+                FieldChange(
+                    "assignee",
+                    names.get(was, was) if was else None,
+                    names.get(patch.get(key), patch.get(key)) if patch.get(key) else None,
+                    names.get(theirs, theirs) if theirs else None,
+                )
+            )
+        else:
+            changes.append(FieldChange(key, was, patch.get(key), theirs))
+    return tuple(changes)
+
+
+def _operation(store: SyncStore, operation_id: int) -> Operation:
+    for op in store.pending():
+        if op.id == operation_id:
+            return op
+    raise KeyError(operation_id)
+
+
+def _changes(repo: InboxRepository, op: Operation) -> Changes:
+    local = repo.conversation_id_by_uid(op.conversation_uid)
+    return Changes(frozenset({local} if local is not None else set()), messages=op.op == SEND)
+
+
+def keep_mine(repo: InboxRepository, operation_id: int) -> Changes:
+    """Send the agent's change on top of the server's current version."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = _operation(store, operation_id)
+        current = op.conflict or {}
+        expected = {key: current.get(key) for key in op.payload.get("expected", {})}
+        store.keep_mine(operation_id, int(current.get("version") or 0), expected)
+    return _changes(repo, op)
+
+
+def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
+    """Drop the agent's change and show what the server has."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = _operation(store, operation_id)
+        current = op.conflict or {}
+        store.drop(operation_id)
+        local = repo.conversation_id_by_uid(op.conversation_uid)
+        if local is not None and current:
+            assignee = None
+            if current.get("assignee_id"):
+                found = repo.conn.execute(
+                    "SELECT id FROM agents WHERE uid = ?", (current["assignee_id"],)
+                ).fetchone()
+                assignee = found[0] if found else None
+            repo.conn.execute(
+                "UPDATE conversations SET status = ?, assignee_id = ?, snoozed_until = ?,"
+                " server_version = max(coalesce(server_version, 0), ?) WHERE id = ?",
+                (
+                    current.get("status"),
+                    assignee,
+                    current.get("snoozed_until"),
+                    current.get("version") or 0,
+                    local,
+                ),
+            )
+    return _changes(repo, op)
+
+
+def retry(repo: InboxRepository, operation_id: int) -> Changes:
+    """Try a refused operation again, with its original idempotency key."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = _operation(store, operation_id)
+        store.retry_now(operation_id)
+    return _changes(repo, op)
+
+
+def discard(repo: InboxRepository, operation_id: int) -> Changes:
+    """Stop trying. A refused reply stays in the local thread, marked "not sent"."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = _operation(store, operation_id)
+        store.drop(operation_id)
+    return _changes(repo, op)

@@ -1,0 +1,1 @@
+"""Sync with a server speaking the CrossDesk contract: credentials, HTTP client, engine."""

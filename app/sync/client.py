@@ -1,0 +1,356 @@
+"""HTTP client for the CrossDesk contract: TLS always verified, retries done right.
+
+- httpx, with certificate verification always on (a team can point to its own CA
+  bundle; there is no way to turn verification off);
+- problem+json errors become :class:`ServerProblemError` with the stable ``code``;
+- transient failures (connection errors, 429/502/503/504, an idempotent request
+  still in flight) are retried by tenacity with exponential backoff and full
+  jitter, never sooner than the server's ``Retry-After``;
+- an expired access token is refreshed once, transparently;
+- responses are validated item by item: a malformed or hostile record is
+  quarantined (logged with the request id) and the rest of the page is used.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_random_exponential,
+)
+
+from app.contract import models as wire
+from app.domain.errors import LocalizedError
+from app.i18n import N_
+from app.sync.auth import Tokens
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_ATTEMPTS = 4
+MAX_RETRY_SECONDS = 90
+
+
+class NetworkError(LocalizedError):
+    """The server could not be reached (offline, DNS, refused, reset, TLS)."""
+
+
+class ServerProblemError(Exception):
+    """The server answered with an error (RFC 9457 problem details)."""
+
+    def __init__(
+        self, status: int, problem: wire.Problem, retry_after: float | None, request_id: str | None
+    ) -> None:
+        self.status = status
+        self.problem = problem
+        self.retry_after = retry_after
+        self.request_id = request_id
+        super().__init__(f"{status} {problem.code}: {problem.detail or problem.title}")
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def transient(self) -> bool:
+        return self.status in RETRY_STATUSES or self.code == "idempotency_in_flight"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _problem(response: httpx.Response) -> ServerProblemError:
+    try:
+        problem = wire.Problem.model_validate(response.json())
+    except (ValueError, ValidationError):
+        problem = wire.Problem(
+            title=response.reason_phrase or "Error",
+            status=response.status_code,
+            code=f"http_{response.status_code}",
+        )
+    return ServerProblemError(
+        response.status_code, problem, _retry_after(response), response.headers.get("X-Request-Id")
+    )
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, ServerProblemError):
+        return error.transient
+    return isinstance(error, httpx.TransportError) and not _tls_failure(error)
+
+
+def _tls_failure(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "certificate" in text or "ssl" in text
+
+
+class _Wait:
+    """Full-jitter exponential backoff, but never sooner than the server's Retry-After."""
+
+    def __init__(self) -> None:
+        self._jitter = wait_random_exponential(multiplier=0.5, max=30)
+
+    def __call__(self, state: RetryCallState) -> float:
+        jitter = self._jitter(state)
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, ServerProblemError) and error.retry_after is not None:
+            return max(error.retry_after, jitter)
+        return jitter
+
+
+@dataclass
+class Page:
+    """One page of a change feed, after validation."""
+
+    items: list[Any]
+    deleted: list[wire.Tombstone]
+    next_cursor: str
+    has_more: bool
+    quarantined: int = 0
+
+
+@dataclass
+class ServerClient:
+    """One signed-in session with a server."""
+
+    base_url: str
+    tokens: Tokens | None = None
+    on_tokens: Callable[[Tokens], None] | None = None  # keep refreshed tokens (the keychain)
+    verify: bool | str = True
+    timeout: float = 30.0
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    _http: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            if self.verify is False:
+                raise ValueError("TLS verification cannot be turned off")
+            self._http = httpx.Client(
+                base_url=self.base_url.rstrip("/"),
+                verify=self.verify,
+                timeout=self.timeout,
+                transport=self.transport,
+                headers={"User-Agent": "CrossDesk"},
+            )
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    # ------------------------------------------------------------------ plumbing
+    def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if auth and self.tokens is not None:
+            headers["Authorization"] = f"Bearer {self.tokens.access_token}"
+        try:
+            response = self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            if _tls_failure(exc):
+                raise NetworkError(
+                    N_(
+                        "The server's certificate is not trusted ({error}). Ask your "
+                        "administrator for the CA certificate and add it in the sign-in dialog."
+                    ),
+                    error=str(exc),
+                ) from exc
+            raise
+        if response.status_code >= 400:
+            raise _problem(response)
+        return response
+
+    def request(
+        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """Send with retries for transient failures and one token refresh on 401."""
+        retrying = Retrying(
+            retry=retry_if_exception(_transient),
+            wait=_Wait(),
+            # stop *before* a wait that would overrun the budget: a Retry-After of an hour
+            # must not hold the sync worker for an hour (the engine reschedules instead)
+            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_before_delay(MAX_RETRY_SECONDS),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        refreshed = False
+        while True:
+            try:
+                return retrying(self._send, method, path, auth=auth, **kwargs)
+            except ServerProblemError as problem:
+                if problem.status == 401 and auth and not refreshed and self._refresh():
+                    refreshed = True
+                    continue
+                raise
+            except httpx.TransportError as exc:
+                raise NetworkError(
+                    N_("The server at {url} cannot be reached: {error}"),
+                    url=self.base_url,
+                    error=str(exc),
+                ) from exc
+
+    def _refresh(self) -> bool:
+        if self.tokens is None:
+            return False
+        try:
+            response = self._send(
+                "POST",
+                "/v1/auth/token",
+                auth=False,
+                json={"grant_type": "refresh_token", "refresh_token": self.tokens.refresh_token},
+            )
+        except (ServerProblemError, httpx.TransportError):
+            return False
+        self._adopt(wire.TokenResponse.model_validate(response.json()))
+        return True
+
+    def _adopt(self, token: wire.TokenResponse) -> Tokens:
+        self.tokens = Tokens(
+            token.access_token, token.refresh_token, int(time.time()) + token.expires_in
+        )
+        if self.on_tokens is not None:
+            self.on_tokens(self.tokens)
+        return self.tokens
+
+    # ------------------------------------------------------------------ auth
+    def sign_in(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        api_token: str | None = None,
+    ) -> Tokens:
+        body: dict[str, str] = (
+            {"grant_type": "api_token", "api_token": api_token or ""}
+            if api_token
+            else {"grant_type": "password", "username": username or "", "password": password or ""}
+        )
+        response = self.request("POST", "/v1/auth/token", auth=False, json=body)
+        return self._adopt(wire.TokenResponse.model_validate(response.json()))
+
+    def sign_out(self) -> None:
+        if self.tokens is not None:
+            try:
+                self.request("POST", "/v1/auth/revoke", json={"token": self.tokens.refresh_token})
+            finally:
+                self.tokens = None
+
+    # ------------------------------------------------------------------ reads
+    def me(self) -> wire.Me:
+        return wire.Me.model_validate(self.request("GET", "/v1/me").json())
+
+    def agents(self) -> list[wire.Agent]:
+        page = self._page_of(self.request("GET", "/v1/agents"), wire.Agent, "items")
+        return page
+
+    def changes(
+        self, collection: str, model: type[M], cursor: str | None, limit: int = 500
+    ) -> Page:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        response = self.request("GET", f"/v1/{collection}/changes", params=params)
+        body = self._json_object(response)
+        items = self._valid(body.get("items"), model, response)
+        deleted = self._valid(body.get("deleted", []), wire.Tombstone, response)
+        cursor_value = body.get("next_cursor")
+        if not isinstance(cursor_value, str) or not isinstance(body.get("has_more"), bool):
+            raise ServerProblemError(
+                502,
+                wire.Problem(title="Malformed page", status=502, code="malformed_response"),
+                None,
+                response.headers.get("X-Request-Id"),
+            )
+        total = len(body.get("items") or []) + len(body.get("deleted") or [])
+        return Page(
+            items, deleted, cursor_value, body["has_more"], total - len(items) - len(deleted)
+        )
+
+    def conversation(self, conversation_id: str) -> tuple[wire.Conversation, str | None]:
+        response = self.request("GET", f"/v1/conversations/{conversation_id}")
+        return wire.Conversation.model_validate(response.json()), response.headers.get("ETag")
+
+    # ------------------------------------------------------------------ writes
+    def post_message(self, conversation_id: str, body: dict[str, Any], key: str) -> wire.Message:
+        response = self.request(
+            "POST",
+            f"/v1/conversations/{conversation_id}/messages",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+        return wire.Message.model_validate(response.json())
+
+    def patch(
+        self, conversation_id: str, body: dict[str, Any], version: int, key: str
+    ) -> wire.Conversation:
+        response = self.request(
+            "PATCH",
+            f"/v1/conversations/{conversation_id}",
+            json=body,
+            headers={"Idempotency-Key": key, "If-Match": f'"{version}"'},
+        )
+        return wire.Conversation.model_validate(response.json())
+
+    # ------------------------------------------------------------------ validation
+    @staticmethod
+    def _json_object(response: httpx.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ServerProblemError(
+                502,
+                wire.Problem(title="Malformed response", status=502, code="malformed_response"),
+                None,
+                response.headers.get("X-Request-Id"),
+            )
+        return body
+
+    def _page_of(self, response: httpx.Response, model: type[M], key: str) -> list[M]:
+        return self._valid(self._json_object(response).get(key), model, response)
+
+    @staticmethod
+    def _valid(raw: object, model: type[M], response: httpx.Response) -> list[M]:
+        """Validate each record on its own: one bad record must not cost the page."""
+        if not isinstance(raw, list):
+            return []
+        valid = []
+        for index, item in enumerate(raw):
+            try:
+                valid.append(model.model_validate(item))
+            except (ValidationError, TypeError, ValueError) as exc:
+                log.warning(
+                    "quarantined %s #%d from %s (request %s): %s",
+                    model.__name__,
+                    index,
+                    response.request.url.path,
+                    response.headers.get("X-Request-Id"),
+                    str(exc).splitlines()[0][:200],
+                )
+        return valid

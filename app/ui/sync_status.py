@@ -1,0 +1,137 @@
+"""Sync in the window: a cycle on a schedule and on demand, and its state in the status bar.
+
+The cycle runs on the compute lane (network) and reaches the store only through
+the store lane; the UI thread never waits for the network. Offline is a state,
+not an error: the agent keeps reading, searching and replying, and replies show
+"queued" until the server has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.services.context import AppContext
+
+if TYPE_CHECKING:
+    from app.sync.engine import SyncEngine, SyncReport
+
+SYNC_INTERVAL_MS = 30_000
+
+
+class SyncController(QObject):
+    """Runs sync cycles; one at a time.
+
+    Signals:
+        started(): a cycle began.
+        finished(object): its SyncReport.
+    """
+
+    started = Signal()
+    finished = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        engine_factory: Callable[[], SyncEngine],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._factory = engine_factory
+        self._engine: SyncEngine | None = None
+        self.running = False
+        self.last: SyncReport | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(SYNC_INTERVAL_MS)
+        self._timer.timeout.connect(self.sync_now)
+
+    def start(self) -> None:
+        self._timer.start()
+        self.sync_now()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def sync_now(self) -> None:
+        """Push and pull now (skipped if a cycle is already running)."""
+        if self.running:
+            return
+        self.running = True
+        self.started.emit()
+        self._ctx.tasks.run(self._cycle, self._done, self._failed, key="sync", owner=self)
+
+    def _cycle(self) -> SyncReport:
+        # Compute lane: the engine (and its keychain read) is made here, not on the UI thread.
+        if self._engine is None:
+            self._engine = self._factory()
+        return self._engine.sync_once()
+
+    def _done(self, report: SyncReport) -> None:
+        self.running = False
+        self.last = report
+        self.finished.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        from app.sync.engine import SyncReport
+
+        self.running = False
+        report = SyncReport(
+            online=False, error=str(error) or type(error).__name__, finished_at=self._ctx.clock()
+        )
+        self.last = report
+        self.finished.emit(report)
+
+
+class SyncStatus(QWidget):
+    """Online / offline / syncing, last sync, outbox and attention counts, sync now."""
+
+    def __init__(
+        self, ctx: AppContext, controller: SyncController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        _ = ctx.i18n._
+        self.state = QLabel(_("Not synced yet"), self)
+        self.state.setObjectName("syncState")
+        self.attention = QPushButton(self)
+        self.attention.setObjectName("syncAttention")
+        self.attention.setFlat(True)
+        self.attention.hide()
+        self.button = QPushButton(_("Sync now"), self)
+        self.button.setObjectName("syncNow")
+        self.button.setFlat(True)
+        self.button.clicked.connect(controller.sync_now)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.state)
+        layout.addWidget(self.attention)
+        layout.addWidget(self.button)
+        controller.started.connect(lambda: self.state.setText(_("Syncing…")))
+        controller.finished.connect(self.show_report)
+
+    def show_report(self, report: SyncReport) -> None:
+        i18n = self._ctx.i18n
+        _ = i18n._
+        if report.signed_out:
+            text = _("Signed out by the server: sign in again")
+        elif not report.online:
+            text = _("Offline: changes are kept and sent when the server is back")
+        else:
+            text = _("Online · synced at {time}").format(time=i18n.time(report.finished_at))
+        if report.pending:
+            text += " · " + i18n.ngettext(
+                "{count} change to send", "{count} changes to send", report.pending
+            ).format(count=report.pending)
+        self.state.setText(text)
+        self.state.setToolTip(report.error or "")
+        problems = report.needs_attention + report.conflicts
+        self.attention.setVisible(problems > 0)
+        self.attention.setText(
+            i18n.ngettext("{count} needs attention", "{count} need attention", problems).format(
+                count=problems
+            )
+        )

@@ -278,6 +278,10 @@ class CrossDeskApp(QObject):
         from app.ui.dialogs.sign_in import SignInDialog
 
         dialog = SignInDialog(self.ctx, self.window)
+        if self.choice.kind == "server":  # signing in again: same server, same agent
+            dialog.url.setText(self.choice.server_url or "")
+            dialog.username.setText(self.choice.agent_id or "")
+            dialog.password.setFocus()
         dialog.signed_in.connect(self.signed_in)
         dialog.open()
         return dialog

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.sync_status)
             sync.finished.connect(self._synced)
             self.sync_status.attention.clicked.connect(self.open_sync_problems)
+            self.sync_status.sign_in_requested.connect(self.sign_in_requested)
         self._update_status_bar()
 
         self._wake_timer = QTimer(self)

@@ -44,6 +44,7 @@ class SyncController(QObject):
         self._factory = engine_factory
         self._engine: SyncEngine | None = None
         self.running = False
+        self._again = False  # a change arrived during a cycle: run once more right after
         self.last: SyncReport | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(SYNC_INTERVAL_MS)
@@ -57,8 +58,9 @@ class SyncController(QObject):
         self._timer.stop()
 
     def sync_now(self) -> None:
-        """Push and pull now (skipped if a cycle is already running)."""
+        """Push and pull now (once more right after, if a cycle is already running)."""
         if self.running:
+            self._again = True
             return
         self.running = True
         self.started.emit()
@@ -74,6 +76,12 @@ class SyncController(QObject):
         self.running = False
         self.last = report
         self.finished.emit(report)
+        self._follow_up(report.online and not report.signed_out)
+
+    def _follow_up(self, reachable: bool) -> None:
+        again, self._again = self._again, False
+        if again and reachable and self._timer.isActive():
+            self.sync_now()
 
     def _failed(self, error: BaseException) -> None:
         from app.sync.engine import SyncReport
@@ -84,10 +92,13 @@ class SyncController(QObject):
         )
         self.last = report
         self.finished.emit(report)
+        self._follow_up(False)
 
 
 class SyncStatus(QWidget):
     """Online / offline / syncing, last sync, outbox and attention counts, sync now."""
+
+    sign_in_requested = Signal()
 
     def __init__(
         self, ctx: AppContext, controller: SyncController, parent: QWidget | None = None
@@ -101,6 +112,11 @@ class SyncStatus(QWidget):
         self.attention.setObjectName("syncAttention")
         self.attention.setFlat(True)
         self.attention.hide()
+        self.sign_in = QPushButton(_("Sign in again…"), self)
+        self.sign_in.setObjectName("syncSignIn")
+        self.sign_in.setFlat(True)
+        self.sign_in.hide()
+        self.sign_in.clicked.connect(self.sign_in_requested)
         self.button = QPushButton(_("Sync now"), self)
         self.button.setObjectName("syncNow")
         self.button.setFlat(True)
@@ -109,6 +125,7 @@ class SyncStatus(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.state)
         layout.addWidget(self.attention)
+        layout.addWidget(self.sign_in)
         layout.addWidget(self.button)
         controller.started.connect(lambda: self.state.setText(_("Syncing…")))
         controller.finished.connect(self.show_report)
@@ -128,6 +145,7 @@ class SyncStatus(QWidget):
             ).format(count=report.pending)
         self.state.setText(text)
         self.state.setToolTip(report.error or "")
+        self.sign_in.setVisible(report.signed_out)
         problems = report.needs_attention + report.conflicts
         self.attention.setVisible(problems > 0)
         self.attention.setText(

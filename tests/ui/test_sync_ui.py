@@ -295,3 +295,25 @@ def test_sign_out_forgets_the_tokens_and_keeps_the_queued_work(
     )
     assert response.status_code == 401
     assert store.is_file()  # the server workspace's local copy stays for the next sign-in
+
+
+def test_a_revoked_session_offers_to_sign_in_again(
+    qtbot: QtBot, launch: CrossDeskApp, server: ReferenceServer, memory_keyring: MemoryKeyring
+) -> None:
+    server.admin.new_conversation(body="Hello?")
+    window = sign_in(qtbot, launch, server)
+    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
+    tokens = next(iter(memory_keyring.secrets.values()))
+    refresh = tokens.split('"refresh_token": "')[1].split('"')[0]
+    revoked = server.admin.post("/v1/auth/revoke", {"token": refresh}, key=None)
+    assert revoked.status_code == 204
+    wait_synced(qtbot, window)
+    status = window.sync_status
+    assert status is not None
+    assert status.state.text() == "Signed out by the server: sign in again"
+    assert status.sign_in.isVisible()
+    with qtbot.waitSignal(window.sign_in_requested):
+        qtbot.mouseClick(status.sign_in, Qt.MouseButton.LeftButton)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+    assert dialog.url.text() == server.base_url
+    assert dialog.username.text() == server.seed.agent_id

@@ -9,6 +9,7 @@ again or drop it; a refused reply stays in the thread, marked "not sent").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,17 +156,19 @@ def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
 
 def retry(repo: InboxRepository, operation_id: int) -> Changes:
     """Try a refused operation again, with its original idempotency key."""
-    store = SyncStore(repo)
-    with repo.transaction():
-        op = _operation(store, operation_id)
-        store.retry_now(operation_id)
-    return _changes(repo, op)
+    return _on_operation(repo, operation_id, SyncStore.retry_now)
 
 
 def discard(repo: InboxRepository, operation_id: int) -> Changes:
     """Stop trying. A refused reply stays in the local thread, marked "not sent"."""
+    return _on_operation(repo, operation_id, SyncStore.drop)
+
+
+def _on_operation(
+    repo: InboxRepository, operation_id: int, action: Callable[[SyncStore, int], None]
+) -> Changes:
     store = SyncStore(repo)
     with repo.transaction():
         op = _operation(store, operation_id)
-        store.drop(operation_id)
+        action(store, operation_id)
     return _changes(repo, op)

@@ -114,6 +114,18 @@ def send_reply(qtbot: QtBot, window: MainWindow, text: str) -> None:
     qtbot.waitUntil(lambda: text in thread_text(window), timeout=10_000)
 
 
+def open_one_conversation(
+    qtbot: QtBot, crossdesk: CrossDeskApp, server: ReferenceServer, body: str
+) -> tuple[dict[str, object], MainWindow]:
+    """A customer writes in; the agent signs in and opens that conversation."""
+    conversation = server.admin.new_conversation(body=body)
+    window = sign_in(qtbot, crossdesk, server)
+    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
+    window.inbox.select_row(0)
+    qtbot.waitUntil(lambda: body in thread_text(window), timeout=10_000)
+    return conversation, window
+
+
 def test_sign_in_reply_offline_and_back_online(
     qtbot: QtBot,
     launch: CrossDeskApp,
@@ -121,11 +133,9 @@ def test_sign_in_reply_offline_and_back_online(
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
-    conversation = server.admin.new_conversation(body="Olá, meu pedido ainda não chegou.")
-    window = sign_in(qtbot, launch, server)
-    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
-    window.inbox.select_row(0)
-    qtbot.waitUntil(lambda: "meu pedido ainda não chegou" in thread_text(window), timeout=10_000)
+    conversation, window = open_one_conversation(
+        qtbot, launch, server, "Olá, meu pedido ainda não chegou."
+    )
     assert server.base_url in window.windowTitle()
     assert "Online · synced at" in window.sync_status.state.text()  # type: ignore[union-attr]
 
@@ -172,11 +182,7 @@ def test_a_stale_status_change_is_shown_to_the_agent_to_decide(
     choice: str,
     final: str,
 ) -> None:
-    conversation = server.admin.new_conversation(body="Where is my parcel?")
-    window = sign_in(qtbot, launch, server)
-    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
-    window.inbox.select_row(0)
-    qtbot.waitUntil(lambda: window.conversation.detail is not None, timeout=10_000)
+    conversation, window = open_one_conversation(qtbot, launch, server, "Where is my parcel?")
     assert window.sync is not None
     window.sync.stop()  # no timer cycles: this test decides when sync runs
     qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
@@ -277,9 +283,7 @@ def test_wrong_password_is_named_and_keeps_what_was_typed(
 def test_sign_out_forgets_the_tokens_and_keeps_the_queued_work(
     qtbot: QtBot, launch: CrossDeskApp, server: ReferenceServer, memory_keyring: MemoryKeyring
 ) -> None:
-    server.admin.new_conversation(body="Hello?")
-    window = sign_in(qtbot, launch, server)
-    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
+    _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
     store = launch.choice.path
     refresh = next(iter(memory_keyring.secrets.values())).split('"refresh_token": "')[1]
     refresh = refresh.split('"')[0]
@@ -300,9 +304,7 @@ def test_sign_out_forgets_the_tokens_and_keeps_the_queued_work(
 def test_a_revoked_session_offers_to_sign_in_again(
     qtbot: QtBot, launch: CrossDeskApp, server: ReferenceServer, memory_keyring: MemoryKeyring
 ) -> None:
-    server.admin.new_conversation(body="Hello?")
-    window = sign_in(qtbot, launch, server)
-    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 1, timeout=30_000)
+    _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
     tokens = next(iter(memory_keyring.secrets.values()))
     refresh = tokens.split('"refresh_token": "')[1].split('"')[0]
     revoked = server.admin.post("/v1/auth/revoke", {"token": refresh}, key=None)

@@ -1,0 +1,1 @@
+"""Culture: etiquette profiles, live calendar facts and the draft checker (Qt-free)."""

@@ -1,0 +1,490 @@
+"""The culture-aware draft checker: flags wording the customer may misread or resent.
+
+As the agent types, :meth:`Checker.check` runs the rules that apply to this customer
+(draft language, country, formality, today's observances, locale) and returns
+findings with a span to highlight, why it matters and what to write instead, in the
+agent's UI language. It only advises: nothing here blocks sending.
+
+It runs on every keystroke, so everything is compiled once in :class:`Checker`: all
+phrases of a draft language are merged into one trie-shaped regex that is scanned
+once per check, and only the regex rules that apply to the context are run.
+
+Rules load in layers (:func:`load_rules`): the built-in folder, then a team folder;
+a later rule with the same id replaces the earlier one. A broken file or rule is
+reported with file and line and skipped; the others still load.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol
+from pydantic import ValidationError
+
+from app.culture.rule_schema import Rule, RuleFile, compile_regex
+from app.domain.datafiles import DataFileError, LineList, line_of, load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Who the draft is for, today: decides which rules apply."""
+
+    draft_language: str  # primary language of the draft: "en", "zh", ... (BCP-47 primary subtag)
+    country: str | None  # customer's ISO country, e.g. "JP"
+    formal: bool  # the customer's culture expects formal address
+    observances: frozenset[str]  # active today for this customer: e.g. {"ramadan"}, {"mourning"}
+    customer_locale: str | None  # e.g. "en_US", "de_DE", "ja_JP" (for date/number reading)
+    ui_language: str = "en"  # "en" or "zh_CN": language of explanation/suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of advice about a span of the draft."""
+
+    rule_id: str
+    kind: str  # "idiom" | "register" | "sensitive" | "promotion" | "format"
+    start: int  # character offsets into the draft (Python str indices)
+    end: int
+    excerpt: str  # draft[start:end]
+    explanation: str  # why, in ctx.ui_language
+    suggestion: str  # what to write instead, in ctx.ui_language
+
+
+@dataclass
+class RuleSet:
+    """The rules that loaded, and the files or rules that did not (shown to the user)."""
+
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[DataFileError] = field(default_factory=list)
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def _validation_error(
+    path: Path, data: Any, loc: tuple[int | str, ...], label: str, error: ValidationError
+) -> DataFileError:
+    first = error.errors()[0]
+    inner = tuple(first["loc"])
+    where = ".".join(str(part) for part in inner)
+    problem = f"{label}: {where}: {first['msg']}" if where else f"{label}: {first['msg']}"
+    return DataFileError(path, line_of(data, loc + inner), problem)
+
+
+def _rule_line(data: Any, index: int) -> int | None:
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if isinstance(rules, LineList) and index < len(rules.item_lines):
+        return rules.item_lines[index]
+    return getattr(data, "line", None)
+
+
+def _load_layer(
+    folder: Path, errors: list[DataFileError]
+) -> tuple[list[Rule], list[tuple[str, Path, int | None]]]:
+    """The valid rules of one folder, and the ids it disables (with where it says so)."""
+    rules: list[Rule] = []
+    disabled: list[tuple[str, Path, int | None]] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = load_yaml(path)
+        except DataFileError as error:
+            errors.append(error)
+            continue
+        if data is None:
+            continue  # an empty file holds no rules
+        if not isinstance(data, dict):
+            errors.append(DataFileError(path, 1, "a rule file must be a mapping with 'rules'"))
+            continue
+        try:
+            top = RuleFile.model_validate(data)
+        except ValidationError as error:
+            errors.append(_validation_error(path, data, (), "file", error))
+            continue
+        for index, rule_id in enumerate(top.disable):
+            disabled.append((rule_id, path, line_of(data, ("disable", index))))
+        for index, raw in enumerate(top.rules):
+            name = raw.get("id") if isinstance(raw, dict) else None
+            label = f"rule {name}" if name else f"rule #{index + 1}"
+            try:
+                rule = Rule.model_validate(raw)
+            except ValidationError as error:
+                errors.append(_validation_error(path, data, ("rules", index), label, error))
+                continue
+            line = _rule_line(data, index)
+            if rule.id in seen:
+                problem = f"{label}: the id is already used at {seen[rule.id]}"
+                errors.append(DataFileError(path, line, problem))
+                continue
+            seen[rule.id] = f"{path.name}:{line}"
+            rules.append(rule)
+    return rules, disabled
+
+
+def load_rules(*folders: Path) -> RuleSet:
+    """Rules from each folder in layer order (built-in first, then a team folder).
+
+    A later layer's rule with the same id replaces the earlier one in place; a
+    layer's ``disable`` list switches off earlier layers' rules. Missing folders
+    are skipped.
+    """
+    chosen: dict[str, Rule] = {}
+    errors: list[DataFileError] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        rules, disabled = _load_layer(folder, errors)
+        for rule_id, path, line in disabled:
+            if chosen.pop(rule_id, None) is None:
+                errors.append(DataFileError(path, line, f"disable: no earlier rule {rule_id}"))
+        for rule in rules:
+            chosen[rule.id] = rule
+    return RuleSet(list(chosen.values()), errors)
+
+
+# --- the customer's locale -------------------------------------------------------------
+
+
+@cache
+def _locale(customer_locale: str | None, country: str | None) -> Locale | None:
+    """The customer's CLDR locale: their locale (with their country if it has none),
+    else the most likely locale of their country."""
+    tags: list[str] = []
+    if customer_locale:
+        tag = customer_locale.replace("-", "_")
+        if country and "_" not in tag:
+            tags.append(f"{tag}_{country}")
+        tags.append(tag)
+    if country:
+        tags.append(f"und_{country}")
+    for tag in tags:
+        try:
+            return Locale.parse(tag)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+    return None
+
+
+@cache
+def _reads_day_first(customer_locale: str | None, country: str | None) -> bool | None:
+    """Whether 03/04 reads as 3 April here (CLDR's numeric month-day skeleton)."""
+    locale = _locale(customer_locale, country)
+    if locale is None:
+        return None
+    pattern = str(locale.datetime_skeletons.get("Md") or "")
+    day, month = pattern.find("d"), pattern.find("M")
+    if day < 0 or month < 0:
+        return None
+    return day < month
+
+
+@cache
+def _decimal_comma(customer_locale: str | None, country: str | None) -> bool | None:
+    """Whether 1,500 reads as one and a half here."""
+    locale = _locale(customer_locale, country)
+    if locale is None:
+        return None
+    return get_decimal_symbol(locale, numbering_system="latn") == ","
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def applies(rule: Rule, ctx: CheckContext) -> bool:
+    """Whether ``rule`` is in force for this draft and customer today."""
+    if rule.language not in ("any", _primary(ctx.draft_language)):
+        return False
+    country = (ctx.country or "").upper() or None
+    if rule.countries and country not in rule.countries:
+        return False
+    if country in rule.not_countries:
+        return False
+    when = rule.when
+    if when.formal is not None and when.formal != ctx.formal:
+        return False
+    if when.observances and not ctx.observances.intersection(when.observances):
+        return False
+    if when.locale_reads_day_first is not None:
+        day_first = _reads_day_first(ctx.customer_locale, country)
+        # Unknown locale: most of the world reads day first.
+        if (True if day_first is None else day_first) != when.locale_reads_day_first:
+            return False
+    if when.locale_decimal_comma is not None:
+        comma = _decimal_comma(ctx.customer_locale, country)
+        if comma is None or comma != when.locale_decimal_comma:
+            return False
+    return True
+
+
+# --- matching --------------------------------------------------------------------------
+
+# Letters and digits of scripts that separate words with spaces: a phrase made of
+# them only matches as whole words. CJK has no spaces, so CJK phrases match anywhere.
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+_WORD = f"[^\\W{_CJK}]"
+_WORD_CHAR = re.compile(_WORD)
+_NOT_AFTER_WORD = f"(?<!{_WORD})"
+_NOT_BEFORE_WORD = f"(?!{_WORD})"
+_SEPARATORS = re.compile(r"[\s\-]+")
+_GAP = r"[\s\-]+"  # a space or hyphen in a phrase matches any run of them
+_APOSTROPHE = "['’]"
+
+
+def _key(phrase: str) -> str:
+    """A phrase, or the text it matched, in one comparable form."""
+    return _SEPARATORS.sub(" ", phrase.lower().replace("’", "'")).strip()
+
+
+def _atoms(key: str) -> Iterator[str]:
+    for char in key:
+        if char == " ":
+            yield _GAP
+        elif char == "'":
+            yield _APOSTROPHE
+        else:
+            yield re.escape(char)
+
+
+def _is_word(char: str) -> bool:
+    return _WORD_CHAR.fullmatch(char) is not None
+
+
+def _trie(keys: Iterable[str]) -> str:
+    """One regex for many phrases, sharing common prefixes (fast to scan and to
+    compile); longer phrases come first, so at each position the longest one wins."""
+    root: dict[str, Any] = {}
+    for key in keys:
+        node = root
+        for atom in _atoms(key):
+            node = node.setdefault(atom, {})
+        node[""] = {}  # "" marks the end of a phrase
+    return _emit(root)
+
+
+def _emit(node: dict[str, Any]) -> str:
+    branches = [atom + _emit(child) for atom, child in sorted(node.items()) if atom]
+    if "" in node:
+        branches.append("")
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _phrase_regex(keys: Iterable[str]) -> str:
+    """Phrases grouped by whether they start and end with a letter or digit, each
+    group bounded as a whole word where it does (CJK phrases match anywhere)."""
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for key in keys:
+        groups.setdefault((_is_word(key[0]), _is_word(key[-1])), []).append(key)
+    return "|".join(
+        (_NOT_AFTER_WORD if starts else "") + _trie(members) + (_NOT_BEFORE_WORD if ends else "")
+        for (starts, ends), members in sorted(groups.items(), reverse=True)
+    )
+
+
+class _PhraseIndex:
+    """Every phrase of one draft language in one regex, scanned once per check.
+
+    The regex sits in a lookahead so that phrases overlapping one another are all
+    found; where a shorter phrase is a whole-word prefix of a longer one at the same
+    place, the longer match also reports the shorter one.
+    """
+
+    def __init__(self, entries: list[tuple[str, int]]) -> None:
+        owners: dict[str, list[int]] = {}
+        for phrase, rule in entries:
+            bucket = owners.setdefault(_key(phrase), [])
+            if rule not in bucket:
+                bucket.append(rule)
+        self.rules_of = {key: tuple(rules) for key, rules in owners.items()}
+        self.prefixes_of: dict[str, tuple[str, ...]] = {}
+        for key in owners:
+            shorter = tuple(
+                key[:i]
+                for i in range(1, len(key))
+                if key[:i] in owners and (not _is_word(key[i - 1]) or not _is_word(key[i]))
+            )
+            if shorter:
+                self.prefixes_of[key] = shorter
+        self.alone = {
+            short: re.compile(_phrase_regex([short]), re.IGNORECASE)
+            for shorter in self.prefixes_of.values()
+            for short in shorter
+        }
+        source = "(?=(" + _phrase_regex(owners) + "))"
+        self.exact = re.compile(source)
+        self.folding = re.compile(source, re.IGNORECASE)
+
+    def scan(self, text: str, active: frozenset[int]) -> Iterator[tuple[int, int, int]]:
+        """(rule, start, end) of every phrase of an active rule in ``text``."""
+        lowered = text.lower()
+        # Lower-casing keeps offsets unless a character expands (e.g. "İ"): then fold.
+        regex, subject = (
+            (self.exact, lowered) if len(lowered) == len(text) else (self.folding, text)
+        )
+        for match in regex.finditer(subject):
+            start, end = match.span(1)
+            key = _key(match.group(1))
+            for rule in self.rules_of.get(key, ()):
+                if rule in active:
+                    yield rule, start, end
+            for short in self.prefixes_of.get(key, ()):
+                rules = [rule for rule in self.rules_of[short] if rule in active]
+                inner = self.alone[short].match(subject, start) if rules else None
+                for rule in rules if inner else ():
+                    yield rule, start, inner.end()  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    phrases: _PhraseIndex | None
+    regexes: tuple[tuple[int, re.Pattern[str]], ...]
+
+
+class Checker:
+    """Checks drafts against a fixed set of rules; build once, call :meth:`check` often."""
+
+    def __init__(self, rules: RuleSet | list[Rule]) -> None:
+        self.rules: list[Rule] = list(rules.rules if isinstance(rules, RuleSet) else rules)
+        languages = {rule.language for rule in self.rules} | {"any"}
+        self._by_language = {lang: self._compile(lang) for lang in languages}
+        self._active: dict[CheckContext, frozenset[int]] = {}
+
+    def _compile(self, language: str) -> _Compiled:
+        """Phrases and regexes of one draft language, with the ``any`` rules."""
+        chosen = [
+            (index, rule)
+            for index, rule in enumerate(self.rules)
+            if rule.language in (language, "any")
+        ]
+        entries = [(phrase, index) for index, rule in chosen for phrase in rule.phrases]
+        regexes = tuple(
+            (index, compile_regex(rule.regex)) for index, rule in chosen if rule.regex is not None
+        )
+        return _Compiled(_PhraseIndex(entries) if entries else None, regexes)
+
+    def _active_rules(self, ctx: CheckContext) -> frozenset[int]:
+        active = self._active.get(ctx)
+        if active is None:
+            if len(self._active) > 256:
+                self._active.clear()
+            active = frozenset(i for i, rule in enumerate(self.rules) if applies(rule, ctx))
+            self._active[ctx] = active
+        return active
+
+    def check(self, text: str, ctx: CheckContext) -> list[Finding]:
+        """Findings for ``text`` written to the customer in ``ctx``, sorted by start."""
+        active = self._active_rules(ctx)
+        if not active or not text:
+            return []
+        language = _primary(ctx.draft_language)
+        compiled = self._by_language.get(language) or self._by_language["any"]
+        hits: set[tuple[int, int, int]] = set()
+        if compiled.phrases is not None:
+            hits.update(compiled.phrases.scan(text, active))
+        for index, regex in compiled.regexes:
+            if index not in active:
+                continue
+            hit = "hit" in regex.groupindex  # a group named "hit" narrows the highlight
+            for match in regex.finditer(text):
+                start, end = match.span("hit") if hit and match["hit"] is not None else match.span()
+                if end > start:
+                    hits.add((index, start, end))
+        return [self._finding(text, ctx, hit) for hit in self._outermost(hits)]
+
+    def _outermost(self, hits: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Drops a hit that lies inside another hit of the same kind: one highlight per
+        problem (e.g. "sale" inside "flash sale"). Sorted by start."""
+        ordered = sorted(hits, key=lambda hit: (hit[1], -hit[2], self.rules[hit[0]].id))
+        reach: dict[str, tuple[int, int]] = {}  # kind -> (start, end) of the furthest kept
+        kept: list[tuple[int, int, int]] = []
+        for hit in ordered:
+            _, start, end = hit
+            kind = self.rules[hit[0]].kind
+            far_start, far_end = reach.get(kind, (-1, -1))
+            if far_end > end or (far_end == end and far_start < start):
+                continue  # inside an earlier hit (the same span by another rule stays)
+            if end > far_end:
+                reach[kind] = (start, end)
+            kept.append(hit)
+        kept.sort(key=lambda hit: (hit[1], hit[2], self.rules[hit[0]].id))
+        return kept
+
+    def _finding(self, text: str, ctx: CheckContext, hit: tuple[int, int, int]) -> Finding:
+        rule = self.rules[hit[0]]
+        start, end = hit[1], hit[2]
+        return Finding(
+            rule_id=rule.id,
+            kind=rule.kind,
+            start=start,
+            end=end,
+            excerpt=text[start:end],
+            explanation=rule.explanation.pick(ctx.ui_language),
+            suggestion=rule.suggestion.pick(ctx.ui_language),
+        )
+
+
+# --- examples and the command line ------------------------------------------------------
+
+
+def example_cases(rule: Rule) -> Iterator[tuple[str, CheckContext, bool]]:
+    """Each example of ``rule`` as (draft, context, whether the rule must flag it)."""
+    group = rule.examples.context
+    for expected, items in ((True, rule.examples.match), (False, rule.examples.no_match)):
+        for example in items:
+            context = rule.example_context(example, group)
+            language = context.draft_language or ("en" if rule.language == "any" else rule.language)
+            yield (
+                example.text,
+                CheckContext(
+                    draft_language=language,
+                    country=context.country,
+                    formal=context.formal,
+                    observances=frozenset(context.observances),
+                    customer_locale=context.customer_locale,
+                ),
+                expected,
+            )
+
+
+def example_failures(checker: Checker, rule: Rule) -> list[str]:
+    """The examples of ``rule`` that do not behave as they say (empty when all do)."""
+    failures = []
+    for text, ctx, expected in example_cases(rule):
+        found = any(finding.rule_id == rule.id for finding in checker.check(text, ctx))
+        if found != expected:
+            verb = "does not flag" if expected else "flags"
+            failures.append(f"{rule.id} {verb} {text!r}")
+    return failures
+
+
+def main(argv: list[str]) -> int:
+    """``python -m app.culture.checker DIR...``: check rule folders (and their examples)
+    by hand, in layer order, e.g. the built-in folder then a team folder."""
+    loaded = load_rules(*(Path(arg) for arg in argv))
+    checker = Checker(loaded)
+    failures = [failure for rule in loaded.rules for failure in example_failures(checker, rule)]
+    for error in loaded.errors:
+        print(error, file=sys.stderr)
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(
+        f"{len(loaded.rules)} rules loaded, {len(loaded.errors)} errors, "
+        f"{len(failures)} failing examples"
+    )
+    return 1 if loaded.errors or failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

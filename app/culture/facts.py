@@ -1,0 +1,565 @@
+"""Live facts for the customer beside a conversation, computed for "now".
+
+Local time and business hours, the local weekend (CLDR via babel), public holidays
+(the ``holidays`` package), Islamic observances (Umm al-Qura via ``hijridate``) and
+the customer's currency, number and date formats (babel), with short advice.
+
+Everything comes from maintained data, not hand tables, so a change such as the
+UAE's 2022 move to a Saturday–Sunday weekend arrives with a library update. Bad
+input never raises: what cannot be computed is named in ``problems`` and the rest is
+still computed. Holiday tables are cached per (country, year) because building them
+is slow; a warm call takes well under a millisecond.
+
+Advice is an English template marked with ``N_`` plus already-formatted values; the
+UI translates the template. Values are locale-neutral (ISO dates, 24-hour times,
+English country and holiday names) because the UI language is not known here.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import format_date
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_decimal_symbol,
+    get_territory_currencies,
+)
+from hijridate import Gregorian, Hijri
+
+from app.i18n import N_
+
+DEFAULT_HOURS = ("09:00", "18:00")
+UPCOMING_DAYS = 30  # the panel lists holidays up to this many days ahead
+SOON_DAYS = 7  # ... and advises on those starting within this many days
+ISLAMIC_OBSERVANCES = frozenset({"ramadan", "eid_al_fitr", "eid_al_adha", "islamic_new_year"})
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_QUOTED = re.compile(r"'[^']*'")
+_EXAMPLE_AMOUNT = 1234.56
+
+# Observance names shown in the holiday list (the UI may translate them).
+_OBSERVANCE_NAMES = {
+    "ramadan": N_("Ramadan begins"),
+    "eid_al_fitr": N_("Eid al-Fitr"),
+    "eid_al_adha": N_("Eid al-Adha"),
+    "islamic_new_year": N_("Islamic New Year"),
+}
+# Public-holiday names that already stand for an observance (so it is not listed twice).
+_SAME_AS_PUBLIC = {
+    "ramadan": "ramadan",
+    "eid_al_fitr": "eid al-fitr",
+    "eid_al_adha": "eid al-adha",
+    "islamic_new_year": "islamic new year",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """One line of advice: an ``N_`` template and the values to fill it with."""
+
+    kind: str  # "after_hours" | "weekend" | "holiday" | "observance" | "upcoming" | "formats"
+    template: str
+    params: dict[str, str]
+
+    def text(self) -> str:
+        """The English text (logs, tests); the UI shows ``_(template)`` filled instead."""
+        return self.template.format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Holiday:
+    """A public holiday (``holidays`` package) or an Islamic observance (Umm al-Qura)."""
+
+    day: date
+    name: str
+    kind: str  # "public" | "observance"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFacts:
+    """What the side panel shows about the customer's "now"; ``None`` means unknown."""
+
+    country: str | None
+    timezone: str | None
+    local_time: datetime | None  # aware, in the customer's zone
+    in_business_hours: bool | None
+    business_hours: tuple[str, str] | None
+    weekend: tuple[int, ...]  # weekday numbers, Monday = 0
+    is_weekend: bool | None
+    holidays_today: tuple[Holiday, ...]
+    upcoming: tuple[Holiday, ...]  # the next 30 days (after today), sorted
+    observances_now: frozenset[str]  # e.g. {"ramadan"}, for the draft checker
+    currency: str | None  # ISO 4217
+    currency_example: str | None  # e.g. "R$ 1.234,56" for pt_BR
+    date_example: str | None  # today's date in the customer's short format
+    day_first: bool | None  # whether the customer's locale writes the day before the month
+    advice: tuple[Advice, ...]
+    problems: tuple[str, ...]  # shown to the agent, never raised
+
+
+# --- cached look-ups (each is slow the first time, microseconds afterwards) ---------
+
+
+@lru_cache(maxsize=1)
+def _english() -> Locale:
+    return Locale("en")
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(code for code in _english().territories if code.isalpha())
+
+
+def _country_name(code: str) -> str:
+    return _english().territories.get(code, code)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder name
+        return None
+
+
+@lru_cache(maxsize=512)
+def _locale(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def _region_locale(country: str) -> Locale | None:
+    """The locale CLDR considers likeliest for a territory (``und_SA`` -> ``ar_SA``).
+
+    Week data (the weekend) is per territory in CLDR, and babel exposes it through a
+    locale of that territory; this is also the format fallback when no locale is given.
+    """
+    found = _locale(f"und_{country}")
+    if found is not None:
+        return found
+    for language in get_global("territory_languages").get(country, {}):
+        found = _locale(f"{language}_{country}")
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=512)
+def _format_locale(tag: str, country: str | None) -> Locale | None:
+    """The customer's locale; a bare language gets the country's region if CLDR has it
+    (``pt`` in Portugal formats as ``pt_PT``, not as Brazilian ``pt``)."""
+    found = _locale(tag)
+    if found is None or found.territory or country is None:
+        return found
+    return _locale(f"{found.language}_{country}") or found
+
+
+@lru_cache(maxsize=512)
+def _weekend(country: str) -> tuple[tuple[int, ...], bool]:
+    """Weekend weekdays (Monday = 0) from CLDR, and whether CLDR had data for the country."""
+    region = _region_locale(country)
+    known = region is not None
+    start, end = (region or _english()).weekend_start, (region or _english()).weekend_end
+    return tuple((start + offset) % 7 for offset in range((end - start) % 7 + 1)), known
+
+
+@lru_cache(maxsize=512)
+def _day_first(locale: Locale) -> bool | None:
+    pattern = _QUOTED.sub("", locale.date_formats["short"].pattern)
+    day = pattern.find("d")
+    month = min((i for i in (pattern.find("M"), pattern.find("L")) if i >= 0), default=-1)
+    if day < 0 or month < 0:
+        return None
+    return day < month
+
+
+@lru_cache(maxsize=512)
+def _amount_examples(locale: Locale, currency: str | None) -> tuple[str | None, str, bool]:
+    """1234.56 as a price and as a number in the locale, and whether it uses a decimal comma."""
+    amount = None
+    if currency is not None:
+        amount = format_currency(_EXAMPLE_AMOUNT, currency, locale=locale)
+    number = format_decimal(_EXAMPLE_AMOUNT, locale=locale)
+    return amount, number, get_decimal_symbol(locale) == ","
+
+
+@lru_cache(maxsize=512)
+def _currency(country: str, day: date) -> str | None:
+    """The country's main legal tender on that day (CLDR lists the current one first)."""
+    currencies = get_territory_currencies(country, day)
+    return currencies[0] if currencies else None
+
+
+@lru_cache(maxsize=256)
+def _holiday_language(country: str) -> str | None:
+    """English names where the country class has them (``en_US``, else any ``en``)."""
+    import holidays  # ~70 ms to import: on the compute lane at first use, not at start-up
+
+    supported = holidays.country_holidays(country).supported_languages
+    if "en_US" in supported:
+        return "en_US"
+    return next((lang for lang in supported if lang.startswith("en")), None)
+
+
+@lru_cache(maxsize=512)
+def _public_holidays(country: str, year: int) -> tuple[Holiday, ...] | None:
+    """One country's public holidays in one year; ``None`` if the library lacks it."""
+    import holidays
+
+    try:
+        language = _holiday_language(country)
+        table = holidays.country_holidays(country, years=year, language=language)
+    except NotImplementedError:  # what the library raises for a country it lacks
+        return None
+    return tuple(
+        Holiday(day, name, "public") for day in sorted(table) for name in table.get_list(day)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _hijri(day: date) -> tuple[int, int, int] | None:
+    try:
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+    except OverflowError:  # Umm al-Qura tables cover 1924-08-01 .. 2077-11-16
+        return None
+    return hijri.year, hijri.month, hijri.day
+
+
+@lru_cache(maxsize=64)
+def _islamic_year(year: int) -> dict[str, tuple[date, date]] | None:
+    """Gregorian dates of one Hijri year's observances as (first day, last day)."""
+
+    def gregorian(month: int, day: int) -> date:
+        converted = Hijri(year, month, day).to_gregorian()
+        return date(converted.year, converted.month, converted.day)
+
+    try:
+        ramadan_days = Hijri(year, 9, 1).month_length()
+        return {
+            "islamic_new_year": (gregorian(1, 1), gregorian(1, 1)),
+            "ramadan": (gregorian(9, 1), gregorian(9, ramadan_days)),
+            # Eid al-Fitr is kept three days and Eid al-Adha four; greetings fit all of them.
+            "eid_al_fitr": (gregorian(10, 1), gregorian(10, 3)),
+            "eid_al_adha": (gregorian(12, 10), gregorian(12, 13)),
+        }
+    except (OverflowError, ValueError):  # outside the tables (AH 1343-1500)
+        return None
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _clock(value: object) -> time | None:
+    match = _HHMM.match(value) if isinstance(value, str) else None
+    return time(int(match[1]), int(match[2])) if match else None
+
+
+def _within(moment: time, start: time, end: time) -> bool:
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end  # hours that run past midnight
+
+
+def _days_label(days: tuple[int, ...]) -> str:
+    names = _english().days["format"]["abbreviated"]
+    if not days:
+        return ""
+    if len(days) == 1:
+        return names[days[0]]
+    return f"{names[days[0]]}–{names[days[-1]]}"
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _runs(days: list[Holiday], weekend: tuple[int, ...]) -> list[tuple[date, date, str]]:
+    """Group public-holiday days into breaks: (first day, last day, first day's names).
+
+    Days one apart, or separated only by weekend days, belong to the same break, so a
+    week-long holiday (Chinese New Year, Eid) is one line of advice, not six.
+    """
+    by_day: dict[date, list[str]] = {}
+    for holiday in days:
+        by_day.setdefault(holiday.day, []).append(holiday.name)
+    runs: list[tuple[date, date, str]] = []
+    for day in sorted(by_day):
+        if runs:
+            first, last, names = runs[-1]
+            gap = (last + timedelta(days=i) for i in range(1, (day - last).days))
+            if all(d.weekday() in weekend for d in gap):
+                runs[-1] = (first, day, names)
+                continue
+        runs.append((day, day, " / ".join(dict.fromkeys(by_day[day]))))
+    return runs
+
+
+# --- the computation -----------------------------------------------------------------
+
+
+def _islamic(
+    wanted: frozenset[str], today: date, horizon: date, public: list[Holiday]
+) -> tuple[list[Holiday], set[str], tuple[date, date] | None, bool]:
+    """Observances starting in [today, horizon], those under way today, this Ramadan.
+
+    The last value is False when today is outside the Umm al-Qura tables.
+    """
+    hijri = _hijri(today)
+    if hijri is None:
+        return [], set(), None, False
+    starting: list[Holiday] = []
+    now: set[str] = set()
+    ramadan: tuple[date, date] | None = None
+    for hijri_year in (hijri[0] - 1, hijri[0], hijri[0] + 1):
+        spans = _islamic_year(hijri_year) or {}
+        for name in sorted(wanted & spans.keys()):
+            first, last = spans[name]
+            if first <= today <= last:
+                now.add(name)
+                if name == "ramadan":
+                    ramadan = (first, last)
+            already_public = any(
+                h.day == first and _SAME_AS_PUBLIC[name] in h.name.casefold() for h in public
+            )
+            if today <= first <= horizon and not already_public:
+                starting.append(Holiday(first, _OBSERVANCE_NAMES[name], "observance"))
+    return starting, now, ramadan, True
+
+
+def _timing_advice(
+    *,
+    local_time: datetime | None,
+    hours: tuple[time, time],
+    place: str,
+    weekend: tuple[int, ...],
+    is_weekend: bool | None,
+    public: list[Holiday],
+    today: date,
+) -> list[Advice]:
+    """After hours, weekend, a public holiday today, a break starting within a week."""
+    advice: list[Advice] = []
+    if local_time is not None and not _within(local_time.time(), *hours):
+        template = N_(
+            "It is {time} for this customer: a short reply now, the full answer in their morning."
+        )
+        advice.append(Advice("after_hours", template, {"time": local_time.strftime("%H:%M")}))
+    if is_weekend:
+        template = N_("It is the weekend in {country} ({days}): banks and carriers are slower.")
+        advice.append(Advice("weekend", template, {"country": place, "days": _days_label(weekend)}))
+    runs = _runs(public, weekend)
+    if runs and runs[0][0] == today:
+        _first, last, names = runs.pop(0)
+        params = {"holiday": names, "country": place}
+        if last > today:
+            template = N_("Today is {holiday}, a public holiday in {country}, off until {end}.")
+            advice.append(Advice("holiday", template, {**params, "end": _iso(last)}))
+        else:
+            template = N_("Today is {holiday}, a public holiday in {country}.")
+            advice.append(Advice("holiday", template, params))
+    for first, last, names in runs:
+        if (first - today).days > SOON_DAYS:
+            break
+        if first == last:
+            template = N_("{holiday} on {date}: set delivery expectations now.")
+            advice.append(Advice("upcoming", template, {"holiday": names, "date": _iso(first)}))
+        else:
+            template = N_("{holiday}, {start} to {end}: set delivery expectations now.")
+            params = {"holiday": names, "start": _iso(first), "end": _iso(last)}
+            advice.append(Advice("upcoming", template, params))
+    return advice
+
+
+def _observance_advice(
+    now: set[str], ramadan: tuple[date, date] | None, starting: list[Holiday], today: date
+) -> list[Advice]:
+    """Ramadan under way or about to begin, and Eid greetings."""
+    advice: list[Advice] = []
+    if ramadan is not None:
+        template = N_(
+            "Ramadan ({start} – {end}, ±1 day depending on the moon sighting): avoid "
+            "promotional offers and food imagery; greet with “Ramadan Kareem” (رمضان كريم)."
+        )
+        params = {"start": _iso(ramadan[0]), "end": _iso(ramadan[1])}
+        advice.append(Advice("observance", template, params))
+    for holiday in starting:
+        soon = 0 < (holiday.day - today).days <= SOON_DAYS
+        if holiday.name == _OBSERVANCE_NAMES["ramadan"] and soon:
+            template = N_(
+                "Ramadan is expected to begin on {date} (±1 day, depending on the moon "
+                "sighting): plan offers and deliveries around it."
+            )
+            advice.append(Advice("upcoming", template, {"date": _iso(holiday.day)}))
+    if "eid_al_fitr" in now:
+        template = N_("Eid al-Fitr: greet with “Eid Mubarak” (عيد مبارك).")
+        advice.append(Advice("observance", template, {}))
+    if "eid_al_adha" in now:
+        template = N_("Eid al-Adha: greet with “Eid Mubarak” (عيد مبارك).")
+        advice.append(Advice("observance", template, {}))
+    return advice
+
+
+def _format_advice(number: str, decimal_comma: bool, day_first: bool | None) -> list[Advice]:
+    """Formats a Chinese agent may misread; the examples themselves are shown as facts."""
+    advice: list[Advice] = []
+    if decimal_comma:
+        template = N_("The comma is the decimal mark here: {number} means 1234.56.")
+        advice.append(Advice("formats", template, {"number": number}))
+    if day_first:
+        template = N_("Dates are written day first here: 03/04 means 3 April.")
+        advice.append(Advice("formats", template, {}))
+    return advice
+
+
+def compute_facts(
+    *,
+    country: str | None,
+    timezone: str | None,
+    locale: str | None,
+    now: datetime,
+    business_hours: tuple[str, str] | None = None,
+    observances: frozenset[str] = frozenset(),
+    weekend: tuple[int, ...] | None = None,
+) -> LocalFacts:
+    """Facts about the customer's "now" for the side panel; never raises on bad input.
+
+    ``now`` is an aware instant (tests and trainers pass a fixed one). ``business_hours``
+    and ``observances`` come from the customer's etiquette profile; so does ``weekend``,
+    only where the profile corrects CLDR (e.g. Bangladesh: Friday–Saturday).
+    """
+    weekend_override = weekend
+    problems: list[str] = []
+
+    code = (country or "").strip().upper() or None
+    if code is not None and code not in _territories():
+        problems.append(f"unknown country '{country}'")
+        code = None
+    elif code is None:
+        problems.append("no country: weekend, public holidays and currency unknown")
+
+    if now.tzinfo is None or now.utcoffset() is None:
+        problems.append("'now' has no time zone; read as UTC")
+        now = now.replace(tzinfo=UTC)
+    zone = _zone(timezone) if timezone else None
+    local_time = now.astimezone(zone) if zone is not None else None
+    if local_time is not None:
+        today = local_time.date()
+    else:
+        if timezone:
+            problems.append(f"unknown time zone '{timezone}': local time unknown")
+        else:
+            problems.append("no time zone: local time and business hours unknown")
+        today = now.astimezone(UTC).date()
+        if code is not None:
+            problems.append("'today' is taken as the UTC date")
+
+    hours, start, end = DEFAULT_HOURS, time(9), time(18)
+    if business_hours:
+        given = tuple(business_hours)
+        first, last = (_clock(given[0]), _clock(given[1])) if len(given) == 2 else (None, None)
+        if first is None or last is None or first == last:
+            shown = "–".join(map(str, given))
+            problems.append(f"business hours '{shown}' unreadable; using 09:00–18:00")
+        else:
+            hours, start, end = (given[0], given[1]), first, last
+
+    weekend: tuple[int, ...] = ()
+    is_weekend: bool | None = None
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    public: list[Holiday] = []
+    if code is not None:
+        weekend, known = _weekend(code)
+        if weekend_override:
+            weekend, known = tuple(sorted(weekend_override)), True
+        if not known:
+            problems.append(f"CLDR has no weekend for {code}; assuming Sat–Sun")
+        is_weekend = today.weekday() in weekend
+        for year in range(today.year, horizon.year + 1):  # the window may cross New Year
+            table = _public_holidays(code, year)
+            if table is None:
+                problems.append(f"no public-holiday data for {_country_name(code)} ({code})")
+                break
+            public += [h for h in table if today <= h.day <= horizon]
+
+    observances = frozenset(observances)
+    unknown = sorted(observances - ISLAMIC_OBSERVANCES)
+    if unknown:
+        problems.append(f"unknown observance(s): {', '.join(unknown)}")
+    starting: list[Holiday] = []
+    observances_now: set[str] = set()
+    ramadan: tuple[date, date] | None = None
+    wanted = frozenset(observances & ISLAMIC_OBSERVANCES)
+    if wanted:
+        starting, observances_now, ramadan, covered = _islamic(wanted, today, horizon, public)
+        if not covered:
+            problems.append("Islamic calendar (Umm al-Qura) has no dates for today")
+
+    every = sorted(public + starting, key=lambda h: (h.day, h.kind != "public", h.name))
+    holidays_today = tuple(h for h in every if h.day == today)
+    public_today = any(h.kind == "public" for h in holidays_today)
+    in_hours = None
+    if local_time is not None:
+        on_clock = _within(local_time.time(), start, end)
+        in_hours = on_clock and not is_weekend and not public_today
+
+    currency = _currency(code, today) if code is not None else None
+    fmt: Locale | None = None
+    if locale:
+        fmt = _format_locale(locale, code)
+        if fmt is None:
+            problems.append(f"unknown locale '{locale}'")
+    if fmt is None and code is not None:
+        fmt = _region_locale(code)
+        if fmt is not None:
+            missing = "" if locale else "no locale: "
+            problems.append(f"{missing}formats assumed from the country ({fmt})")
+    if fmt is None and not locale:
+        problems.append("no locale: number and date formats unknown")
+    amount = date_example = None
+    day_first: bool | None = None
+
+    place = _country_name(code) if code else ""
+    advice = _timing_advice(
+        local_time=local_time,
+        hours=(start, end),
+        place=place,
+        weekend=weekend,
+        is_weekend=is_weekend,
+        public=public,
+        today=today,
+    )
+    advice += _observance_advice(observances_now, ramadan, starting, today)
+    if fmt is not None:
+        amount, number, decimal_comma = _amount_examples(fmt, currency)
+        date_example = format_date(today, "short", locale=fmt)
+        day_first = _day_first(fmt)
+        advice += _format_advice(number, decimal_comma, day_first)
+
+    return LocalFacts(
+        country=code,
+        timezone=timezone if local_time is not None else None,
+        local_time=local_time,
+        in_business_hours=in_hours,
+        business_hours=hours,
+        weekend=weekend,
+        is_weekend=is_weekend,
+        holidays_today=holidays_today,
+        upcoming=tuple(h for h in every if h.day > today),
+        observances_now=frozenset(observances_now),
+        currency=currency,
+        currency_example=amount,
+        date_example=date_example,
+        day_first=day_first,
+        advice=tuple(advice),
+        problems=tuple(problems),
+    )

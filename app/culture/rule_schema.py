@@ -1,0 +1,193 @@
+"""Schema of the draft-checker rules in ``resources/etiquette/rules/*.yaml``.
+
+A rule file is a mapping with a ``rules`` list (and optionally ``disable``: ids of
+rules from an earlier layer that a team switches off). Each rule says which drafts
+it applies to (draft language, customer country, ``when`` conditions), what it
+matches (``phrases`` and/or ``regex``), why that hurts and what to write instead
+(in English and Simplified Chinese), and carries examples that must and must not
+match: the tests run every example, so a rule cannot be added untested.
+
+Phrases match case-insensitively; a space or hyphen in a phrase matches any run of
+spaces or hyphens. Phrases of Latin-like scripts match whole words only, CJK phrases
+match anywhere. A ``regex`` is used as written (add ``(?i)`` for case); a group
+named ``hit`` narrows the highlighted span to that part of the match.
+
+Rules are validated one at a time: a bad rule is reported with its file and line
+and skipped, the rest of its file still loads.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from babel import Locale
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+Kind = Literal["idiom", "register", "sensitive", "promotion", "format"]
+KINDS: tuple[str, ...] = ("idiom", "register", "sensitive", "promotion", "format")
+
+
+@cache
+def _territories() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if code.isalpha())
+
+
+def _yaml_no(value: Any) -> Any:
+    # YAML 1.1 reads a bare NO (Norway) as false: say so instead of "not a string".
+    if value is False:
+        raise ValueError('YAML reads NO as false: write Norway as "NO" in quotes')
+    return value
+
+
+def _country(code: str) -> str:
+    if code not in _territories():
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. 'JP')")
+    return code
+
+
+def _phrase(text: str) -> str:
+    if not re.sub(r"[\s\-]+", "", text):
+        raise ValueError("a phrase needs more than spaces and hyphens")
+    return text.strip()
+
+
+def _as_example(value: Any) -> Any:
+    # A bare string is shorthand for an example that needs no context.
+    return {"text": value} if isinstance(value, str) else value
+
+
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a rule's regex; a warning from ``re`` (e.g. a nested set) counts as an
+    error, so a rule behaves the same whether or not warnings are errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            compiled = re.compile(pattern)
+        except (re.error, Warning) as exc:
+            raise ValueError(f"the regex does not compile: {exc}") from exc
+    if compiled.fullmatch(""):
+        raise ValueError("the regex matches empty text, so it would flag every draft")
+    return compiled
+
+
+Country = Annotated[str, BeforeValidator(_yaml_no), AfterValidator(_country)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Phrase = Annotated[str, Field(max_length=200), AfterValidator(_phrase)]
+Observance = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$", max_length=100)]
+LocaleTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")]
+DraftLanguage = Annotated[str, Field(pattern=r"^(any|[a-z]{2,3})$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """A text shown to the agent, in each UI language CrossDesk ships."""
+
+    en: Text
+    zh_CN: Text  # noqa: N815 - the locale name as the files spell it
+
+    def pick(self, ui_language: str) -> str:
+        """The text for ``ui_language`` (``zh_CN``, ``zh-CN``, ``zh``...; else English)."""
+        return self.zh_CN if ui_language.lower().startswith("zh") else self.en
+
+
+class When(Strict):
+    """Extra conditions, all of which must hold for the rule to apply.
+
+    ``locale_reads_day_first: true`` also holds when neither the customer's locale
+    nor country is known: most of the world reads 03/04 as 3 April.
+    """
+
+    formal: bool | None = None  # the customer's culture expects formal address
+    observances: list[Observance] = Field(default_factory=list)  # any one is active
+    locale_reads_day_first: bool | None = None  # 03/04 is read as 3 April
+    locale_decimal_comma: bool | None = None  # 1,500 is read as one and a half
+
+
+class ExampleContext(Strict):
+    """The situation an example is checked in (the parts of a CheckContext it needs)."""
+
+    draft_language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None  # else the rule's
+    country: Country | None = None
+    formal: bool = False
+    observances: list[Observance] = Field(default_factory=list)
+    customer_locale: LocaleTag | None = None
+
+    def over(self, default: ExampleContext | None) -> ExampleContext:
+        """This context on top of a group default: fields set here win."""
+        if default is None:
+            return self
+        return default.model_copy(update={k: getattr(self, k) for k in self.model_fields_set})
+
+
+class Example(Strict):
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    context: ExampleContext | None = None
+
+
+ExampleItem = Annotated[Example, BeforeValidator(_as_example)]
+
+
+class Examples(Strict):
+    """Drafts the rule must flag and drafts it must leave alone (at least one each)."""
+
+    context: ExampleContext | None = None  # default for every example below
+    match: list[ExampleItem] = Field(min_length=1)
+    no_match: list[ExampleItem] = Field(min_length=1)
+
+
+class Rule(Strict):
+    """One check: where it applies, what it matches, why, and what to write instead."""
+
+    id: RuleId
+    kind: Kind
+    language: DraftLanguage  # primary language of the draft, or "any"
+    countries: list[Country] = Field(default_factory=list)  # only these customers
+    not_countries: list[Country] = Field(default_factory=list)  # never these customers
+    when: When = When()
+    phrases: list[Phrase] = Field(default_factory=list)
+    regex: str | None = None
+    explanation: Localized
+    suggestion: Localized
+    examples: Examples
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_regex(value)
+        return value
+
+    @model_validator(mode="after")
+    def _has_matcher(self) -> Rule:
+        if not self.phrases and self.regex is None:
+            raise ValueError("a rule needs 'phrases' or a 'regex' to match")
+        overlap = sorted(set(self.countries) & set(self.not_countries))
+        if overlap:
+            raise ValueError(f"countries and not_countries both list {', '.join(overlap)}")
+        return self
+
+    def example_context(self, example: Example, group: ExampleContext | None) -> ExampleContext:
+        """The full context of one example: its own over the group default."""
+        return (example.context or ExampleContext()).over(group)
+
+
+class RuleFile(Strict):
+    """The top level of a rule file; rules are validated one by one afterwards."""
+
+    rules: list[Any] = Field(default_factory=list)
+    disable: list[RuleId] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MORNING = time(9, 0)
 
@@ -39,12 +39,22 @@ def next_morning(now: int, zone: tzinfo, *, monday: bool = False) -> int:
     return int(datetime.combine(day, MORNING, tzinfo=zone).timestamp())
 
 
+def _zone(name: str, fallback: tzinfo) -> tzinfo:
+    """The customer's zone; the agent's when the customer's is unknown (bad data)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return fallback
+
+
 def snooze_choices(now: int, agent_zone: tzinfo, customer_zone: str) -> list[SnoozeChoice]:
     """The snooze menu, in the order it is shown."""
     return [
         SnoozeChoice(SnoozePreset.ONE_HOUR, now + 3600),
         SnoozeChoice(SnoozePreset.THREE_HOURS, now + 3 * 3600),
         SnoozeChoice(SnoozePreset.TOMORROW_MORNING, next_morning(now, agent_zone)),
-        SnoozeChoice(SnoozePreset.CUSTOMER_MORNING, next_morning(now, ZoneInfo(customer_zone))),
+        SnoozeChoice(
+            SnoozePreset.CUSTOMER_MORNING, next_morning(now, _zone(customer_zone, agent_zone))
+        ),
         SnoozeChoice(SnoozePreset.NEXT_WEEK, next_morning(now, agent_zone, monday=True)),
     ]

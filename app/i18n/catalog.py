@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gettext
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimeFormat, DateTimePattern, match_skeleton, parse_pattern
@@ -66,7 +66,12 @@ class _Fields:
 
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
+    """The zone, or UTC for a name the tz database does not know (bad data from a
+    server or a file must not break a list row; the side panel names the problem)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 class I18n:
@@ -151,6 +156,14 @@ class I18n:
 
     def day(self, timestamp: int, zone: str | None = None) -> str:
         return self._pattern("yMMMd").apply(self._dt(timestamp, zone), self.locale)
+
+    def short_date(self, day: date) -> str:
+        """A calendar day with its weekday, no year: ``Sat, Feb 20`` / ``2月20日周六``."""
+        return self._pattern("MMMEd").apply(day, self.locale)
+
+    def weekday_name(self, weekday: int) -> str:
+        """Monday = 0, as in the datetime module."""
+        return str(self.locale.days["format"]["wide"][weekday])
 
     @staticmethod
     def _dt(timestamp: int, zone: str | None) -> datetime:

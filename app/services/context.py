@@ -24,6 +24,13 @@ def system_clock() -> int:
     return int(time.time())
 
 
+def clock_from(start: int) -> Callable[[], int]:
+    """A clock that starts at ``start`` and runs at normal speed (``--now``: trainers and
+    tests see a given day, e.g. Ramadan in Riyadh, with time still moving)."""
+    began = time.monotonic()
+    return lambda: start + int(time.monotonic() - began)
+
+
 @dataclass(frozen=True)
 class AppContext:
     """Everything shared by the whole application.

@@ -68,5 +68,11 @@ class Paths:
         return self.data_dir / "translation"
 
     @property
+    def team_etiquette(self) -> Path:
+        """The team's own etiquette data: ``profiles/``, ``overlays/`` and ``rules/``
+        (layered over the built-in files; a bad file is named and skipped)."""
+        return self.data_dir / "etiquette"
+
+    @property
     def log_file(self) -> Path:
         return self.data_dir / "logs" / "crossdesk.log"

@@ -187,8 +187,33 @@ CREATE TABLE sync_state (
 );
 """
 
+_V4 = f"""
+-- Regional knowledge articles (issue 5): bundled with the app or from the server's
+-- feed; a server article with the same id overrides the bundled one.
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    locale TEXT NOT NULL,
+    region TEXT NOT NULL,                      -- ISO country, EU, or global
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,                        -- Markdown, rendered through an allow-list
+    tags TEXT NOT NULL DEFAULT '[]',           -- JSON list
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    overlays TEXT,                             -- uid of the global article it adapts
+    overlay_mode TEXT NOT NULL DEFAULT 'extend' CHECK (overlay_mode IN ('extend', 'replace')),
+    snippet TEXT NOT NULL DEFAULT '',          -- for customers: what "Insert" puts in a reply
+    sources TEXT NOT NULL DEFAULT '[]',        -- JSON [[title, url], ...]
+    origin TEXT NOT NULL DEFAULT 'bundled' CHECK (origin IN ('bundled', 'server'))
+);
+CREATE INDEX articles_by_region ON articles (region);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, tags, body, tokenize = '{TOKENIZER}', prefix = '2 3'
+);
+"""
+
 # Each entry is the SQL that takes the schema from version N to N + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 

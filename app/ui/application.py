@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.domain.datafiles import DataFileError
 from app.domain.models import Workspace
 from app.i18n import I18n, resolve_ui_locale
-from app.services import inbox
-from app.services.context import AppContext, system_clock
+from app.services import inbox, knowledge
+from app.services.context import AppContext, clock_from, system_clock
+from app.services.culture import CultureData, load_culture
 from app.services.demo import load_demo_into
 from app.services.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
 from app.services.paths import Paths, resources_dir, translations_dir
@@ -53,6 +55,7 @@ class LaunchOptions:
     ui_language: str | None = None  # overrides the setting for this run only
     exit_after_first_paint: bool = False
     workspace: Path | None = None  # open this workspace file instead of the demo
+    now: int | None = None  # --now: the clock starts at this moment (epoch seconds)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class CrossDeskApp(QObject):
         self.window: MainWindow | None = None
         self.exit_code = 0
         self.sync: SyncController | None = None
+        self.culture: CultureData | None = None  # etiquette profiles and rules, once loaded
+        self.data_problems: list[DataFileError] = []  # data files that failed their schema
         self.choice = choose_workspace(paths, settings, options)
         self.workspace_path = self.choice.path
         language = options.ui_language or settings.ui_language
@@ -139,7 +144,7 @@ class CrossDeskApp(QObject):
             settings=settings,
             i18n=i18n,
             tasks=self.tasks,
-            clock=system_clock,
+            clock=system_clock if options.now is None else clock_from(options.now),
             translation=self.translation,
         )
         self._qt_translator: QTranslator | None = None
@@ -185,6 +190,9 @@ class CrossDeskApp(QObject):
 
         translation = self.translation
 
+        articles_folder = resources_dir() / "knowledge" / "articles"
+        problems = self.data_problems
+
         def open_workspace(repo: InboxRepository) -> Workspace:
             if choice.kind == "demo":
                 load_demo_into(repo, demo_folder, now)
@@ -192,11 +200,24 @@ class CrossDeskApp(QObject):
                 mark_server_workspace(repo, choice)
             inbox.wake_snoozed(repo, now)
             translation.load_team_data(repo)
+            problems.extend(knowledge.load_bundled(repo, articles_folder))
             return inbox.workspace_info(repo, name, label)
+
+        if self.culture is None:
+            self.tasks.run(lambda: load_culture(self.paths), self._culture_loaded, owner=self)
 
         self.tasks.run_store(
             open_workspace, self._workspace_ready, self._startup_failed, owner=self
         )
+
+    def _culture_loaded(self, data: CultureData) -> None:
+        self.culture = data
+        self.data_problems.extend(data.errors)
+        for error in data.errors:
+            log.warning("data file skipped: %s", error)
+        if self.window is not None:
+            self.window.set_culture_data(data)
+            self.window.show_data_problems(self.data_problems)
 
     def _startup_failed(self, error: BaseException) -> None:
         self.exit_code = 2
@@ -229,6 +250,9 @@ class CrossDeskApp(QObject):
         window.sign_in_requested.connect(self.open_sign_in)
         window.sign_out_requested.connect(self.sign_out)
         self.window = window
+        if self.culture is not None:
+            window.set_culture_data(self.culture)
+        window.show_data_problems(self.data_problems)
         if select is not None:
 
             def reselect() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import logging.handlers
 import os
@@ -12,6 +13,19 @@ from pathlib import Path
 import app
 from app.services.paths import DATA_DIR_ENV, Paths
 from app.services.settings import UI_LANGUAGES, load_settings
+
+
+def _moment(text: str) -> int:
+    """``--now``: an ISO date and time (UTC unless it has an offset) as epoch seconds."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date and time like 2027-02-20T10:00 or 2027-02-20T10:00+03:00"
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return int(moment.timestamp())
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -43,6 +57,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--lang",
         choices=[c for c in UI_LANGUAGES if c != "system"],
         help="interface language for this run (overrides the setting)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="YYYY-MM-DDTHH:MM",
+        type=_moment,
+        help="pretend it is this moment (UTC unless an offset is given, e.g. "
+        "2027-02-20T10:00+03:00); the clock runs on from there. For training and screenshots",
     )
     parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
@@ -99,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         ui_language=args.lang,
         exit_after_first_paint=args.exit_after_first_paint,
         workspace=args.workspace.absolute() if args.workspace else None,
+        now=args.now,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)
 

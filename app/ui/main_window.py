@@ -19,6 +19,7 @@ from app.services.context import AppContext
 from app.services.inbox import Changes
 from app.storage.translation_store import TranslationStore
 from app.ui.conversation.pane import ConversationPane
+from app.ui.culture.draft_check import DraftCheck
 from app.ui.dialogs.glossary import GlossaryDialog
 from app.ui.dialogs.memory import MemoryDialog
 from app.ui.dialogs.packs import PackManagerDialog
@@ -30,6 +31,8 @@ from app.ui.side_panel import SidePanel
 from app.ui.sync_status import SyncController, SyncStatus
 
 if TYPE_CHECKING:
+    from app.domain.datafiles import DataFileError
+    from app.services.culture import CultureData, CustomerCulture
     from app.ui.dialogs.sync_problems import SyncProblemsDialog
 
 WAKE_INTERVAL_MS = 60_000
@@ -65,14 +68,14 @@ class MainWindow(QMainWindow):
 
         self.inbox = InboxPane(ctx, self)
         self.conversation = ConversationPane(ctx, report_error, self)
-        self.side_panel = SidePanel(ctx.i18n, self)
+        self.side_panel = SidePanel(ctx, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for widget in (self.inbox, self.conversation, self.side_panel):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([420, 760, 300])
+        self.splitter.setSizes([380, 700, 360])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -82,6 +85,12 @@ class MainWindow(QMainWindow):
         self.conversation.loaded.connect(
             lambda _cid: self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
         )
+        composer = self.conversation.composer
+        self.draft_check = DraftCheck(ctx, composer.editor.document(), composer)
+        composer.add_panel(self.draft_check)
+        composer.text_edited.connect(self.draft_check.text_edited)
+        self.side_panel.culture_ready.connect(self._culture_ready)
+        self.side_panel.insert_requested.connect(self._insert_into_reply)
         self.inbox.page_loaded.connect(self._select_first_if_none)
         self.conversation.packs_requested.connect(self.open_packs)
 
@@ -177,6 +186,40 @@ class MainWindow(QMainWindow):
             self.inbox.load_filter_options()
             self._load_choices()
             self.conversation.reload()
+
+    def set_culture_data(self, data: CultureData) -> None:
+        """Etiquette profiles and rules are loaded (start-up, off the UI thread)."""
+        self.side_panel.set_culture_data(data)
+        self.draft_check.set_data(data)
+
+    def show_data_problems(self, errors: list[DataFileError]) -> None:
+        """Data files that failed their schema: named, the rest of the data still works."""
+        if not errors:
+            return
+        _ = self._ctx.i18n.ngettext
+        text = _(
+            "{count} data file could not be used (hover for details)",
+            "{count} data files could not be used (hover for details)",
+            len(errors),
+        ).format(count=len(errors))
+        label = self.findChild(QLabel, "dataProblems")
+        if label is None:
+            label = QLabel(self)
+            label.setObjectName("dataProblems")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addWidget(label)
+        label.setText(f"⚠ {text}")
+        label.setToolTip("\n".join(str(error) for error in errors))
+
+    def _culture_ready(self, culture: CustomerCulture) -> None:
+        detail = self.conversation.detail
+        self.draft_check.set_customer(culture, detail.customer.language if detail else None)
+
+    def _insert_into_reply(self, text: str) -> None:
+        composer = self.conversation.composer
+        composer.set_kind(MessageKind.AGENT)
+        composer.editor.insertPlainText(text)
+        composer.editor.setFocus()
 
     def open_sync_problems(self) -> SyncProblemsDialog:
         """Conflicts and refused changes, for the agent to decide."""

@@ -1,26 +1,56 @@
-"""The right-hand panel: the customer card now; etiquette and knowledge join it later."""
+"""The right-hand panel: who the customer is, what is true for them now, how to write
+to them, and the knowledge to answer them.
+
+On each conversation switch the live facts are computed on the compute lane and the
+article suggestions read on the store lane; the UI thread only lays out labels.
+Every text is plain text: profiles and articles may come from a team's server.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.models import ConversationDetail
-from app.i18n import I18n
+from app.services.context import AppContext
+from app.services.culture import CultureData, CustomerCulture, customer_culture
 from app.ui.conversation.header import plain_label
+from app.ui.culture.knowledge import KnowledgeList
+from app.ui.culture.sections import EtiquetteView, advice_lines, now_lines, profile_blocks
 from app.ui.labels import isolate
+
+MIN_WIDTH = 300  # the etiquette text and article titles need room to be read
 
 
 class SidePanel(QFrame):
-    """Customer details beside the conversation (country, language, zone, contacts)."""
+    """Customer, now, etiquette, knowledge.
 
-    def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
+    Signals:
+        culture_ready(object): the CustomerCulture of the open conversation (the draft
+            check uses it).
+        insert_requested(str): text to put into the reply (an article snippet).
+    """
+
+    culture_ready = Signal(object)
+    insert_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidePanel")
-        self._i18n = i18n
-        _ = i18n._
-        title = QLabel(_("Customer"), self)
-        title.setObjectName("sectionTitle")
+        self._ctx = ctx
+        self.culture_data: CultureData | None = None
+        self.culture: CustomerCulture | None = None
+        self._detail: ConversationDetail | None = None
+        self._now = 0
+        _ = ctx.i18n._
         self.card = plain_label(self, "customerCard")
         self.card.setWordWrap(True)
         # Absolute left: a right-to-left name must not flip its own line to the right.
@@ -28,28 +58,73 @@ class SidePanel(QFrame):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop
         )
         self.card.setText(_("No conversation selected."))
-        later = QLabel(
-            _(
-                "Etiquette, local holidays and knowledge articles for this customer "
-                "will appear here."
-            ),
-            self,
-        )
-        later.setObjectName("muted")
-        later.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 14, 14, 14)
-        layout.setSpacing(8)
-        layout.addWidget(title)
+        self.advice = plain_label(self, "advice")
+        self.advice.setWordWrap(True)
+        self.advice.hide()
+        self.facts = self._body()
+        self.no_profile = plain_label(self, "muted")
+        self.no_profile.setWordWrap(True)
+        self.no_profile.hide()
+        # The etiquette text lives in a text view (laid out lazily, scrolls on its own):
+        # a label per block cost 60–120 ms of polish and layout on every switch.
+        self.etiquette = EtiquetteView(self)
+        self.knowledge = KnowledgeList(ctx, self)
+        self.knowledge.insert_requested.connect(self.insert_requested)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("cultureTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.etiquette, _("Etiquette"))
+        self.tabs.addTab(self.knowledge, _("Knowledge"))
+
+        top = QWidget(self)
+        layout = QVBoxLayout(top)
+        layout.setContentsMargins(14, 14, 14, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self._title(_("Customer")))
         layout.addWidget(self.card)
-        layout.addSpacing(12)
-        layout.addWidget(later)
+        layout.addWidget(self.advice)
+        layout.addWidget(self._title(_("Now")))
+        layout.addWidget(self.facts)
+        layout.addWidget(self.no_profile)
         layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(top)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([380, 520])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+        self.setMinimumWidth(MIN_WIDTH)
+
+    def _title(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName("sectionTitle")
+        return label
+
+    def _body(self) -> QLabel:
+        label = plain_label(self, "panelText")
+        label.setWordWrap(True)
+        return label
+
+    # ------------------------------------------------------------------ data
+    def set_culture_data(self, data: CultureData) -> None:
+        """Profiles and rules loaded (start-up, compute lane): fill in the open conversation."""
+        self.culture_data = data
+        if self._detail is not None:
+            self.show_detail(self._detail, self._ctx.clock())
 
     def show_detail(self, detail: ConversationDetail | None, now: int) -> None:
-        i18n = self._i18n
+        i18n = self._ctx.i18n
+        self._detail, self._now = detail, now
         if detail is None:
             self.card.setText(i18n._("No conversation selected."))
+            self.knowledge.show_for(None)
             return
         customer = detail.customer
         lines = [
@@ -57,9 +132,37 @@ class SidePanel(QFrame):
             i18n.country_name(customer.country),
             i18n._("Language: {language}").format(language=i18n.language_name(customer.language)),
             i18n._("Time zone: {zone}").format(zone=customer.timezone),
-            i18n._("Local time: {time}").format(
-                time=i18n.day_and_time(now, now, customer.timezone)
-            ),
         ]
         lines += [f"{kind}: {isolate(handle)}" for kind, handle in sorted(customer.handles.items())]
         self.card.setText("\n".join(lines))
+        self.knowledge.show_for(detail)
+        data = self.culture_data
+        if data is None:
+            return
+        self._ctx.tasks.run(
+            lambda: customer_culture(data, customer, now),
+            self._show_culture,
+            key="customer-culture",
+            owner=self,
+        )
+
+    def _show_culture(self, culture: CustomerCulture) -> None:
+        i18n = self._ctx.i18n
+        self.culture = culture
+        advice = advice_lines(i18n, culture.facts)
+        self.advice.setText("\n".join(f"• {line}" for line in advice))
+        self.advice.setVisible(bool(advice))
+        self.facts.setText("\n".join(now_lines(i18n, culture.facts)))
+        profile = culture.profile
+        self.no_profile.setVisible(profile is None)
+        if profile is None:
+            self.no_profile.setText(
+                i18n._(
+                    "No etiquette profile for {country} yet: the facts above are computed; "
+                    "a team can add a profile in its etiquette folder."
+                ).format(country=i18n.country_name(culture.country) or culture.country or "?")
+            )
+            self.etiquette.show_blocks([])
+        else:
+            self.etiquette.show_blocks(profile_blocks(i18n, profile))
+        self.culture_ready.emit(culture)

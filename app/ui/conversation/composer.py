@@ -51,6 +51,7 @@ class Composer(QFrame):
         _ = i18n._
         self._loading = False
         self._dirty = False
+        self._last_text = ""
 
         self.reply_tab = self._mode_button(_("Reply"), "send", "replyMode")
         self.note_tab = self._mode_button(_("Internal note"), "note", "noteMode")
@@ -174,8 +175,14 @@ class Composer(QFrame):
             self.draft_changed.emit(self.kind, self.text())
 
     def _text_changed(self) -> None:
+        # Highlighting (the draft check) changes formats, which Qt also reports as a
+        # change: only a change of the text itself counts.
+        text = self.text()
+        if text == self._last_text:
+            return
+        self._last_text = text
         self._update_send_enabled()
-        self.text_edited.emit(self.kind, self.text())
+        self.text_edited.emit(self.kind, text)
         if not self._loading:
             self._dirty = True
             self._debounce.start()

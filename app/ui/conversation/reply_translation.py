@@ -124,14 +124,8 @@ class ReplyTranslation(QFrame):
     def set_customer_language(self, tag: str | None) -> None:
         """The conversation's language: show the panel only when a translation is needed."""
         self.customer_tag = tag
-        self._reset()
+        self._reset()  # the title says what will happen (collapsed until the agent writes)
         self.setVisible(self.active)
-        if tag:
-            self.title.setText(
-                self._ctx.i18n._("The customer will read ({language}):").format(
-                    language=self._ctx.i18n.language_name(tag)
-                )
-            )
 
     def _show_preview_area(self, shown: bool) -> None:
         # Collapsed while the agent has not written anything: the thread keeps the room.

@@ -1,0 +1,1 @@
+"""The culture side panel: etiquette, live facts, knowledge, and the draft check."""

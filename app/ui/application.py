@@ -56,6 +56,7 @@ class LaunchOptions:
     exit_after_first_paint: bool = False
     workspace: Path | None = None  # open this workspace file instead of the demo
     now: int | None = None  # --now: the clock starts at this moment (epoch seconds)
+    open_conversation: str | None = None  # --open: show this conversation (its id)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,8 @@ class CrossDeskApp(QObject):
         if self.choice.kind == "server":
             self.sync = SyncController(self.ctx, self._make_engine, self)
         self._show_window()
+        if self.options.open_conversation:
+            self._open_by_id(self.options.open_conversation)
         if self.sync is not None:
             self.sync.start()
         if self.options.screenshot is not None:
@@ -381,15 +384,35 @@ class CrossDeskApp(QObject):
         self._paint_watcher = _PaintWatcher(window.inbox.list.viewport(), painted)
         window.inbox.list.viewport().update()
 
+    def _open_by_id(self, uid: str) -> None:
+        """``--open ID``: show that conversation (trainers, screenshots), listed or not."""
+
+        def found(conversation_id: int | None) -> None:
+            if self.window is None:
+                return
+            if conversation_id is None:
+                self.reporter.report(
+                    ValueError(f"--open: no conversation with the id '{uid}' in this workspace")
+                )
+            elif not self.window.inbox.select_conversation(conversation_id):
+                self.window.conversation.show_conversation(conversation_id)
+
+        self.tasks.run_store(lambda repo: repo.conversation_id_by_uid(uid), found, owner=self)
+
     def _arm_screenshot(self, target: Path) -> None:
         waited = 0
+        wanted = self.options.open_conversation
 
         def ready() -> bool:
             window = self.window
+            detail = window.conversation.detail if window is not None else None
             return bool(
                 window is not None
                 and window.inbox.model.rowCount()
-                and window.conversation.detail is not None
+                and detail is not None
+                and (wanted is None or detail.row.uid == wanted)
+                and self.culture is not None
+                and window.side_panel.culture is not None
                 and self.tasks.pending == 0
             )
 

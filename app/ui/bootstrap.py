@@ -66,6 +66,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "2027-02-20T10:00+03:00); the clock runs on from there. For training and screenshots",
     )
     parser.add_argument(
+        "--open",
+        metavar="ID",
+        dest="open_conversation",
+        help="show this conversation at start (its id in the workspace, e.g. jp-0001)",
+    )
+    parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
     )  # used by tests/perf to time start-up
     parser.add_argument("--version", action="version", version=f"CrossDesk {app.__version__}")
@@ -121,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         exit_after_first_paint=args.exit_after_first_paint,
         workspace=args.workspace.absolute() if args.workspace else None,
         now=args.now,
+        open_conversation=args.open_conversation,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)
 

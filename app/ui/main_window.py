@@ -27,6 +27,7 @@ from app.ui.dialogs.settings import SettingsDialog
 from app.ui.dialogs.shortcuts import ShortcutsDialog
 from app.ui.icons import icon
 from app.ui.inbox.pane import InboxPane
+from app.ui.labels import localize
 from app.ui.side_panel import SidePanel
 from app.ui.sync_status import SyncController, SyncStatus
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from app.ui.dialogs.sync_problems import SyncProblemsDialog
 
 WAKE_INTERVAL_MS = 60_000
+ARTICLE_LANGUAGE = "en"  # the bundled knowledge articles are written in English
 
 
 class MainWindow(QMainWindow):
@@ -216,6 +218,32 @@ class MainWindow(QMainWindow):
         self.draft_check.set_customer(culture, detail.customer.language if detail else None)
 
     def _insert_into_reply(self, text: str) -> None:
+        """An article's customer text into the reply, in the agent's language (articles are
+        English): the reply translation then takes it into the customer's language."""
+        agent = self._ctx.agent_language
+        translation = self._ctx.translation
+        if agent.split("-")[0] == ARTICLE_LANGUAGE or translation is None:
+            self._insert_text(text)
+            return
+
+        def failed(error: BaseException) -> None:
+            self._insert_text(text)
+            pane = self.conversation
+            pane.notice.setText(
+                self._ctx.i18n._("The article text was inserted in English: {reason}").format(
+                    reason=localize(self._ctx.i18n, error)
+                )
+            )
+            pane.notice.show()
+
+        self._ctx.tasks.run(
+            lambda: translation.back_translate(text, ARTICLE_LANGUAGE, agent),
+            self._insert_text,
+            failed,
+            owner=self,
+        )
+
+    def _insert_text(self, text: str) -> None:
         composer = self.conversation.composer
         composer.set_kind(MessageKind.AGENT)
         composer.editor.insertPlainText(text)

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from app.culture.profile_schema import Profile, merge_layers
 from app.culture.profiles import ProfileSet, load_profiles
@@ -88,3 +89,12 @@ def test_a_profile_citing_an_unlisted_source_is_refused() -> None:
     raw["consumer_rights"] = [{"fact": "Something.", "source": "not-listed"}]
     with pytest.raises(ValueError, match="not-listed"):
         Profile.model_validate(raw)
+
+
+def test_every_demo_customer_has_a_profile() -> None:
+    """The side panel shows etiquette for every demo conversation."""
+    customers = yaml.safe_load(
+        (resources_dir() / "demo" / "customers.yaml").read_text(encoding="utf-8")
+    )["customers"]
+    countries = {customer["country"] for customer in customers}
+    assert sorted(countries - set(builtin().profiles)) == []

@@ -8,11 +8,11 @@ until the server has answered (then the next pull brings the agreed state).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from app.contract import models as wire
 from app.domain.models import Channel, MessageKind, Status
-from app.storage.repository import InboxRepository, primary_language
+from app.storage.repository import InboxRepository, ReceivedMessage, primary_language
 
 
 def agent_ids(repo: InboxRepository) -> dict[str, int]:
@@ -123,52 +123,85 @@ def _set_tags(repo: InboxRepository, conversation_id: int, tags: list[str]) -> N
         )
 
 
-def upsert_messages(repo: InboxRepository, messages: Iterable[wire.Message]) -> set[str]:
+def conversation_ids(repo: InboxRepository, uids: Iterable[str]) -> dict[str, int]:
+    """Local ids of the conversations with these server ids (those known here)."""
+    return _local_ids(repo, "conversations", uids)
+
+
+def _local_ids(repo: InboxRepository, table: str, uids: Iterable[str]) -> dict[str, int]:
+    wanted = list(dict.fromkeys(uids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            repo.conn.execute(
+                f"SELECT uid, id FROM {table} WHERE uid IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
+    return found
+
+
+def upsert_messages(
+    repo: InboxRepository, messages: Iterable[wire.Message], *, defer: Collection[str] = ()
+) -> set[str]:
     """Add the server's messages; confirm our own. Returns the conversation uids whose
-    conversation is not known yet (the engine fetches them and tries again)."""
+    conversation is not known yet (the engine fetches them and tries again).
+
+    The search document of each conversation given messages is rewritten, except for the
+    conversation uids in ``defer``: those whose newer messages are still to come in this
+    pull (see :func:`reindex_conversations`), so a conversation whose messages span many
+    pages is indexed once, not once a page."""
+    messages = list(messages)
     agents = agent_ids(repo)
     unknown: set[str] = set()
-    touched: set[int] = set()
     with repo.transaction():
+        conversations = _local_ids(repo, "conversations", (m.conversation_id for m in messages))
+        stored = set(_local_ids(repo, "messages", (m.id for m in messages)))
+        received: list[ReceivedMessage] = []
+        confirmed: list[tuple[int, str]] = []
         for message in messages:
-            local_conversation = repo.conversation_id_by_uid(message.conversation_id)
+            local_conversation = conversations.get(message.conversation_id)
             if local_conversation is None:
                 unknown.add(message.conversation_id)
                 continue
-            existing = repo.conn.execute(
-                "SELECT id FROM messages WHERE uid = ?", (message.id,)
-            ).fetchone()
-            if existing is not None:  # ours, acknowledged (or a replayed page)
-                repo.conn.execute(
-                    "UPDATE messages SET server_seq = ?, delivery = CASE WHEN delivery IS NULL"
-                    " THEN NULL ELSE 'sent' END WHERE id = ?",
-                    (message.seq, existing[0]),
-                )
+            if message.id in stored:  # ours, acknowledged (or a replayed page)
+                confirmed.append((message.seq, message.id))
                 continue
-            provenance = message.provenance.model_dump_json() if message.provenance else None
-            author = agents.get(message.author.id) if message.author.id else None
-            repo.add_message(
-                local_conversation,
-                MessageKind(message.kind),
-                message.body,
-                message.created_at,
-                author_agent_id=author,
-                language=message.language,
-                uid=message.id,
-                reindex=False,
-                original_body=message.original_body,
-                original_language=message.original_language,
-                provenance=provenance,
-                count_unread=message.kind == "customer",
-                keep_state=True,
+            stored.add(message.id)
+            received.append(
+                ReceivedMessage(
+                    local_conversation,
+                    message.id,
+                    MessageKind(message.kind),
+                    message.body,
+                    message.created_at,
+                    author_agent_id=agents.get(message.author.id) if message.author.id else None,
+                    language=message.language,
+                    original_body=message.original_body,
+                    original_language=message.original_language,
+                    provenance=message.provenance.model_dump_json() if message.provenance else None,
+                    server_seq=message.seq,
+                )
             )
-            repo.conn.execute(
-                "UPDATE messages SET server_seq = ? WHERE uid = ?", (message.seq, message.id)
-            )
-            touched.add(local_conversation)
-        for conversation_id in touched:
-            repo.reindex(conversation_id)
+        repo.add_received_messages(received)
+        repo.conn.executemany(  # after the inserts: a page may hold a message twice
+            "UPDATE messages SET server_seq = ?, delivery = CASE WHEN delivery IS NULL"
+            " THEN NULL ELSE 'sent' END WHERE uid = ?",
+            confirmed,
+        )
+        deferred = {conversations[uid] for uid in defer if uid in conversations}
+        for conversation_id in dict.fromkeys(m.conversation_id for m in received):
+            if conversation_id not in deferred:
+                repo.reindex(conversation_id)
     return unknown
+
+
+def reindex_conversations(repo: InboxRepository, uids: Iterable[str]) -> None:
+    """Rewrite the search documents of these conversations (left by ``upsert_messages``
+    with ``defer`` until their last message had come)."""
+    with repo.transaction():
+        for conversation_id in conversation_ids(repo, uids).values():
+            repo.reindex(conversation_id)
 
 
 def acknowledge_message(repo: InboxRepository, message: wire.Message) -> None:
@@ -203,3 +236,14 @@ def remove_conversations(repo: InboxRepository, tombstones: Iterable[wire.Tombst
             repo.conn.execute("DELETE FROM conversations WHERE id = ?", (local,))
             removed += 1
     return removed
+
+
+def keep_listed_conversations(repo: InboxRepository, listed: set[str]) -> int:
+    """After a full re-snapshot (a 410): conversations the server no longer lists were
+    deleted while their tombstones were compacted away; remove them too (except, as for
+    a tombstone, while the agent's changes to them are unsent)."""
+    local = repo.conn.execute("SELECT uid FROM conversations").fetchall()
+    gone = [uid for (uid,) in local if uid not in listed]
+    return remove_conversations(
+        repo, [wire.Tombstone.model_construct(id=uid, deleted_at=0) for uid in gone]
+    )

@@ -12,6 +12,7 @@ import uuid
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -55,6 +56,38 @@ _ORDER = {
 def primary_language(tag: str) -> str:
     """The language subtag of a BCP 47 tag, lower-cased: ``pt-BR`` -> ``pt``."""
     return tag.replace("_", "-").split("-")[0].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMessage:
+    """A message a server sent, for :meth:`InboxRepository.add_received_messages`."""
+
+    conversation_id: int
+    uid: str
+    kind: MessageKind
+    body: str
+    created_at: int
+    author_agent_id: int | None = None
+    language: str | None = None
+    original_body: str | None = None
+    original_language: str | None = None
+    provenance: str | None = None
+    server_seq: int | None = None
+
+
+class _Head:
+    """What a page of received messages does to one conversation's list columns."""
+
+    __slots__ = ("activity", "added", "channel", "seq", "shown", "unread", "updated_at")
+
+    def __init__(self, channel: str, seq: int) -> None:
+        self.channel = channel
+        self.seq = seq  # the last local seq given
+        self.added = 0
+        self.activity: int | None = None  # newest non-note message time
+        self.shown: ReceivedMessage | None = None  # the message the preview shows
+        self.unread = 0
+        self.updated_at = 0
 
 
 def _row(record: tuple[Any, ...]) -> ConversationRow:
@@ -512,6 +545,87 @@ class InboxRepository:
             if reindex:
                 self.reindex(conversation_id)
             return int(cursor.lastrowid or 0)
+
+    def add_received_messages(self, messages: Sequence[ReceivedMessage]) -> None:
+        """Append messages a server sent, in order (a sync page).
+
+        The batch form of ``add_message(..., keep_state=True, count_unread=<a customer's>,
+        reindex=False)`` for each message, leaving the same rows and list columns, with
+        ``server_seq`` stored: one statement for the messages and one update per
+        conversation, however many of its messages the page holds.
+        """
+        if not messages:
+            return
+        with self.transaction():
+            ids = sorted({m.conversation_id for m in messages})
+            heads: dict[int, _Head] = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for id_, channel, count in self.conn.execute(
+                    "SELECT id, channel, message_count FROM conversations"
+                    f" WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    heads[id_] = _Head(channel, int(count))
+            missing = set(ids) - heads.keys()
+            if missing:
+                raise KeyError(min(missing))
+            rows = []
+            for m in messages:
+                head = heads[m.conversation_id]
+                head.seq += 1
+                head.added += 1
+                head.updated_at = m.created_at
+                if m.kind is not MessageKind.NOTE:
+                    head.activity = max(head.activity or 0, m.created_at)
+                    head.shown = m
+                if m.kind is MessageKind.CUSTOMER:
+                    head.unread += 1
+                rows.append(
+                    (
+                        m.uid,
+                        m.conversation_id,
+                        head.seq,
+                        m.kind.value,
+                        m.author_agent_id,
+                        m.body,
+                        m.language,
+                        head.channel,
+                        m.created_at,
+                        m.original_body,
+                        m.original_language,
+                        m.provenance,
+                        m.server_seq,
+                    )
+                )
+            self.conn.executemany(
+                "INSERT INTO messages (uid, conversation_id, seq, kind, author_agent_id, body,"
+                " language, channel, created_at, original_body, original_language, provenance,"
+                " state, delivery, server_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', NULL, ?)",
+                rows,
+            )
+            self.conn.executemany(
+                "UPDATE conversations SET message_count = ?,"
+                " last_activity_at = max(last_activity_at, coalesce(?, last_activity_at)),"
+                " last_message_preview = coalesce(?, last_message_preview),"
+                " last_message_kind = coalesce(?, last_message_kind),"
+                " unread_count = unread_count + ?, updated_at = ?, version = version + ?"
+                " WHERE id = ?",
+                [
+                    (
+                        head.seq,
+                        head.activity,
+                        None if head.shown is None else preview_of(head.shown.body),
+                        None if head.shown is None else head.shown.kind.value,
+                        head.unread,
+                        head.updated_at,
+                        head.added,
+                        conversation_id,
+                    )
+                    for conversation_id, head in heads.items()
+                ],
+            )
 
     # ----------------------------------------------------------------- full-text index
     def reindex(self, conversation_id: int) -> None:

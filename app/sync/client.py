@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -66,7 +70,12 @@ class ServerProblemError(Exception):
 
     @property
     def transient(self) -> bool:
-        return self.status in RETRY_STATUSES or self.code == "idempotency_in_flight"
+        # 409 + retryable: a concurrent write collided ("retry with the same key")
+        return (
+            self.status in RETRY_STATUSES
+            or self.code == "idempotency_in_flight"
+            or (self.status == 409 and self.problem.retryable)
+        )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -85,7 +94,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _problem(response: httpx.Response) -> ServerProblemError:
     try:
         problem = wire.Problem.model_validate(response.json())
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):
         problem = wire.Problem(
             title=response.reason_phrase or "Error",
             status=response.status_code,
@@ -121,6 +130,16 @@ class _Wait:
         return jitter
 
 
+def _tls_context(verify: bool | str) -> ssl.SSLContext | bool:
+    """The system's trust (certifi) or the team's CA bundle (a file or a folder), as an
+    SSL context: httpx deprecates ``verify=<path>``."""
+    if verify is True:
+        return True
+    if Path(verify).is_dir():
+        return ssl.create_default_context(capath=str(verify))
+    return ssl.create_default_context(cafile=str(verify))
+
+
 @dataclass
 class Page:
     """One page of a change feed, after validation."""
@@ -130,6 +149,32 @@ class Page:
     next_cursor: str
     has_more: bool
     quarantined: int = 0
+
+
+class _WholePage(BaseModel, Generic[M]):
+    """A feed page read in one pass, straight from the response bytes (see ``changes``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[M]
+    deleted: list[wire.Tombstone] = []
+    next_cursor: StrictStr
+    has_more: StrictBool
+
+
+# What decoded text could hold a NUL or an unpaired surrogate (see _unsafe_text) from:
+# their JSON escapes, a raw NUL, a UTF-8-encoded surrogate. Escaped pairs match too (then
+# the page is simply read record by record).
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _maybe_unsafe(content: bytes) -> bool:
+    return (
+        b"\x00" in content
+        or (b"\xed" in content and _SURROGATE_BYTES.search(content) is not None)
+        or (b"\\u" in content and _RISKY_ESCAPE.search(content) is not None)
+    )
 
 
 @dataclass
@@ -144,6 +189,9 @@ class ServerClient:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     _http: httpx.Client | None = field(default=None, init=False, repr=False)
+    _one_at_a_time: threading.RLock = field(
+        default_factory=threading.RLock, init=False, repr=False, compare=False
+    )
 
     @property
     def http(self) -> httpx.Client:
@@ -152,7 +200,7 @@ class ServerClient:
                 raise ValueError("TLS verification cannot be turned off")
             self._http = httpx.Client(
                 base_url=self.base_url.rstrip("/"),
-                verify=self.verify,
+                verify=_tls_context(self.verify),
                 timeout=self.timeout,
                 transport=self.transport,
                 headers={"User-Agent": "CrossDesk"},
@@ -188,7 +236,16 @@ class ServerClient:
     def request(
         self, method: str, path: str, *, auth: bool = True, **kwargs: Any
     ) -> httpx.Response:
-        """Send with retries for transient failures and one token refresh on 401."""
+        """Send with retries for transient failures and one token refresh on 401.
+
+        One request at a time (the engine reads a feed's next page on a thread of its
+        own while it stores the current one): a token refresh never races another."""
+        with self._one_at_a_time:
+            return self._request(method, path, auth=auth, **kwargs)
+
+    def _request(
+        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception(_transient),
             wait=_Wait(),
@@ -275,25 +332,30 @@ class ServerClient:
         if cursor:
             params["cursor"] = cursor
         response = self.request("GET", f"/v1/{collection}/changes", params=params)
+        whole = self._whole_page(response, model)
+        if whole is not None:
+            return whole
         body = self._json_object(response)
-        items = self._valid(body.get("items"), model, response)
-        deleted = self._valid(body.get("deleted", []), wire.Tombstone, response)
+        raw_items, raw_deleted = body.get("items"), body.get("deleted", [])
         cursor_value = body.get("next_cursor")
-        if not isinstance(cursor_value, str) or not isinstance(body.get("has_more"), bool):
-            raise ServerProblemError(
-                502,
-                wire.Problem(title="Malformed page", status=502, code="malformed_response"),
-                None,
-                response.headers.get("X-Request-Id"),
-            )
-        total = len(body.get("items") or []) + len(body.get("deleted") or [])
+        if (
+            not isinstance(raw_items, list)
+            or not isinstance(raw_deleted, list)
+            or not isinstance(cursor_value, str)
+            or _unsafe_text(cursor_value)
+            or not isinstance(body.get("has_more"), bool)
+        ):  # never move the cursor past a page that could not be read
+            raise _malformed(response, "Malformed page")
+        items = self._valid(raw_items, model, response)
+        deleted = self._valid(raw_deleted, wire.Tombstone, response)
+        total = len(raw_items) + len(raw_deleted)
         return Page(
             items, deleted, cursor_value, body["has_more"], total - len(items) - len(deleted)
         )
 
     def conversation(self, conversation_id: str) -> tuple[wire.Conversation, str | None]:
         response = self.request("GET", f"/v1/conversations/{conversation_id}")
-        return wire.Conversation.model_validate(response.json()), response.headers.get("ETag")
+        return self._one(response, wire.Conversation), response.headers.get("ETag")
 
     # ------------------------------------------------------------------ writes
     def post_message(self, conversation_id: str, body: dict[str, Any], key: str) -> wire.Message:
@@ -303,7 +365,7 @@ class ServerClient:
             json=body,
             headers={"Idempotency-Key": key},
         )
-        return wire.Message.model_validate(response.json())
+        return self._one(response, wire.Message)
 
     def patch(
         self, conversation_id: str, body: dict[str, Any], version: int, key: str
@@ -314,23 +376,39 @@ class ServerClient:
             json=body,
             headers={"Idempotency-Key": key, "If-Match": f'"{version}"'},
         )
-        return wire.Conversation.model_validate(response.json())
+        return self._one(response, wire.Conversation)
 
     # ------------------------------------------------------------------ validation
     @staticmethod
     def _json_object(response: httpx.Response) -> dict[str, Any]:
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
             body = None
         if not isinstance(body, dict):
-            raise ServerProblemError(
-                502,
-                wire.Problem(title="Malformed response", status=502, code="malformed_response"),
-                None,
-                response.headers.get("X-Request-Id"),
-            )
+            raise _malformed(response, "Malformed response")
         return body
+
+    @staticmethod
+    def _whole_page(response: httpx.Response, model: type[M]) -> Page | None:
+        """The usual page, validated in one pass from the bytes (no JSON objects built, no
+        record dumped to be checked): when it holds no text that could be unsafe and every
+        record is valid. Otherwise None, and the page is read record by record."""
+        content = response.content
+        if _maybe_unsafe(content):
+            return None
+        try:
+            page = _WholePage[model].model_validate_json(content)  # type: ignore[valid-type]
+        except (ValidationError, ValueError, RecursionError):
+            return None
+        return Page(page.items, page.deleted, page.next_cursor, page.has_more)
+
+    def _one(self, response: httpx.Response, model: type[M]) -> M:
+        """A single object, validated like a page's records (502 if unusable)."""
+        valid = self._valid([self._json_object(response)], model, response)
+        if not valid:
+            raise _malformed(response, "Malformed response")
+        return valid[0]
 
     def _page_of(self, response: httpx.Response, model: type[M], key: str) -> list[M]:
         return self._valid(self._json_object(response).get(key), model, response)
@@ -343,7 +421,11 @@ class ServerClient:
         valid = []
         for index, item in enumerate(raw):
             try:
-                valid.append(model.model_validate(item))
+                record = model.model_validate(item)
+                reason = _unsafe_text(record.model_dump())
+                if reason:
+                    raise ValueError(f"text with {reason}")
+                valid.append(record)
             except (ValidationError, TypeError, ValueError) as exc:
                 log.warning(
                     "quarantined %s #%d from %s (request %s): %s",
@@ -351,6 +433,43 @@ class ServerClient:
                     index,
                     response.request.url.path,
                     response.headers.get("X-Request-Id"),
-                    str(exc).splitlines()[0][:200],
+                    " ".join(str(exc).split())[:300],
                 )
         return valid
+
+
+def _malformed(response: httpx.Response, title: str) -> ServerProblemError:
+    """A 2xx answer the client cannot use: logged, then handled like a server error."""
+    request_id = response.headers.get("X-Request-Id")
+    log.warning(
+        "%s from %s (request %s, %s, %d bytes)",
+        title.lower(),
+        response.request.url.path,
+        request_id,
+        response.headers.get("Content-Type"),
+        len(response.content),
+    )
+    return ServerProblemError(
+        502, wire.Problem(title=title, status=502, code="malformed_response"), None, request_id
+    )
+
+
+def _unsafe_text(value: object) -> str | None:
+    """Why a decoded value cannot be stored as text, or None: a NUL (truncates text in C
+    code and in SQLite functions) or an unpaired surrogate (not UTF-8, the store refuses it)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "a NUL character"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "an unpaired surrogate"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return None

@@ -316,6 +316,8 @@ def test_a_revoked_session_offers_to_sign_in_again(
     assert status.sign_in.isVisible()
     with qtbot.waitSignal(window.sign_in_requested):
         qtbot.mouseClick(status.sign_in, Qt.MouseButton.LeftButton)
-    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+    dialogs = window.findChildren(SignInDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
     assert dialog.url.text() == server.base_url
     assert dialog.username.text() == server.seed.agent_id

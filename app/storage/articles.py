@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.culture.articles import Article
 from app.storage.fts import match_expression, segment, words
 from app.storage.repository import InboxRepository
+
+if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
+    from app.contract import models as wire
 
 _COLUMNS = (
     "uid, locale, region, title, body, tags, updated_at, version, overlays, overlay_mode,"
@@ -180,3 +183,39 @@ def _ranked(
         (expression, *(regions if restrict else []), *regions, limit),
     )
     return [_article(r) for r in rows]
+
+
+def apply_server_page(
+    repo: InboxRepository, items: Iterable[wire.Article], deleted: Iterable[str]
+) -> int:
+    """A page of the server's article feed: server articles win over bundled ones with the
+    same id; tombstones remove. (Contract v1 articles carry no customer snippet.)"""
+    articles = [
+        Article(
+            item.id,
+            item.locale,
+            _region(item.region),
+            item.title,
+            item.body_markdown,
+            tuple(item.tags),
+            item.updated_at,
+            item.version,
+            item.overlays,
+            "extend",
+            "",
+            (),
+            "server",
+        )
+        for item in items
+    ]
+    written = upsert_articles(repo, articles)
+    remove_articles(repo, deleted)
+    return written
+
+
+def _region(region: str | None) -> str:
+    """The server's region: None is global; anything but a country code or EU is global."""
+    code = (region or "").strip()
+    if code.upper() == "EU" or (len(code) == 2 and code.isalpha()):
+        return code.upper()
+    return "global"

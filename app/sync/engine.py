@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from app.contract import models as wire
-from app.storage import remote
+from app.storage import articles, remote
 from app.storage.repository import InboxRepository
 from app.storage.sync_store import PATCH, SEND, Operation, SyncStore
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError
@@ -277,7 +277,30 @@ class SyncEngine:
             if self._unindexed:  # their last message did not come (an erased one, a failure)
                 unindexed, self._unindexed = self._unindexed, set()
                 self.store_call(lambda repo: remote.reindex_conversations(repo, unindexed))
-        return conversations, messages, quarantined + more, touched
+        return conversations, messages, quarantined + more + self._pull_articles(), touched
+
+    def _pull_articles(self) -> int:
+        """The knowledge feed (a server article overrides the bundled one with its id). A
+        backend without it (404) still syncs conversations; returns records quarantined."""
+        try:
+            _count, quarantined = self._feed("articles", wire.Article, self._apply_articles, set())
+        except ServerProblemError as problem:
+            if problem.status != 404:
+                raise
+            log.info("this server has no articles feed")
+            return 0
+        return quarantined
+
+    def _apply_articles(self, page: Page, collection: str, _touched: set[int]) -> int:
+        now = self.clock()
+
+        def write(repo: InboxRepository) -> None:
+            with repo.transaction():
+                articles.apply_server_page(repo, page.items, [t.id for t in page.deleted])
+                SyncStore(repo).set_cursor(collection, page.next_cursor, now)
+
+        self.store_call(write)
+        return len(page.items)
 
     def _feed(
         self,

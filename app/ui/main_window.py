@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
             self.inbox.load_filter_options()
             self._load_choices()
             self.conversation.reload()
+        self.side_panel.knowledge.refresh()  # the articles feed may have brought some
 
     def set_culture_data(self, data: CultureData) -> None:
         """Etiquette profiles and rules are loaded (start-up, off the UI thread)."""

@@ -32,6 +32,8 @@ def test_expired_cursor_resnapshots_that_collection_and_keeps_the_outbox(
         ("/v1/conversations/changes", True),
         ("/v1/messages/changes", True),  # 410
         ("/v1/messages/changes", False),  # the snapshot, of this collection only
+        ("/v1/articles/changes", True),  # 410 too: its own cursor, its own snapshot
+        ("/v1/articles/changes", False),
     ]
     assert proxy.requests[2].path == "/v1/messages/changes"
     assert pulled[1] == 3, "the snapshot holds every message: two first ones and the new one"

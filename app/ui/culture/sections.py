@@ -56,7 +56,14 @@ class EtiquetteView(QTextBrowser):
 
 def advice_lines(i18n: I18n, facts: LocalFacts) -> list[str]:
     """The plain advice for now, in the UI language."""
-    return [i18n._(a.template).format(**a.params) for a in facts.advice]
+    country = i18n.country_name(facts.country) if facts.country else None
+    lines = []
+    for advice in facts.advice:
+        params = dict(advice.params)
+        if country and "country" in params:
+            params["country"] = country  # in the UI language, not the library's English
+        lines.append(i18n._(advice.template).format(**params))
+    return lines
 
 
 def now_lines(i18n: I18n, facts: LocalFacts) -> list[str]:

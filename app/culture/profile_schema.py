@@ -9,6 +9,7 @@ key, lists and scalars of a later layer replace the earlier ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 from functools import cache
@@ -120,6 +121,21 @@ class DataProtection(Strict):
     notes: list[Fact] = Field(default_factory=list)
 
 
+class Mourning(Strict):
+    """A declared period of national mourning (a team adds it in an overlay when it is
+    announced: no library knows these in advance)."""
+
+    start: dt.date
+    end: dt.date
+    reason: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Mourning:
+        if self.end < self.start:
+            raise ValueError("a mourning period ends before it starts")
+        return self
+
+
 class BusinessHours(Strict):
     start: ClockTime = "09:00"
     end: ClockTime = "18:00"
@@ -146,6 +162,7 @@ class Profile(Strict):
     data_protection: DataProtection | None = None
     sensitivities: list[Text] = Field(default_factory=list)
     observances: list[Observance] = Field(default_factory=list)  # Islamic calendar, widely kept
+    mourning: list[Mourning] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")

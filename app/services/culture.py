@@ -51,6 +51,13 @@ class CustomerCulture:
     country: str
     profile: Profile | None
     facts: LocalFacts
+    mourning: str | None = None  # the reason, while a declared national mourning lasts
+
+    @property
+    def observances(self) -> frozenset[str]:
+        """What the draft check must respect today (Ramadan, national mourning...)."""
+        extra = {"mourning"} if self.mourning else set()
+        return self.facts.observances_now | extra
 
 
 def customer_culture(data: CultureData, customer: Customer, now: int) -> CustomerCulture:
@@ -66,7 +73,12 @@ def customer_culture(data: CultureData, customer: Customer, now: int) -> Custome
         observances=frozenset(profile.observances) if profile else frozenset(),
         weekend=_weekend(profile),
     )
-    return CustomerCulture(customer.country, profile, facts)
+    today = facts.local_time.date() if facts.local_time else moment.date()
+    mourning = next(
+        (m.reason for m in (profile.mourning if profile else []) if m.start <= today <= m.end),
+        None,
+    )
+    return CustomerCulture(customer.country, profile, facts, mourning)
 
 
 def _weekend(profile: Profile | None) -> tuple[int, ...] | None:
@@ -94,7 +106,7 @@ def check_draft(
         draft_language=draft_language.split("-")[0].lower(),
         country=culture.country if culture else None,
         formal=bool(profile and profile.address.formal_by_default),
-        observances=culture.facts.observances_now if culture else frozenset(),
+        observances=culture.observances if culture else frozenset(),
         customer_locale=customer_locale.replace("-", "_") if customer_locale else None,
         ui_language=ui_language,
     )

@@ -150,6 +150,14 @@ class SidePanel(QFrame):
         i18n = self._ctx.i18n
         self.culture = culture
         advice = advice_lines(i18n, culture.facts)
+        if culture.mourning:
+            advice.insert(
+                0,
+                i18n._(
+                    "National mourning ({reason}): no promotions or upbeat marketing; keep "
+                    "replies sober and brief."
+                ).format(reason=culture.mourning),
+            )
         self.advice.setText("\n".join(f"• {line}" for line in advice))
         self.advice.setVisible(bool(advice))
         self.facts.setText("\n".join(now_lines(i18n, culture.facts)))

@@ -169,3 +169,30 @@ def test_a_bad_team_profile_is_named_in_the_status_bar(
     japan = data.profiles.get("JP")  # the built-in profile stays: only the team layer is skipped
     assert japan is not None and japan.business_hours.start == "09:00"
     assert "SA" in data.profiles.profiles
+
+
+def test_a_declared_national_mourning_flags_promotions_in_the_draft(
+    qtbot: QtBot,
+    customers: None,
+    open_window: WindowFactory,
+    make_ctx: ContextFactory,
+    tmp_path: Path,
+) -> None:
+    """No library knows mourning periods in advance: a team declares one in an overlay."""
+    paths = Paths(tmp_path / "data")
+    (paths.team_etiquette / "overlays").mkdir(parents=True)
+    (paths.team_etiquette / "overlays" / "JP.yaml").write_text(
+        "mourning:\n  - {start: 2026-11-20, end: 2026-11-30, reason: 'State funeral'}\n",
+        encoding="utf-8",
+    )
+    window = open_window(ctx=make_ctx(clock=lambda: TOKYO_2340))
+    window.set_culture_data(load_culture(paths))
+    window.inbox.select_row(visible_names(window).index("山本 健"))
+    qtbot.waitUntil(
+        lambda: window.side_panel.culture is not None and window.side_panel.culture.country == "JP",
+        timeout=5000,
+    )
+    assert "National mourning (State funeral)" in panel_text(window)
+    window.conversation.composer.editor.setPlainText("Big discount this weekend!")
+    qtbot.waitUntil(lambda: bool(window.draft_check.findings), timeout=5000)
+    assert "promotion" in {f.kind for f in window.draft_check.findings}

@@ -11,41 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
-from functools import cache
 from typing import Annotated, Any, Literal
 
-from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from app.culture.codes import Country, Language, TimeZone
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-@cache
-def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
-
-
-def _country(code: str) -> str:
-    if code not in _territories():
-        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. 'JP')")
-    return code
-
-
-def _language(tag: str) -> str:
-    try:
-        Locale.parse(tag.replace("-", "_"))
-    except (UnknownLocaleError, ValueError) as exc:
-        raise ValueError(f"'{tag}' is not a language tag CLDR knows (e.g. 'ja', 'pt-BR')") from exc
-    return tag
-
-
-def _timezone(name: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"'{name}' is not an IANA time zone (e.g. 'Asia/Tokyo')") from exc
-    return name
 
 
 def _clock(value: str) -> str:
@@ -54,9 +26,7 @@ def _clock(value: str) -> str:
     return value
 
 
-Country = Annotated[str, AfterValidator(_country)]
-LanguageTag = Annotated[str, AfterValidator(_language)]
-TimeZone = Annotated[str, AfterValidator(_timezone)]
+LanguageTag = Language
 ClockTime = Annotated[str, AfterValidator(_clock)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from functools import cache
 from typing import Annotated, Any, Literal
 
-from babel import Locale
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -34,13 +32,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.culture.codes import check_country
+
 Kind = Literal["idiom", "register", "sensitive", "promotion", "format"]
 KINDS: tuple[str, ...] = ("idiom", "register", "sensitive", "promotion", "format")
-
-
-@cache
-def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
 
 
 def _yaml_no(value: Any) -> Any:
@@ -51,9 +46,7 @@ def _yaml_no(value: Any) -> Any:
 
 
 def _country(code: str) -> str:
-    if code not in _territories():
-        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. 'JP')")
-    return code
+    return check_country(code)
 
 
 def _phrase(text: str) -> str:

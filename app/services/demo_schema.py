@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import re
 import sys
-import zoneinfo
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from babel import Locale, UnknownLocaleError
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -29,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.culture.codes import Country, Language, TimeZone
 from app.domain.datafiles import DataFileError, line_of, load_yaml
 from app.domain.models import Channel, Status
 
@@ -49,36 +46,6 @@ def parse_offset(value: str | int) -> int:
     return -seconds if match["sign"] == "-" else seconds
 
 
-@cache
-def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
-
-
-def _check_country(code: str) -> str:
-    if code not in _territories():
-        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. 'BR', 'JP')")
-    return code
-
-
-def _check_language(tag: str) -> str:
-    try:
-        Locale.parse(tag, sep="-")
-    except (ValueError, UnknownLocaleError) as exc:
-        raise ValueError(f"'{tag}' is not a BCP 47 language tag known to CLDR: {exc}") from exc
-    return tag
-
-
-def _check_timezone(name: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"'{name}' is not an IANA time zone (e.g. 'Asia/Tokyo')") from exc
-    return name
-
-
-Country = Annotated[str, AfterValidator(_check_country)]
-Language = Annotated[str, AfterValidator(_check_language)]
-TimeZone = Annotated[str, AfterValidator(_check_timezone)]
 Offset = Annotated[int, BeforeValidator(parse_offset)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 

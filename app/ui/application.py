@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspa
 from app.ui.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
+CULTURE_FALLBACK_MS = 2000  # culture data loads after the first paint, or after this
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 
@@ -132,6 +133,8 @@ class CrossDeskApp(QObject):
         self.sync: SyncController | None = None
         self.culture: CultureData | None = None  # etiquette profiles and rules, once loaded
         self.data_problems: list[DataFileError] = []  # data files that failed their schema
+        self._culture_started = False
+        self._culture_watcher: _PaintWatcher | None = None
         self.choice = choose_workspace(paths, settings, options)
         self.workspace_path = self.choice.path
         language = options.ui_language or settings.ui_language
@@ -192,9 +195,6 @@ class CrossDeskApp(QObject):
 
         translation = self.translation
 
-        articles_folder = resources_dir() / "knowledge" / "articles"
-        problems = self.data_problems
-
         def open_workspace(repo: InboxRepository) -> Workspace:
             if choice.kind == "demo":
                 load_demo_into(repo, demo_folder, now)
@@ -202,15 +202,42 @@ class CrossDeskApp(QObject):
                 mark_server_workspace(repo, choice)
             inbox.wake_snoozed(repo, now)
             translation.load_team_data(repo)
-            problems.extend(knowledge.load_bundled(repo, articles_folder))
             return inbox.workspace_info(repo, name, label)
-
-        if self.culture is None:
-            self.tasks.run(lambda: load_culture(self.paths), self._culture_loaded, owner=self)
 
         self.tasks.run_store(
             open_workspace, self._workspace_ready, self._startup_failed, owner=self
         )
+
+    def _load_culture(self) -> None:
+        """Just after the first page is painted (its Python work would otherwise compete with
+        the first paint): the bundled articles into the store, the etiquette profiles and
+        rules on the compute lane."""
+        window = self.window
+        if window is not None:
+            window.inbox.page_loaded.disconnect(self._load_culture)
+            self._culture_watcher = _PaintWatcher(
+                window.inbox.list.viewport(), self._start_culture_load
+            )
+        QTimer.singleShot(CULTURE_FALLBACK_MS, self._start_culture_load)  # if nothing paints
+
+    def _start_culture_load(self) -> None:
+        if self._culture_started:
+            return
+        self._culture_started = True
+        articles_folder = resources_dir() / "knowledge" / "articles"
+        self.tasks.run_store(
+            lambda repo: knowledge.load_bundled(repo, articles_folder),
+            self._articles_loaded,
+            owner=self,
+        )
+        if self.culture is None:
+            self.tasks.run(lambda: load_culture(self.paths), self._culture_loaded, owner=self)
+
+    def _articles_loaded(self, errors: list[DataFileError]) -> None:
+        self.data_problems.extend(errors)
+        if self.window is not None:
+            self.window.show_data_problems(self.data_problems)
+            self.window.side_panel.knowledge.refresh()
 
     def _culture_loaded(self, data: CultureData) -> None:
         self.culture = data
@@ -241,6 +268,8 @@ class CrossDeskApp(QObject):
         if self.choice.kind == "server":
             self.sync = SyncController(self.ctx, self._make_engine, self)
         self._show_window()
+        assert self.window is not None
+        self.window.inbox.page_loaded.connect(self._load_culture)
         if self.options.open_conversation:
             self._open_by_id(self.options.open_conversation)
         if self.sync is not None:

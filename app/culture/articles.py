@@ -60,7 +60,7 @@ def parse_article(path: Path, text: str) -> Article:
     if end < 0:
         raise DataFileError(path, 1, "the front matter is not closed by a '---' line")
     try:
-        raw: Any = yaml.safe_load(text[4:end])
+        raw: Any = yaml.load(text[4:end], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise DataFileError(path, line, f"YAML syntax error: {exc.problem}") from exc

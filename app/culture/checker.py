@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -357,9 +358,23 @@ class Checker:
 
     def __init__(self, rules: RuleSet | list[Rule]) -> None:
         self.rules: list[Rule] = list(rules.rules if isinstance(rules, RuleSet) else rules)
-        languages = {rule.language for rule in self.rules} | {"any"}
-        self._by_language = {lang: self._compile(lang) for lang in languages}
+        self._languages = {rule.language for rule in self.rules} | {"any"}
+        # Compiled on first use per draft language (the compute lane pays ~0.1 s once, not
+        # start-up); a lock keeps two checks from compiling the same language twice.
+        self._by_language: dict[str, _Compiled] = {}
+        self._compile_lock = threading.Lock()
         self._active: dict[CheckContext, frozenset[int]] = {}
+
+    def _compiled(self, language: str) -> _Compiled:
+        if language not in self._languages:
+            language = "any"
+        compiled = self._by_language.get(language)
+        if compiled is None:
+            with self._compile_lock:
+                compiled = self._by_language.get(language)
+                if compiled is None:
+                    compiled = self._by_language[language] = self._compile(language)
+        return compiled
 
     def _compile(self, language: str) -> _Compiled:
         """Phrases and regexes of one draft language, with the ``any`` rules."""
@@ -389,7 +404,7 @@ class Checker:
         if not active or not text:
             return []
         language = _primary(ctx.draft_language)
-        compiled = self._by_language.get(language) or self._by_language["any"]
+        compiled = self._compiled(language)
         hits: set[tuple[int, int, int]] = set()
         if compiled.phrases is not None:
             hits.update(compiled.phrases.scan(text, active))

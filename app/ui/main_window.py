@@ -84,8 +84,9 @@ class MainWindow(QMainWindow):
         self.inbox.conversation_selected.connect(self.conversation.show_conversation)
         self.inbox.conversation_selected.connect(self._selection_changed)
         self.conversation.changed.connect(self._apply_changes)
+        # The thread first: the side panel fills in on the next turn of the event loop.
         self.conversation.loaded.connect(
-            lambda _cid: self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
+            lambda _cid: QTimer.singleShot(0, self, self._show_side_panel)
         )
         composer = self.conversation.composer
         self.draft_check = DraftCheck(ctx, composer.editor.document(), composer)
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
             self._load_choices()
             self.conversation.reload()
         self.side_panel.knowledge.refresh()  # the articles feed may have brought some
+
+    def _show_side_panel(self) -> None:
+        self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
 
     def set_culture_data(self, data: CultureData) -> None:
         """Etiquette profiles and rules are loaded (start-up, off the UI thread)."""

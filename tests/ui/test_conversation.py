@@ -33,7 +33,7 @@ def open_conversation(window: MainWindow, name: str) -> None:
     assert window.conversation.header.customer_name.text() == name
 
 
-def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow) -> None:
+def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow, qtbot: QtBot) -> None:
     open_conversation(window, "Jonas Müller")
     text = thread_text(window)
     assert "Bitte löschen Sie meine Daten gemäß Art. 17 DSGVO." in text
@@ -44,7 +44,8 @@ def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow) -> No
     facts = window.conversation.header.facts.text()
     assert "Germany" in facts and "German" in facts and "local time" in facts
     assert window.conversation.header.subject.text() == "Löschung meiner Daten"
-    assert "Language: German" in window.side_panel.card.text()
+    card = window.side_panel.card  # fills in just after the thread is shown
+    qtbot.waitUntil(lambda: "Language: German" in card.text(), timeout=3000)
 
 
 def test_reply_with_ctrl_enter(window: MainWindow, qtbot: QtBot, repo: InboxRepository) -> None:

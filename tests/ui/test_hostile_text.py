@@ -79,7 +79,7 @@ def test_html_in_names_and_messages_is_shown_literally_and_loads_nothing(
     assert conversation.header.subject.text() == "<i>Re:</i> <style>x</style>"
     assert conversation.header.subject.textFormat() == Qt.TextFormat.PlainText
     assert window.side_panel.card.textFormat() == Qt.TextFormat.PlainText
-    assert name in window.side_panel.card.text()
+    qtbot.waitUntil(lambda: name in window.side_panel.card.text(), timeout=3000)
     row = window.inbox.model.data(window.inbox.model.index(0), ROW_ROLE)
     assert row.customer_name == name and row.last_message_preview.startswith("<img src=")
 

@@ -45,10 +45,12 @@ if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspa
 from app.ui.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
-# The etiquette data (~0.5 s of CPU the first time) loads a moment after the inbox's first
-# paint, so the agent's first clicks are not slowed by it; or after the fallback anyway.
-CULTURE_AFTER_PAINT_MS = 300
-CULTURE_FALLBACK_MS = 3000
+# The etiquette data (~0.5 s of CPU the first time) loads once the window has been idle
+# for a moment after the first page (the agent's first clicks come first), or anyway
+# after the fallback.
+IDLE_TICK_MS = 100
+IDLE_TICKS_BEFORE_CULTURE = 4
+CULTURE_FALLBACK_MS = 10_000
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 
@@ -139,7 +141,8 @@ class CrossDeskApp(QObject):
         self.culture: CultureData | None = None  # etiquette profiles and rules, once loaded
         self.data_problems: list[DataFileError] = []  # data files that failed their schema
         self._culture_started = False
-        self._culture_watcher: _PaintWatcher | None = None
+        self._idle_timer: QTimer | None = None
+        self._idle_ticks = 0
         self.choice = choose_workspace(paths, settings, options)
         self.workspace_path = self.choice.path
         language = options.ui_language or settings.ui_language
@@ -214,19 +217,27 @@ class CrossDeskApp(QObject):
         )
 
     def _load_culture(self) -> None:
-        """A moment after the first page is painted (that work would otherwise compete with
-        the first paint): the etiquette profiles and rules, and the bundled articles (read
-        on the compute lane; the store lane only writes what changed)."""
+        """Once the window is idle (no task pending for a moment) after the first page, so
+        the agent's first clicks are not slowed: the etiquette profiles and rules, and the
+        bundled articles (read on the compute lane; the store lane only writes changes)."""
         window = self.window
         if window is not None:
             window.inbox.page_loaded.disconnect(self._load_culture)
-            self._culture_watcher = _PaintWatcher(
-                window.inbox.list.viewport(),
-                lambda: QTimer.singleShot(CULTURE_AFTER_PAINT_MS, self, self._start_culture_load),
-            )
-        QTimer.singleShot(CULTURE_FALLBACK_MS, self, self._start_culture_load)  # if nothing paints
+        self._idle_ticks = 0
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(IDLE_TICK_MS)
+        self._idle_timer.timeout.connect(self._idle_tick)
+        self._idle_timer.start()
+        QTimer.singleShot(CULTURE_FALLBACK_MS, self, self._start_culture_load)
+
+    def _idle_tick(self) -> None:
+        self._idle_ticks = self._idle_ticks + 1 if self.tasks.pending == 0 else 0
+        if self._idle_ticks >= IDLE_TICKS_BEFORE_CULTURE:
+            self._start_culture_load()
 
     def _start_culture_load(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
         if self._culture_started:
             return
         self._culture_started = True

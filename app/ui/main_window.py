@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from app.ui.dialogs.sync_problems import SyncProblemsDialog
 
 WAKE_INTERVAL_MS = 60_000
+PANEL_SETTLE_MS = 120
 ARTICLE_LANGUAGE = "en"  # the bundled knowledge articles are written in English
 
 
@@ -84,10 +85,13 @@ class MainWindow(QMainWindow):
         self.inbox.conversation_selected.connect(self.conversation.show_conversation)
         self.inbox.conversation_selected.connect(self._selection_changed)
         self.conversation.changed.connect(self._apply_changes)
-        # The thread first: the side panel fills in on the next turn of the event loop.
-        self.conversation.loaded.connect(
-            lambda _cid: QTimer.singleShot(0, self, self._show_side_panel)
-        )
+        # The thread first; the side panel fills in once the selection settles (flicking
+        # through conversations with Alt+Down does not recompute it for each one).
+        self._panel_timer = QTimer(self)
+        self._panel_timer.setSingleShot(True)
+        self._panel_timer.setInterval(PANEL_SETTLE_MS)
+        self._panel_timer.timeout.connect(self._show_side_panel)
+        self.conversation.loaded.connect(lambda _cid: self._panel_timer.start())
         composer = self.conversation.composer
         self.draft_check = DraftCheck(ctx, composer.editor.document(), composer)
         composer.add_panel(self.draft_check)

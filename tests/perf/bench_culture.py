@@ -40,6 +40,7 @@ from app.services.paths import Paths, resources_dir  # noqa: E402
 from app.storage import articles as article_store  # noqa: E402
 from app.storage.db import open_database  # noqa: E402
 from app.storage.repository import InboxRepository  # noqa: E402
+from tests.perf.qt_wait import wait_until  # noqa: E402
 
 RAMADAN = int(dt.datetime(2027, 2, 20, 7, 0, tzinfo=dt.UTC).timestamp())
 
@@ -138,7 +139,7 @@ def suggestions(total: int) -> dict[str, object]:
 
 def switching(switches: int) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.services.settings import Settings
@@ -153,19 +154,7 @@ def switching(switches: int) -> dict[str, object]:
     )
 
     def wait(condition: object, timeout_s: float = 30) -> None:
-        deadline = time.perf_counter() + timeout_s
-        loop = QEventLoop()
-        tick = QTimer()
-        tick.setInterval(2)
-        tick.timeout.connect(loop.quit)
-        tick.start()
-        try:
-            while not condition():  # type: ignore[operator]
-                if time.perf_counter() > deadline:
-                    raise TimeoutError("the app did not answer in time")
-                loop.exec()
-        finally:
-            tick.stop()
+        wait_until(condition, timeout_s, tick_ms=2)  # type: ignore[arg-type]
 
     crossdesk.start()
     wait(

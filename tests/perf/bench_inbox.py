@@ -101,7 +101,6 @@ def first_paint(store: Path, runs: int) -> list[float]:
 
 def interactive(store: Path) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
@@ -110,6 +109,7 @@ def interactive(store: Path) -> dict[str, object]:
     from app.services.settings import Settings
     from app.ui.application import CrossDeskApp, LaunchOptions
     from app.ui.style import STYLE_SHEET
+    from tests.perf.qt_wait import wait_until
 
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)
@@ -119,25 +119,7 @@ def interactive(store: Path) -> dict[str, object]:
     )
 
     def wait(condition: object, timeout_s: float = 30, signal: object = None) -> None:
-        """Run the event loop until ``condition()`` holds, waking on ``signal`` (no polling
-        while a signal can be awaited; the fallback tick only guards against a hang)."""
-        deadline = time.perf_counter() + timeout_s
-        loop = QEventLoop()
-        if signal is not None:
-            signal.connect(loop.quit)  # type: ignore[attr-defined]
-        tick = QTimer()
-        tick.setInterval(5 if signal is None else 1000)
-        tick.timeout.connect(loop.quit)
-        tick.start()
-        try:
-            while not condition():  # type: ignore[operator]
-                if time.perf_counter() > deadline:
-                    raise TimeoutError("the app did not answer in time")
-                loop.exec()
-        finally:
-            tick.stop()
-            if signal is not None:
-                signal.disconnect(loop.quit)  # type: ignore[attr-defined]
+        wait_until(condition, timeout_s, signal=signal)  # type: ignore[arg-type]
 
     crossdesk.start()
     wait(lambda: crossdesk.window is not None and crossdesk.window.inbox.model.rowCount() > 0)

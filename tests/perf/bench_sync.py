@@ -59,6 +59,11 @@ from typing import Any
 import platformdirs
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.perf.generate_store import CUSTOMERS  # noqa: E402  (the inbox benchmark's mix)
+from tests.perf.qt_wait import wait_until  # noqa: E402
+
 SEED_VERSION = "sync-server-v1"
 DB_FILE = "crossdesk-server.sqlite3"  # app.server.config.DB_FILE_NAME
 
@@ -81,24 +86,6 @@ def log(text: str) -> None:
 
 
 # ------------------------------------------------------------------------ seeding
-CUSTOMERS = [  # (country, language, zone, first names, last names, phone prefix)
-    ("BR", "pt-BR", "America/Sao_Paulo", ["Ana", "João", "Mariana", "Lucas"], ["Souza", "Silva"]),
-    ("MX", "es-MX", "America/Mexico_City", ["Carlos", "Lucía", "Diego"], ["Pérez", "García"]),
-    ("ES", "es-ES", "Europe/Madrid", ["Javier", "Carmen", "Pablo"], ["López", "Martín"]),
-    ("SA", "ar", "Asia/Riyadh", ["فاطمة", "محمد", "نورة"], ["الحربي", "العتيبي"]),
-    ("AE", "ar", "Asia/Dubai", ["Ahmed", "Mariam", "Omar"], ["Al Mansoori", "Khan"]),
-    ("JP", "ja", "Asia/Tokyo", ["由紀", "健太", "さくら"], ["田中", "佐藤"]),
-    ("IN", "en-IN", "Asia/Kolkata", ["Priya", "Rahul", "Anjali"], ["Sharma", "Patel"]),
-    ("ID", "id", "Asia/Jakarta", ["Budi", "Siti", "Dewi"], ["Santoso", "Wijaya"]),
-    ("DE", "de", "Europe/Berlin", ["Jonas", "Anna", "Lukas"], ["Müller", "Schmidt"]),
-    ("FR", "fr", "Europe/Paris", ["Camille", "Louis", "Léa"], ["Martin", "Bernard"]),
-    ("KR", "ko", "Asia/Seoul", ["지민", "서연", "민준"], ["김", "이"]),
-    ("TH", "th", "Asia/Bangkok", ["สมชาย", "มาลี"], ["ใจดี", "สุขสันต์"]),
-    ("VN", "vi", "Asia/Ho_Chi_Minh", ["Minh", "Lan", "Huy"], ["Nguyễn", "Trần"]),
-    ("TW", "zh-TW", "Asia/Taipei", ["怡君", "冠宇"], ["陳", "林"]),
-    ("US", "en-US", "America/New_York", ["Emily", "Jake", "Olivia"], ["Johnson", "Smith"]),
-    ("GB", "en-GB", "Europe/London", ["Oliver", "Amelia"], ["Taylor", "Brown"]),
-]
 PHRASES = {
     "pt": [
         "Olá, boa tarde",
@@ -764,7 +751,6 @@ def window(url: str, seeded: Path) -> dict[str, Any]:
     filter menus, the open conversation) and painted it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import keyring
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.services.paths import Paths
@@ -793,19 +779,7 @@ def window(url: str, seeded: Path) -> dict[str, Any]:
     probe = Probe()
 
     def wait(condition: Any, timeout_s: float = 600) -> None:
-        deadline = time.perf_counter() + timeout_s
-        loop = QEventLoop()
-        timer = QTimer()
-        timer.setInterval(50)
-        timer.timeout.connect(loop.quit)
-        timer.start()
-        try:
-            while not condition():
-                if time.perf_counter() > deadline:
-                    raise TimeoutError("the app did not answer in time")
-                loop.exec()
-        finally:
-            timer.stop()
+        wait_until(condition, timeout_s, tick_ms=50)
 
     reports: list[Any] = []
 
@@ -1021,5 +995,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -51,11 +51,7 @@ def list_problems(repo: InboxRepository) -> list[SyncProblem]:
     """Conflicts first, then refused operations, oldest first."""
     store = SyncStore(repo)
     names = dict(repo.conn.execute("SELECT uid, name FROM agents WHERE uid IS NOT NULL"))
-    problems = [
-        _problem(repo, op, names)
-        for op in store.pending()
-        if op.state in (CONFLICT, NEEDS_ATTENTION)
-    ]
+    problems = [_problem(repo, op, names) for op in store.problems()]
     return sorted(problems, key=lambda p: (p.kind != CONFLICT, p.operation_id))
 
 
@@ -102,13 +98,6 @@ def _field_changes(op: Operation, names: dict[str, str]) -> tuple[FieldChange, .
     return tuple(changes)
 
 
-def _operation(store: SyncStore, operation_id: int) -> Operation:
-    for op in store.pending():
-        if op.id == operation_id:
-            return op
-    raise KeyError(operation_id)
-
-
 def _changes(repo: InboxRepository, op: Operation) -> Changes:
     local = repo.conversation_id_by_uid(op.conversation_uid)
     return Changes(frozenset({local} if local is not None else set()), messages=op.op == SEND)
@@ -118,7 +107,7 @@ def keep_mine(repo: InboxRepository, operation_id: int) -> Changes:
     """Send the agent's change on top of the server's current version."""
     store = SyncStore(repo)
     with repo.transaction():
-        op = _operation(store, operation_id)
+        op = store.operation(operation_id)
         current = op.conflict or {}
         expected = {key: current.get(key) for key in op.payload.get("expected", {})}
         store.keep_mine(operation_id, int(current.get("version") or 0), expected)
@@ -129,7 +118,7 @@ def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
     """Drop the agent's change and show what the server has."""
     store = SyncStore(repo)
     with repo.transaction():
-        op = _operation(store, operation_id)
+        op = store.operation(operation_id)
         current = op.conflict or {}
         store.drop(operation_id)
         local = repo.conversation_id_by_uid(op.conversation_uid)
@@ -169,6 +158,6 @@ def _on_operation(
 ) -> Changes:
     store = SyncStore(repo)
     with repo.transaction():
-        op = _operation(store, operation_id)
+        op = store.operation(operation_id)
         action(store, operation_id)
     return _changes(repo, op)

@@ -123,6 +123,23 @@ class SyncStore:
             params = (conversation_uid,)
         return [_operation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
+    def operation(self, operation_id: int) -> Operation:
+        """One operation by id (KeyError if it is gone: sent or dropped meanwhile)."""
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (operation_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(operation_id)
+        return _operation(row)
+
+    def problems(self) -> list[Operation]:
+        """Operations waiting for the agent: conflicts and refused ones, oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE state IN ('conflict', 'needs_attention')"
+            " ORDER BY id"
+        )
+        return [_operation(r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         counts = {"pending": 0, "needs_attention": 0, "conflict": 0}
         for state, count in self.conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"):

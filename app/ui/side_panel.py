@@ -8,6 +8,8 @@ Every text is plain text: profiles and articles may come from a team's server.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +28,9 @@ from app.ui.conversation.header import plain_label
 from app.ui.culture.knowledge import KnowledgeList
 from app.ui.culture.sections import EtiquetteView, advice_lines, now_lines, profile_blocks
 from app.ui.labels import isolate
+
+if TYPE_CHECKING:
+    from app.culture.profile_schema import Profile
 
 MIN_WIDTH = 300  # the etiquette text and article titles need room to be read
 
@@ -48,6 +53,7 @@ class SidePanel(QFrame):
         self._ctx = ctx
         self.culture_data: CultureData | None = None
         self.culture: CustomerCulture | None = None
+        self._shown_profile: Profile | None = None  # what the etiquette view holds
         self._detail: ConversationDetail | None = None
         self._now = 0
         _ = ctx.i18n._
@@ -171,6 +177,7 @@ class SidePanel(QFrame):
                 ).format(country=i18n.country_name(culture.country) or culture.country or "?")
             )
             self.etiquette.show_blocks([])
-        else:
+        elif profile is not self._shown_profile:  # same country: the text is already there
             self.etiquette.show_blocks(profile_blocks(i18n, profile))
+        self._shown_profile = profile
         self.culture_ready.emit(culture)

@@ -15,7 +15,8 @@ from app.contract.models import CONTRACT_VERSION
 from app.server import feeds, routes_admin, routes_auth, routes_inbox
 from app.server.config import ServerConfig
 from app.server.db import Database
-from app.server.middleware import EdgeMiddleware, RateLimiter
+from app.server.gate import GateMiddleware
+from app.server.middleware import EdgeMiddleware, RateLimiter, SignInThrottle
 from app.server.problems import PROBLEM_MEDIA_TYPE, install_handlers
 from app.server.state import ServerState
 
@@ -51,7 +52,17 @@ def create_app(config: ServerConfig) -> FastAPI:
     """A server on the configured database (created or upgraded on the way)."""
     database = Database(config.database())
     database.create_schema()
-    state = ServerState(config=config, db=database, limiter=RateLimiter(config.rate_limit))
+    state = ServerState(
+        config=config,
+        db=database,
+        limiter=RateLimiter(config.rate_limit),
+        sign_in=SignInThrottle(
+            config.sign_in_failures_per_address,
+            config.sign_in_failures_per_account,
+            config.sign_in_window,
+            clock=config.clock,
+        ),
+    )
     state.maintain()
 
     @asynccontextmanager
@@ -73,11 +84,15 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.server = state
     install_handlers(app)
-    app.include_router(routes_auth.router)
-    app.include_router(feeds.router)  # before /v1/conversations/{id}: "changes" is a valid id
-    app.include_router(routes_inbox.router)
-    app.include_router(routes_admin.router)
-    app.add_middleware(EdgeMiddleware, limiter=state.limiter, faults=state.faults)
+    routers = (routes_auth.router, feeds.router, routes_inbox.router, routes_admin.router)
+    for router in routers:  # feeds before inbox: "changes" is a valid conversation id
+        app.include_router(router)
+    # The last added runs first: the edge (request id, faults), then the gate (who is
+    # asking, rate limits, the body limit), then routing.
+    app.add_middleware(
+        GateMiddleware, state=state, routes=[r for router in routers for r in router.routes]
+    )
+    app.add_middleware(EdgeMiddleware, faults=state.faults)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -97,10 +112,16 @@ def create_app(config: ServerConfig) -> FastAPI:
 
 def _finish(schema: dict[str, Any]) -> dict[str, Any]:
     """What FastAPI cannot say by itself: problems are application/problem+json, every
-    response names its request id, and every /v1 call may meet 429 or 503."""
+    response names its request id, every /v1 call may meet 429 or 503, and every
+    request body may meet 413."""
     for path, item in schema.get("paths", {}).items():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "413",
+                    {"description": "`content_too_large`: the body is over the server's limit"},
+                )
             if path.startswith("/v1/"):
                 responses.setdefault(
                     "429",

@@ -16,8 +16,10 @@ from typing import Annotated, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Row, insert, select, update
+from starlette.routing import BaseRoute
 
 from app.contract.models import Agent, TokenResponse
 from app.server import db
@@ -224,7 +226,11 @@ def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller, or 401 ``unauthorized`` for a missing, expired or revoked token."""
+    """The caller, or 401 ``unauthorized`` for a missing, expired or revoked token. The
+    gate has usually verified it already, before the body was read; that is reused."""
+    verified = request.scope.get("state", {}).get("principal")
+    if isinstance(verified, Principal):
+        return verified
     if credentials is None:
         raise _unauthorized("Send Authorization: Bearer <access token or API token>.")
     state = server_state(request)
@@ -245,7 +251,22 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
             )
         return principal
 
+    dependency.required_roles = roles  # type: ignore[attr-defined]  # read by required_roles
     return dependency
+
+
+def required_roles(route: BaseRoute) -> list[tuple[str, ...]]:
+    """Every ``require_roles`` set among a route's dependencies, so the gate can refuse
+    a caller before the body is read (the route's declaration stays the one source)."""
+    found: list[tuple[str, ...]] = []
+    pending = [route.dependant] if isinstance(route, APIRoute) else []
+    while pending:
+        dependant = pending.pop()
+        roles = getattr(dependant.call, "required_roles", None)
+        if roles:
+            found.append(tuple(roles))
+        pending.extend(dependant.dependencies)
+    return found
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,7 +1,7 @@
 """``crossdesk-server``: run the reference server, or manage its accounts and tokens.
 
     crossdesk-server [--host H] [--port P] [--data-dir D | --database-url URL] [--demo]
-                     [--rate-limit N] [--enable-test-faults]
+                     [--rate-limit N] [--max-body-bytes N] [--enable-test-faults]
     crossdesk-server create-account --data-dir D --id ID --name NAME
                      (--password P | --password-stdin) --role agent|lead|trainer|admin|integration
     crossdesk-server create-token --data-dir D --id ID
@@ -21,7 +21,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.datafiles import DataFileError
 from app.server.auth import ACCOUNT_ROLES, AccountError, create_account, create_api_token
-from app.server.config import DEFAULT_PORT, ConfigError, ServerConfig
+from app.server.config import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_PORT,
+    MIN_MAX_BODY_BYTES,
+    SIGN_IN_MAX_BODY_BYTES,
+    ConfigError,
+    ServerConfig,
+)
 from app.server.db import Database
 
 DEFAULT_DATA_DIR = Path("crossdesk-server-data")
@@ -64,7 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1200,
         metavar="N",
-        help="requests per minute per token (0 = no limit; default 1200)",
+        help="requests per minute per token, and per client address before sign-in "
+        "(0 = no limit; default 1200)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY_BYTES,
+        metavar="N",
+        help=f"largest request body accepted; larger ones get 413 (default {DEFAULT_MAX_BODY_BYTES}"
+        f", at least {MIN_MAX_BODY_BYTES}; sign-in is always limited to {SIGN_IN_MAX_BODY_BYTES})",
     )
     parser.add_argument(
         "--enable-test-faults",
@@ -102,10 +118,17 @@ def _config(args: argparse.Namespace) -> ServerConfig:
     rate_limit = getattr(args, "rate_limit", 1200)
     if rate_limit < 0:
         raise CliError("--rate-limit must be 0 (off) or a positive number of requests a minute")
+    max_body = getattr(args, "max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+    if max_body < MIN_MAX_BODY_BYTES:
+        raise CliError(
+            f"--max-body-bytes must be at least {MIN_MAX_BODY_BYTES} (the largest message "
+            f"needs about 5 MB; the default is {DEFAULT_MAX_BODY_BYTES})"
+        )
     return ServerConfig(
         data_dir=data_dir,
         database_url=args.database_url,
         rate_limit=rate_limit,
+        max_body_bytes=max_body,
         enable_test_faults=getattr(args, "enable_test_faults", False),
     )
 

@@ -11,6 +11,12 @@ from pathlib import Path
 DEFAULT_PORT = 8765
 DB_FILE_NAME = "crossdesk-server.sqlite3"
 
+# The largest valid write (a message with a 200,000-character body and original, even
+# with every character JSON-escaped as a surrogate pair) is under 5 MB.
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+MIN_MAX_BODY_BYTES = 64 * 1024
+SIGN_IN_MAX_BODY_BYTES = 16 * 1024  # /v1/auth/*: a sign-in form is tiny, and anyone may send one
+
 # How long a new customer message may wait for a first answer, per channel (seconds).
 CHANNEL_SLA_SECONDS: dict[str, int] = {
     "web_chat": 15 * 60,
@@ -35,7 +41,11 @@ class ServerConfig:
     database_url: str | None = None
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 30 * 86400
-    rate_limit: int = 1200  # requests per minute per token; 0 turns the limiter off
+    rate_limit: int = 1200  # requests per minute per token (per address before sign-in); 0 = off
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # larger request bodies get 413
+    sign_in_failures_per_address: int = 30  # failed sign-ins per window; 0 = no limit
+    sign_in_failures_per_account: int = 10
+    sign_in_window: int = 15 * 60  # seconds in which those failures are counted
     enable_test_faults: bool = False
     idempotency_ttl: int = 72 * 3600
     tombstone_retention: int = 30 * 86400

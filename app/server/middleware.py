@@ -1,4 +1,5 @@
-"""The edge of the server: request ids, rate limiting and injected faults.
+"""The edge of the server: request ids, injected faults, the rate-limit buckets and
+problem answers sent straight from the ASGI layer.
 
 These run before routing, as a proxy or load balancer would, so a client sees a 429
 or a 503 exactly as it would in production: on any path, with ``Retry-After``.
@@ -6,10 +7,9 @@ or a 503 exactly as it would in production: on any path, with ``Retry-After``.
 
 from __future__ import annotations
 
-import hashlib
+import ipaddress
 import json
 import logging
-import math
 import re
 import threading
 import time
@@ -27,40 +27,121 @@ FAULTS_PATH = "/v1/admin/faults"
 
 
 class RateLimiter:
-    """A token bucket per key: ``per_minute`` requests, refilled continuously, bursts up
-    to the same number. ``check`` answers how long to wait, or None to go ahead."""
+    """A token bucket per key: ``capacity`` requests per ``window`` seconds, refilled
+    continuously, bursts up to ``capacity``. At most ``max_keys`` buckets are kept, so a
+    flood of fresh keys cannot grow memory without bound."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self._rate = per_minute / 60.0
+    def __init__(
+        self,
+        capacity: int,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 50_000,
+    ) -> None:
+        self.capacity = capacity
+        self._rate = capacity / window if capacity > 0 else 0.0
         self._clock = clock
+        self._max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._buckets)
+
     def check(self, key: str) -> float | None:
-        if self.per_minute <= 0:
+        """Take one token: None to go ahead, else the seconds to wait."""
+        return self._take(key, consume_anyway=False)
+
+    def charge(self, key: str) -> None:
+        """Take one token for something that already happened (a failed sign-in)."""
+        self._take(key, consume_anyway=True)
+
+    def wait(self, key: str) -> float | None:
+        """Seconds until ``key`` has a token again; None if it has one now (takes nothing)."""
+        if self.capacity <= 0:
+            return None
+        with self._lock:
+            tokens = self._tokens(key, self._clock())
+        return None if tokens >= 1.0 else (1.0 - tokens) / self._rate
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (float(self.capacity), now))
+        return min(float(self.capacity), tokens + (now - last) * self._rate)
+
+    def _take(self, key: str, *, consume_anyway: bool) -> float | None:
+        if self.capacity <= 0:
             return None
         now = self._clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.per_minute), now))
-            tokens = min(float(self.per_minute), tokens + (now - last) * self._rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
+            tokens = self._tokens(key, now)
+            if tokens >= 1.0 or consume_anyway:
+                self._store(key, max(0.0, tokens - 1.0), now)
                 return None
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 50_000:
-                self._forget_full(now)
+            self._store(key, tokens, now)
             return (1.0 - tokens) / self._rate
 
-    def _forget_full(self, now: float) -> None:
-        """Buckets that have refilled carry no state worth keeping."""
+    def _store(self, key: str, tokens: float, now: float) -> None:
+        self._buckets.pop(key, None)  # re-insert: the dict stays ordered by last use
+        self._buckets[key] = (tokens, now)
+        if len(self._buckets) > self._max_keys:
+            self._forget(now)
+
+    def _forget(self, now: float) -> None:
+        """Drop buckets that have refilled (they carry no state); if that is not enough,
+        the least recently used ones."""
         full = [
             key
             for key, (tokens, last) in self._buckets.items()
-            if tokens + (now - last) * self._rate >= self.per_minute
+            if tokens + (now - last) * self._rate >= self.capacity
         ]
         for key in full:
             del self._buckets[key]
+        excess = len(self._buckets) - self._max_keys * 9 // 10
+        for key in list(self._buckets)[: max(0, excess)]:
+            del self._buckets[key]
+
+
+class SignInThrottle:
+    """Failed sign-ins counted per client address and per account: past either limit,
+    sign-in answers 429 until the bucket refills (before any password is checked)."""
+
+    def __init__(
+        self,
+        per_address: int,
+        per_account: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._addresses = RateLimiter(per_address, window, clock)
+        self._accounts = RateLimiter(per_account, window, clock)
+
+    def wait(self, address: str, account: str | None) -> float | None:
+        """Seconds this sign-in must wait, or None to go ahead."""
+        waits = [self._addresses.wait(address)]
+        if account is not None:
+            waits.append(self._accounts.wait(account))
+        known = [w for w in waits if w is not None]
+        return max(known) if known else None
+
+    def failed(self, address: str, account: str | None) -> None:
+        self._addresses.charge(address)
+        if account is not None:
+            self._accounts.charge(account)
+
+
+def client_key(scope: Scope) -> str:
+    """The caller's address as a limit key; IPv6 by /64, since one host usually owns one
+    (as reported by the proxy in front, when uvicorn trusts its forwarded headers)."""
+    client = scope.get("client") or ("?", 0)
+    host = str(client[0])
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"a:{host[:100]}"
+    if address.version == 6 and address.ipv4_mapped is None:
+        return f"a:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    mapped = getattr(address, "ipv4_mapped", None)
+    return f"a:{mapped or address}"
 
 
 @dataclass
@@ -130,7 +211,7 @@ class Faults:
                 self._state.held -= 1
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
             return value.decode("latin-1")
@@ -138,19 +219,18 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class EdgeMiddleware:
-    """Request id on every response; 503 faults and 429 before routing; a problem
-    document (never a stack trace) if anything below fails unexpectedly."""
+    """Request id on every response; 503 faults before routing; a problem document
+    (never a stack trace) if anything below fails unexpectedly."""
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
-        self.limiter = limiter
         self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = _header(scope, b"x-request-id")
+        incoming = header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
@@ -167,13 +247,8 @@ class EdgeMiddleware:
         path: str = scope.get("path", "")
         retry_after = self.faults.take_unavailable(path)
         if retry_after is not None:
-            await self._problem(send_with_id, path, 503, "service_unavailable", retry_after)
+            await send_problem(send_with_id, path, 503, "service_unavailable", retry=retry_after)
             return
-        if path.startswith("/v1/"):
-            wait = self.limiter.check(self._limit_key(scope))
-            if wait is not None:
-                await self._problem(send_with_id, path, 429, "rate_limited", math.ceil(wait))
-                return
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
@@ -182,33 +257,45 @@ class EdgeMiddleware:
             )
             if started:
                 raise
-            await self._problem(send_with_id, path, 500, "internal_error", None)
+            await send_problem(send_with_id, path, 500, "internal_error")
 
-    @staticmethod
-    def _limit_key(scope: Scope) -> str:
-        """Per token when one is sent; per client address otherwise (sign-in)."""
-        auth = _header(scope, b"authorization")
-        if auth:
-            return "t:" + hashlib.sha256(auth.encode("utf-8")).hexdigest()
-        client = scope.get("client") or ("?", 0)
-        return f"a:{client[0]}"
 
-    @staticmethod
-    async def _problem(send: Send, path: str, status: int, code: str, retry: int | None) -> None:
-        details = {
-            429: "Too many requests for this token; wait Retry-After seconds.",
-            503: "The server is unavailable for a moment; wait Retry-After seconds.",
-            500: "Something went wrong on the server; the request id names it in the logs.",
-        }
-        body = problem_body(
-            status, code, details[status], instance=path, retryable=status in (429, 503)
-        )
-        raw = json.dumps(body).encode("utf-8")
-        headers = [
-            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-            (b"content-length", str(len(raw)).encode()),
-        ]
-        if retry is not None:
-            headers.append((b"retry-after", str(max(1, retry)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": raw})
+_DETAILS = {
+    401: "Send Authorization: Bearer <access token or API token>.",
+    403: "This needs another role.",
+    413: "The request body is too large for this server.",
+    429: "Too many requests; wait Retry-After seconds.",
+    503: "The server is unavailable for a moment; wait Retry-After seconds.",
+    500: "Something went wrong on the server; the request id names it in the logs.",
+}
+
+
+async def send_problem(
+    send: Send,
+    path: str,
+    status: int,
+    code: str,
+    detail: str | None = None,
+    *,
+    retry: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer with a problem document straight from the ASGI layer (no app involved)."""
+    body = problem_body(
+        status,
+        code,
+        detail or _DETAILS[status],
+        instance=path,
+        retryable=status in (429, 503),
+    )
+    raw = json.dumps(body).encode("utf-8")
+    raw_headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(raw)).encode()),
+    ]
+    if retry is not None:
+        raw_headers.append((b"retry-after", str(max(1, retry)).encode()))
+    for name, value in (headers or {}).items():
+        raw_headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": raw})

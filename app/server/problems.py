@@ -193,6 +193,13 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
             instance=path,
             headers={"Allow": allow},
         )
+    if exc.status_code == 413:  # normally answered by the gate, before the app
+        return problem_response(
+            413,
+            "content_too_large",
+            "The request body is too large for this server.",
+            instance=path,
+        )
     if exc.status_code == 400:  # FastAPI could not even decode the body (e.g. not UTF-8)
         return problem_response(
             422,
@@ -225,6 +232,7 @@ _DESCRIPTIONS = {
     409: "`idempotency_in_flight`, `message_id_conflict`, `conversation_conflict` or "
     "`conflict`; retry with the same Idempotency-Key when `retryable`",
     410: "`cursor_expired`: wipe this collection and take a new snapshot",
+    413: "`content_too_large`: the body is over the server's limit",
     412: "`version_mismatch`: `current` holds the conversation as it is now",
     422: "`validation_failed` (see `errors`) or `idempotency_key_reused`",
     428: "`precondition_required`: send If-Match",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -17,8 +19,9 @@ from app.contract.models import (
 from app.server import auth, store
 from app.server.auth import CurrentPrincipal
 from app.server.idempotency import json_response
+from app.server.middleware import client_key
 from app.server.problems import ProblemError, responses
-from app.server.state import server_state
+from app.server.state import ServerState, server_state
 from app.server.strict import strict_body
 
 router = APIRouter(tags=["auth"])
@@ -27,6 +30,16 @@ router = APIRouter(tags=["auth"])
 def _bad_credentials() -> ProblemError:
     return ProblemError(
         401, "invalid_credentials", "The credentials are wrong, expired or revoked."
+    )
+
+
+def _throttled(wait: float) -> ProblemError:
+    return ProblemError(
+        429,
+        "rate_limited",
+        "Too many failed sign-ins from this address or for this account; wait Retry-After seconds.",
+        retryable=True,
+        headers={"Retry-After": str(max(1, math.ceil(wait)))},
     )
 
 
@@ -46,8 +59,25 @@ def _require(value: str | None, field: str, grant: str) -> str:
 )
 def create_token(request: Request, body: TokenRequest) -> Response:
     """Sign in (password or API token) or refresh an access token. No Idempotency-Key:
-    signing in twice is harmless."""
+    signing in twice is harmless. Failed attempts are counted per client address and per
+    account; past either limit the answer is 429 before any credential is checked."""
     state = server_state(request)
+    address = client_key(request.scope)
+    account = body.username if body.grant_type == "password" else None
+    wait = state.sign_in.wait(address, account)
+    if wait is not None:
+        raise _throttled(wait)
+    try:
+        tokens = _sign_in(state, body)
+    except ProblemError as exc:
+        if exc.code == "invalid_credentials":
+            state.sign_in.failed(address, account)
+        raise
+    return json_response(200, tokens.model_dump_json(), extra={"Cache-Control": "no-store"})
+
+
+def _sign_in(state: ServerState, body: TokenRequest) -> TokenResponse:
+    """New tokens for the grant, or 401 ``invalid_credentials``."""
     now = state.now()
     with state.db.write() as conn:
         if body.grant_type == "password":
@@ -69,7 +99,7 @@ def create_token(request: Request, body: TokenRequest) -> Response:
             if row is None:
                 raise _bad_credentials()
             tokens = auth.issue_tokens(conn, state.config, row.account_id, refresh_token=refresh)
-    return json_response(200, tokens.model_dump_json(), extra={"Cache-Control": "no-store"})
+    return tokens
 
 
 @router.post(

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, select
 from app.server import db
 from app.server.config import ServerConfig
 from app.server.db import Database, current_seq, get_meta, set_meta
-from app.server.middleware import Faults, RateLimiter
+from app.server.middleware import Faults, RateLimiter, SignInThrottle
 
 MAINTENANCE_EVERY = 600.0  # seconds between housekeeping passes
 
@@ -21,7 +21,8 @@ MAINTENANCE_EVERY = 600.0  # seconds between housekeeping passes
 class ServerState:
     config: ServerConfig
     db: Database
-    limiter: RateLimiter
+    limiter: RateLimiter  # per verified token; per client address before sign-in
+    sign_in: SignInThrottle  # failed sign-ins per address and per account
     faults: Faults = field(default_factory=Faults)
     _maintained_at: float = -MAINTENANCE_EVERY
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -7,7 +7,8 @@ agent's UI language. It only advises: nothing here blocks sending.
 
 It runs on every keystroke, so everything is compiled once in :class:`Checker`: all
 phrases of a draft language are merged into one trie-shaped regex that is scanned
-once per check, and only the regex rules that apply to the context are run.
+once per check (:mod:`app.culture.phrases`, on the draft normalised the way search
+normalises it), and only the regex rules that apply to the context are run.
 
 Rules load in layers (:func:`load_rules`): the built-in folder, then a team folder;
 a later rule with the same id replaces the earlier one. A broken file or rule is
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 from pydantic import ValidationError
 
+from app.culture.phrases import PhraseIndex
 from app.culture.rule_schema import Rule, RuleFile, compile_regex
 from app.domain.datafiles import DataFileError, LineList, line_of, load_yaml
 
@@ -225,131 +227,9 @@ def applies(rule: Rule, ctx: CheckContext) -> bool:
     return True
 
 
-# --- matching --------------------------------------------------------------------------
-
-# Letters and digits of scripts that separate words with spaces: a phrase made of
-# them only matches as whole words. CJK has no spaces, so CJK phrases match anywhere.
-_CJK = (
-    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-)
-_WORD = f"[^\\W{_CJK}]"
-_WORD_CHAR = re.compile(_WORD)
-_NOT_AFTER_WORD = f"(?<!{_WORD})"
-_NOT_BEFORE_WORD = f"(?!{_WORD})"
-_SEPARATORS = re.compile(r"[\s\-]+")
-_GAP = r"[\s\-]+"  # a space or hyphen in a phrase matches any run of them
-_APOSTROPHE = "['’]"
-
-
-def _key(phrase: str) -> str:
-    """A phrase, or the text it matched, in one comparable form."""
-    return _SEPARATORS.sub(" ", phrase.lower().replace("’", "'")).strip()
-
-
-def _atoms(key: str) -> Iterator[str]:
-    for char in key:
-        if char == " ":
-            yield _GAP
-        elif char == "'":
-            yield _APOSTROPHE
-        else:
-            yield re.escape(char)
-
-
-def _is_word(char: str) -> bool:
-    return _WORD_CHAR.fullmatch(char) is not None
-
-
-def _trie(keys: Iterable[str]) -> str:
-    """One regex for many phrases, sharing common prefixes (fast to scan and to
-    compile); longer phrases come first, so at each position the longest one wins."""
-    root: dict[str, Any] = {}
-    for key in keys:
-        node = root
-        for atom in _atoms(key):
-            node = node.setdefault(atom, {})
-        node[""] = {}  # "" marks the end of a phrase
-    return _emit(root)
-
-
-def _emit(node: dict[str, Any]) -> str:
-    branches = [atom + _emit(child) for atom, child in sorted(node.items()) if atom]
-    if "" in node:
-        branches.append("")
-    if len(branches) == 1:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
-
-
-def _phrase_regex(keys: Iterable[str]) -> str:
-    """Phrases grouped by whether they start and end with a letter or digit, each
-    group bounded as a whole word where it does (CJK phrases match anywhere)."""
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for key in keys:
-        groups.setdefault((_is_word(key[0]), _is_word(key[-1])), []).append(key)
-    return "|".join(
-        (_NOT_AFTER_WORD if starts else "") + _trie(members) + (_NOT_BEFORE_WORD if ends else "")
-        for (starts, ends), members in sorted(groups.items(), reverse=True)
-    )
-
-
-class _PhraseIndex:
-    """Every phrase of one draft language in one regex, scanned once per check.
-
-    The regex sits in a lookahead so that phrases overlapping one another are all
-    found; where a shorter phrase is a whole-word prefix of a longer one at the same
-    place, the longer match also reports the shorter one.
-    """
-
-    def __init__(self, entries: list[tuple[str, int]]) -> None:
-        owners: dict[str, list[int]] = {}
-        for phrase, rule in entries:
-            bucket = owners.setdefault(_key(phrase), [])
-            if rule not in bucket:
-                bucket.append(rule)
-        self.rules_of = {key: tuple(rules) for key, rules in owners.items()}
-        self.prefixes_of: dict[str, tuple[str, ...]] = {}
-        for key in owners:
-            shorter = tuple(
-                key[:i]
-                for i in range(1, len(key))
-                if key[:i] in owners and (not _is_word(key[i - 1]) or not _is_word(key[i]))
-            )
-            if shorter:
-                self.prefixes_of[key] = shorter
-        self.alone = {
-            short: re.compile(_phrase_regex([short]), re.IGNORECASE)
-            for shorter in self.prefixes_of.values()
-            for short in shorter
-        }
-        source = "(?=(" + _phrase_regex(owners) + "))"
-        self.exact = re.compile(source)
-        self.folding = re.compile(source, re.IGNORECASE)
-
-    def scan(self, text: str, active: frozenset[int]) -> Iterator[tuple[int, int, int]]:
-        """(rule, start, end) of every phrase of an active rule in ``text``."""
-        lowered = text.lower()
-        # Lower-casing keeps offsets unless a character expands (e.g. "İ"): then fold.
-        regex, subject = (
-            (self.exact, lowered) if len(lowered) == len(text) else (self.folding, text)
-        )
-        for match in regex.finditer(subject):
-            start, end = match.span(1)
-            key = _key(match.group(1))
-            for rule in self.rules_of.get(key, ()):
-                if rule in active:
-                    yield rule, start, end
-            for short in self.prefixes_of.get(key, ()):
-                rules = [rule for rule in self.rules_of[short] if rule in active]
-                inner = self.alone[short].match(subject, start) if rules else None
-                for rule in rules if inner else ():
-                    yield rule, start, inner.end()  # type: ignore[union-attr]
-
-
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    phrases: _PhraseIndex | None
+    phrases: PhraseIndex | None
     regexes: tuple[tuple[int, re.Pattern[str]], ...]
 
 
@@ -387,7 +267,7 @@ class Checker:
         regexes = tuple(
             (index, compile_regex(rule.regex)) for index, rule in chosen if rule.regex is not None
         )
-        return _Compiled(_PhraseIndex(entries) if entries else None, regexes)
+        return _Compiled(PhraseIndex(entries) if entries else None, regexes)
 
     def _active_rules(self, ctx: CheckContext) -> frozenset[int]:
         active = self._active.get(ctx)

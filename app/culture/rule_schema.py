@@ -7,10 +7,13 @@ matches (``phrases`` and/or ``regex``), why that hurts and what to write instead
 (in English and Simplified Chinese), and carries examples that must and must not
 match: the tests run every example, so a rule cannot be added untested.
 
-Phrases match case-insensitively; a space or hyphen in a phrase matches any run of
-spaces or hyphens. Phrases of Latin-like scripts match whole words only, CJK phrases
-match anywhere. A ``regex`` is used as written (add ``(?i)`` for case); a group
-named ``hit`` narrows the highlighted span to that part of the match.
+Phrases match case-insensitively and in normalised form (full-width ``ＡＳＡＰ`` and
+``a\\u200bsap`` are ``asap``; see :mod:`app.domain.text`); a space or hyphen in a phrase
+matches any run of spaces or hyphens. Phrases of scripts written with spaces match whole
+words only; phrases of scripts written without them (Chinese, Japanese, Thai, Lao, Khmer,
+Myanmar...: the list search uses) match anywhere. A ``regex`` is used as written, on the
+draft as written (add ``(?i)`` for case); a group named ``hit`` narrows the highlighted
+span to that part of the match.
 
 Rules are validated one at a time: a bad rule is reported with its file and line
 and skipped, the rest of its file still loads.
@@ -33,6 +36,7 @@ from pydantic import (
 )
 
 from app.culture.codes import check_country
+from app.domain.text import normalize_for_match
 
 Kind = Literal["idiom", "register", "sensitive", "promotion", "format"]
 KINDS: tuple[str, ...] = ("idiom", "register", "sensitive", "promotion", "format")
@@ -50,8 +54,10 @@ def _country(code: str) -> str:
 
 
 def _phrase(text: str) -> str:
-    if not re.sub(r"[\s\-]+", "", text):
-        raise ValueError("a phrase needs more than spaces and hyphens")
+    # Judged in the form it is matched in: a full-width space or a zero-width one is
+    # nothing, and a phrase of nothing would match every draft.
+    if not re.sub(r"[\s\-]+", "", normalize_for_match(text)):
+        raise ValueError("a phrase needs more than spaces, hyphens and invisible characters")
     return text.strip()
 
 

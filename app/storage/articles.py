@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from app.culture.articles import Article
-from app.storage.fts import match_expression, segment, words
+from app.storage.fts import article_document, match_expression, phrase_or_word, words
 from app.storage.repository import InboxRepository
 
 if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
@@ -94,12 +94,7 @@ def upsert_articles(repo: InboxRepository, articles: Iterable[Article]) -> int:
                 repo.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             repo.conn.execute(
                 "INSERT INTO articles_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-                (
-                    rowid,
-                    segment(article.title),
-                    segment(" ".join(article.tags).replace("-", " ")),
-                    segment(article.body),
-                ),
+                (rowid, *article_document(article.title, article.tags, article.body)),
             )
             written += 1
     return written
@@ -155,11 +150,11 @@ def suggest(
     terms = []
     for keyword in keywords:
         for word in words(keyword):
-            pieces = segment(word).split()
-            if len(pieces) > 1:  # Chinese, Japanese, Thai: the characters as a phrase
-                terms.append('"' + " ".join(pieces) + '"')
-            elif len(word) >= 3:  # "refund" also finds "refunds"
-                terms.append(f'"{word}"*')
+            term, phrase = phrase_or_word(word)
+            if phrase and len(word) > 1:  # Chinese, Japanese, Thai: the characters as a phrase
+                terms.append(term)
+            elif not phrase and len(word) >= 3:  # "refund" also finds "refunds"
+                terms.append(term + "*")
     if not terms:
         return []
     expression = " OR ".join(dict.fromkeys(terms))

@@ -6,11 +6,15 @@ Each migration runs in one transaction. A file written by a newer CrossDesk
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
-from app.storage.fts import TOKENIZER
+from app.storage.fts import TOKENIZER_SQL, article_document, conversation_document
 
 NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
+_TOKENIZER_V1 = "unicode61 remove_diacritics 2"  # the search index before version 5
 
 _V1 = f"""
 CREATE TABLE meta (
@@ -95,7 +99,7 @@ CREATE TABLE drafts (
 -- One document per conversation (customer name + handles, subject and every
 -- message), so a search answers with conversation ids directly.
 CREATE VIRTUAL TABLE conversations_fts USING fts5(
-    name, body, tokenize = '{TOKENIZER}', prefix = '2 3'
+    name, body, tokenize = '{_TOKENIZER_V1}', prefix = '2 3'
 );
 """
 
@@ -208,12 +212,65 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_by_region ON articles (region);
 CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, tags, body, tokenize = '{TOKENIZER}', prefix = '2 3'
+    title, tags, body, tokenize = '{_TOKENIZER_V1}', prefix = '2 3'
 );
 """
 
-# Each entry is the SQL that takes the schema from version N to N + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_BATCH = 2000  # search documents written per executemany
+
+
+def _v5_search_index(conn: sqlite3.Connection) -> None:
+    """Issue 9: search text is normalised (NFKC, case folded, zero-width characters gone)
+    and symbols such as emoji are words; rebuild both search indexes in that form.
+
+    One ordered pass over conversations and one over messages (the (conversation_id, seq)
+    index), merged here: no query per conversation.
+    """
+    conn.execute("DROP TABLE conversations_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE conversations_fts USING fts5("
+        f"name, body, tokenize = '{TOKENIZER_SQL}', prefix = '2 3')"
+    )
+    messages = conn.execute(
+        "SELECT conversation_id, body FROM messages ORDER BY conversation_id, seq"
+    )
+    pending = messages.fetchone()
+    rows: list[tuple[Any, ...]] = []
+    for cid, name, handles, subject in conn.execute(
+        "SELECT c.id, cu.name, cu.handles, c.subject FROM conversations c"
+        " JOIN customers cu ON cu.id = c.customer_id ORDER BY c.id"
+    ):
+        while pending is not None and pending[0] < cid:  # a message without its conversation
+            pending = messages.fetchone()
+        bodies: list[str] = []
+        while pending is not None and pending[0] == cid:
+            bodies.append(pending[1])
+            pending = messages.fetchone()
+        rows.append((cid, *conversation_document(name, handles, subject, bodies)))
+        if len(rows) >= _BATCH:
+            _insert(conn, "conversations_fts (rowid, name, body) VALUES (?, ?, ?)", rows)
+    _insert(conn, "conversations_fts (rowid, name, body) VALUES (?, ?, ?)", rows)
+    conn.execute("DROP TABLE articles_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5("
+        f"title, tags, body, tokenize = '{TOKENIZER_SQL}', prefix = '2 3')"
+    )
+    articles = [
+        (rowid, *article_document(title, json.loads(tags), body))
+        for rowid, title, tags, body in conn.execute("SELECT id, title, tags, body FROM articles")
+    ]
+    _insert(conn, "articles_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)", articles)
+
+
+def _insert(conn: sqlite3.Connection, into: str, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(f"INSERT INTO {into}", rows)
+    rows.clear()
+
+
+# Each entry takes the schema from version N to N + 1: SQL, or a function for a step
+# that needs Python (rebuilding the search index).
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _v5_search_index)
 LATEST = len(MIGRATIONS)
 
 
@@ -230,10 +287,15 @@ def migrate(conn: sqlite3.Connection) -> int:
     """
     before = current_version(conn)
     for version in range(before, LATEST):
+        step = MIGRATIONS[version]
         try:
-            conn.executescript(
-                f"BEGIN;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
-            )
+            if isinstance(step, str):
+                conn.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+            else:
+                conn.execute("BEGIN")
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()

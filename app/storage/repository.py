@@ -30,7 +30,7 @@ from app.domain.models import (
     Status,
 )
 from app.domain.rules import preview_of, response_due
-from app.storage.fts import match_expression, segment
+from app.storage.fts import conversation_document, is_blank, match_expression
 from app.storage.migrations import NO_SLA
 
 _ROW_SELECT = """
@@ -204,19 +204,22 @@ class InboxRepository:
         Materialised once per search (the count, the first page and the full id
         list all reuse it) and dropped as soon as a message or name changes.
         """
-        expression = match_expression(text)
-        if expression is None:
+        if is_blank(text):
             return None
+        # Text with nothing searchable in it (only punctuation) matches nothing, rather
+        # than silently showing every conversation.
+        expression = match_expression(text) or ""
         if self._hits_for != expression:
             self.conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS search_hits (id INTEGER PRIMARY KEY)"
             )
             self.conn.execute("DELETE FROM temp.search_hits")
-            self.conn.execute(
-                "INSERT INTO temp.search_hits (id) SELECT rowid FROM conversations_fts"
-                " WHERE conversations_fts MATCH ?",
-                (expression,),
-            )
+            if expression:
+                self.conn.execute(
+                    "INSERT INTO temp.search_hits (id) SELECT rowid FROM conversations_fts"
+                    " WHERE conversations_fts MATCH ?",
+                    (expression,),
+                )
             self._hits_for = expression
             self._hit_count = int(
                 self.conn.execute("SELECT count(*) FROM temp.search_hits").fetchone()[0]
@@ -637,20 +640,19 @@ class InboxRepository:
         ).fetchone()
         if head is None:
             return
-        name = " ".join([head[0], *json.loads(head[1]).values()])
-        bodies = [head[2] or ""]
-        bodies += [
+        bodies = [
             r[0]
             for r in self.conn.execute(
                 "SELECT body FROM messages WHERE conversation_id = ? ORDER BY seq",
                 (conversation_id,),
             )
         ]
+        name, body = conversation_document(head[0], head[1], head[2], bodies)
         self._hits_for = None  # the cached search matches may have changed
         self.conn.execute("DELETE FROM conversations_fts WHERE rowid = ?", (conversation_id,))
         self.conn.execute(
             "INSERT INTO conversations_fts (rowid, name, body) VALUES (?, ?, ?)",
-            (conversation_id, segment(name), segment("\n".join(bodies))),
+            (conversation_id, name, body),
         )
 
     # ----------------------------------------------------------------- import

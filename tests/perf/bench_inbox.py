@@ -34,7 +34,7 @@ from pathlib import Path
 import platformdirs
 
 ROOT = Path(__file__).resolve().parents[2]
-STORE_VERSION = "v3"
+STORE_VERSION = "v4"  # v4: search index normalised (schema 5)
 
 
 def ensure_store(path: Path) -> Path:

@@ -613,9 +613,9 @@ def _check_initial(conn: Any, conversations: int, messages: int) -> None:
         document = conn.execute(
             "SELECT body FROM conversations_fts WHERE rowid = ?", (conversation_id,)
         ).fetchone()[0]
-        from app.storage.fts import segment
+        from app.storage.fts import index_text
 
-        assert segment(body) in document, conversation_id
+        assert index_text(body) in document, conversation_id
 
 
 def _rss_mb() -> float:

@@ -2,7 +2,7 @@
 
 Written straight into the real schema (``open_database`` creates it) with bulk
 inserts, and the full-text documents built exactly as the app builds them
-(``app.storage.fts.segment``). Deterministic (seeded), so runs compare.
+(``app.storage.fts.conversation_document``). Deterministic (seeded), so runs compare.
 
     python tests/perf/generate_store.py OUT.sqlite3 [--conversations N] [--messages M]
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from app.domain.models import Channel, Status
 from app.domain.rules import preview_of
 from app.storage.db import open_database
-from app.storage.fts import segment
+from app.storage.fts import conversation_document
 
 LONG_THREADS = 20  # conversations with exactly 500 messages, for the "open" benchmark
 LONG_LENGTH = 500
@@ -228,7 +228,7 @@ def generate(path: Path, conversations: int, messages: int, seed: int = 7) -> No
             conn.execute("INSERT INTO conversation_tags VALUES (?, ?)", (cid, tag))
         conn.execute(
             "INSERT INTO conversations_fts (rowid, name, body) VALUES (?, ?, ?)",
-            (cid, segment(f"{name} {handles['email']}"), segment("\n".join(bodies))),
+            (cid, *conversation_document(name, json.dumps(handles), None, bodies)),
         )
     conn.execute("COMMIT")
     conn.execute("INSERT INTO conversations_fts (conversations_fts) VALUES ('optimize')")

@@ -23,6 +23,8 @@ from app.culture.checker import (
     load_rules,
 )
 from app.culture.rule_schema import KINDS, Rule
+from app.domain.text import is_unspaced_script, normalize_for_match
+from app.storage.fts import segment
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = ROOT / "resources" / "etiquette" / "rules"
@@ -194,6 +196,96 @@ def test_empty_draft_and_unknown_language(checker: Checker) -> None:
     # A French draft still gets the language-independent rules (formats, emoji...).
     found = checker.check("Livraison le 03/04 😊", ctx("fr-FR", "FR", formal=True))
     assert ids(found) == ["format.date.numeric-day-first", "register.emoji"]
+
+
+# --- normalised matching, the same as search's (issue 9) ----------------------------------
+
+
+def thai_rule(**overrides: Any) -> Rule:
+    """A Thai rule: the informal particle จ้า in a reply (Thai has no spaces between words)."""
+    data = rule_data(
+        id="test.register.thai-ja",
+        kind="register",
+        language="th",
+        phrases=["จ้า"],
+        examples={"match": ["ได้เลยจ้าขอบคุณ"], "no_match": ["ได้เลยค่ะขอบคุณ"]},
+    )
+    data.update(overrides)
+    return Rule.model_validate(data)
+
+
+def test_a_thai_phrase_matches_inside_thai_text_without_spaces() -> None:
+    checker = Checker([thai_rule()])
+    draft = "ได้เลยจ้าขอบคุณมากนะคะ"
+    (finding,) = checker.check(draft, ctx("th", "TH"))
+    assert (finding.start, finding.end, finding.excerpt) == (6, 9, "จ้า")
+    assert checker.check("ได้เลยค่ะขอบคุณมากนะคะ", ctx("th", "TH")) == []
+    for text, context, expected in example_cases(checker.rules[0]):
+        assert bool(checker.check(text, context)) == expected
+
+
+def test_a_phrase_does_not_end_inside_a_syllable() -> None:
+    """ก matches in กา (า is a letter) but not in กี or ก่ (a vowel or tone mark on it)."""
+    checker = Checker([thai_rule(phrases=["ก"], examples={"match": ["กา"], "no_match": ["กี"]})])
+    assert ids(checker.check("xกา", ctx("th"))) == ["test.register.thai-ja"]
+    assert checker.check("กี", ctx("th")) == []
+    assert checker.check("ก่", ctx("th")) == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "excerpt"),
+    [
+        ("I will reply ＡＳＡＰ.", "ＡＳＡＰ"),  # full-width
+        ("I will reply a\u200bs\u200bap.", "a\u200bs\u200bap"),  # zero-width spaces
+        ("I will reply as\u00adap.", "as\u00adap"),  # soft hyphen
+        ("ＡＳＡＰ", "ＡＳＡＰ"),
+    ],
+)
+def test_phrases_match_full_width_and_invisible_characters(
+    checker: Checker, draft: str, excerpt: str
+) -> None:
+    (finding,) = checker.check(draft, ctx())
+    assert finding.rule_id == "en.idiom.asap"
+    assert draft[finding.start : finding.end] == finding.excerpt == excerpt
+
+
+def test_half_width_katakana_phrase_and_draft_match_either_way() -> None:
+    rule = Rule.model_validate(
+        rule_data(
+            id="test.idiom.katakana",
+            language="ja",
+            phrases=["ｶﾀｶﾅ"],
+            examples={"match": ["カタカナです"], "no_match": ["ひらがなです"]},
+        )
+    )
+    checker = Checker([rule])
+    (full,) = checker.check("これはカタカナです", ctx("ja"))
+    assert full.excerpt == "カタカナ"
+    (half,) = checker.check("これはｶﾀｶﾅです", ctx("ja"))
+    assert (half.start, half.end, half.excerpt) == (3, 7, "ｶﾀｶﾅ")
+    (chinese,) = Checker(BUILTIN_RULES).check("加\u200b油", ctx("zh"))  # a built-in phrase
+    assert chinese.excerpt == "加\u200b油"
+
+
+@pytest.mark.parametrize("phrase", ["\u200b", "\u3000", " \u00ad-\ufeff"])
+def test_schema_rejects_a_phrase_of_invisible_characters(phrase: str) -> None:
+    with pytest.raises(ValidationError, match="invisible characters"):
+        Rule.model_validate(rule_data(phrases=[phrase]))
+
+
+def test_checker_and_search_agree_on_which_scripts_have_no_spaces() -> None:
+    """A one-letter phrase matches inside a run of its letters exactly when search indexes
+    that script letter by letter (the shared app.domain.text definition)."""
+    samples = "退𠀋かカｶㄅสລကកaдعड한"
+    for char in samples:
+        rule = Rule.model_validate(
+            rule_data(phrases=[char], examples={"match": [char], "no_match": ["?"]})
+        )
+        inside = bool(Checker([rule]).check(char * 3, ctx()))
+        letter_by_letter = (
+            segment(normalize_for_match(char * 3)).split() == [normalize_for_match(char)] * 3
+        )
+        assert inside == letter_by_letter == is_unspaced_script(char), char
 
 
 # --- who a rule applies to ------------------------------------------------------------------

@@ -8,7 +8,7 @@ from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Channel, MessageKind, Status
 from app.services import inbox
 from app.storage.repository import InboxRepository
-from tests.helpers.builders import NOW
+from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 
 
 def names(repo: InboxRepository, query: InboxQuery, me: int | None = None) -> list[str]:
@@ -113,3 +113,53 @@ def test_new_messages_update_the_search_index(
     assert names(repo, InboxQuery(search="aguacate")) == []
     repo.add_message(cid, MessageKind.CUSTOMER, "Y también quiero un aguacate", NOW)
     assert names(repo, InboxQuery(search="aguacate")) == ["Carlos Pérez"]
+
+
+def _normalisation_inbox(repo: InboxRepository) -> None:
+    agents = add_agents(repo)
+    for customer, body in [
+        ("Zed Zero", "Please let me pay with pay\u200bpal"),  # zero-width space
+        ("Wendy Wide", "Order ＬＭ-２０２６-５５ has not arrived"),  # full-width
+        ("ｻｸﾗ ﾀﾅｶ", "注文はまだですか"),  # half-width katakana name
+        ("Emma Emoji", "Thanks so much🙏"),
+        ("Bob Box", "📦 arrived, all good"),
+    ]:
+        add_conversation(
+            repo, Conv(customer=customer, messages=[(MessageKind.CUSTOMER, body)]), agents
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paypal", {"Zed Zero"}),
+        ("LM-2026-55", {"Wendy Wide"}),
+        ("ＬＭ-２０２６", {"Wendy Wide"}),
+        ("サクラ", {"ｻｸﾗ ﾀﾅｶ"}),
+        ("ｻｸﾗ", {"ｻｸﾗ ﾀﾅｶ"}),
+        ("🙏", {"Emma Emoji"}),  # an emoji-only search finds the messages with it...
+        ("📦", {"Bob Box"}),
+        ("🚀", set()),  # ...and nothing when none has it, rather than everything
+        ("?!…", set()),  # nothing searchable: no conversation, not every one
+    ],
+)
+def test_search_is_normalised_and_finds_emoji(
+    repo: InboxRepository, text: str, expected: set[str]
+) -> None:
+    _normalisation_inbox(repo)
+    query = InboxQuery(statuses=ALL, search=text)
+    assert set(names(repo, query)) == expected
+    assert repo.first_page(query, None, NOW, 50)[0] == len(expected)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\u200b", "\ufeff\u200d"])
+def test_an_invisible_search_is_no_search(repo: InboxRepository, blank: str) -> None:
+    _normalisation_inbox(repo)
+    assert len(names(repo, InboxQuery(statuses=ALL, search=blank))) == 5
+
+
+def test_a_search_after_a_punctuation_search_is_fresh(repo: InboxRepository) -> None:
+    _normalisation_inbox(repo)
+    assert names(repo, InboxQuery(statuses=ALL, search="?")) == []
+    assert names(repo, InboxQuery(statuses=ALL, search="paypal")) == ["Zed Zero"]
+    assert names(repo, InboxQuery(statuses=ALL, search="!")) == []

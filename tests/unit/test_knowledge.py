@@ -210,3 +210,21 @@ def test_an_overlay_that_replaces_shows_only_the_regional_text(repo: InboxReposi
     assert view is not None and view.markdown == "14 days to withdraw."
     other = knowledge.view(repo, "returns-global", "US")
     assert other is not None and other.markdown == "Global returns."
+
+
+def test_article_search_is_normalised_like_the_inbox(repo: InboxRepository) -> None:
+    store.upsert_articles(
+        repo,
+        [
+            article("paypal-global", title="Pay\u200bPal refunds", body="Via ＰａｙＰａｌ."),
+            article("konbini-jp", "JP", title="ｺﾝﾋﾞﾆ払い", body="コンビニで支払う 🏪"),
+            article("other", body="Nothing special."),
+        ],
+    )
+    assert [a.uid for a in store.search(repo, "paypal", [])] == ["paypal-global"]
+    assert [a.uid for a in store.search(repo, "ＰＡＹＰＡＬ", [])] == ["paypal-global"]
+    assert [a.uid for a in store.search(repo, "コンビニ", [])] == ["konbini-jp"]
+    assert [a.uid for a in store.search(repo, "🏪", [])] == ["konbini-jp"]
+    assert store.search(repo, "?!", []) == []
+    suggested = store.suggest(repo, ["ｺﾝﾋﾞﾆ"], ["JP"])
+    assert [a.uid for a in suggested] == ["konbini-jp"]

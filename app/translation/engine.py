@@ -1,7 +1,8 @@
 """The translation engine: installed packs, routes between languages, batched inference.
 
 It uses argostranslate for what a pack *is* (metadata, SentencePiece/BPE
-tokenizer, MiniSBD sentence splitting) and drives the pack's CTranslate2 model
+tokenizer), cuts each paragraph into pieces the model can carry whole
+(:mod:`app.translation.segment`) and drives the pack's CTranslate2 model
 itself, so that a whole conversation is one ``translate_batch`` call (argos
 translates one text at a time, in batches of 32 tokens by default), underscores
 survive decoding (argos turns them into spaces) and models are loaded once per
@@ -20,27 +21,32 @@ from typing import Any
 
 from app.domain.errors import LocalizedError
 from app.i18n import N_
-from app.translation.offline import ArgosHome, ArgosModules, OfflineError, load_argos
-from app.translation.packs import PackInfo, install_pack, list_packs, uninstall_pack
+from app.translation.offline import ArgosHome, ArgosModules, load_argos
+from app.translation.packs import (
+    PackInfo,
+    install_pack,
+    list_packs,
+    recover_interrupted,
+    uninstall_pack,
+)
+from app.translation.segment import UNSPACED, Piece, join, split
 
 PIVOT_PREFERENCE = ("en",)  # try English first as the intermediate language, then any
+MIN_JUDGED_TOKENS = 16  # pieces shorter than this are not judged "too short"
+# Argos's beam-search setting. CTranslate2 then reports sum(log-prob) / length**LENGTH_PENALTY,
+# not a mean: confidence undoes that, or every long sentence would read as "low confidence".
+LENGTH_PENALTY = 0.2
 
 
 class NoRouteError(LocalizedError, LookupError):
     """No installed pack (or chain of two) translates this pair; the message says which."""
 
-    def __init__(self, source: str, target: str, *, lacks_sentence_model: bool = False) -> None:
+    def __init__(self, source: str, target: str) -> None:
         self.source = source
         self.target = target
-        template = (
-            N_(
-                "The {source} → {target} pack has no sentence model for {source}; add one in "
-                "the pack manager."
-            )
-            if lacks_sentence_model
-            else N_("No {source} → {target} language pack is installed.")
+        super().__init__(
+            N_("No {source} → {target} language pack is installed."), source=source, target=target
         )
-        super().__init__(template, source=source, target=target)
 
     @property
     def reason(self) -> str:
@@ -73,10 +79,16 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class Translated:
-    """One translated text with the model's confidence (0..1, from mean token log-prob)."""
+    """One translated text with the model's confidence (0..1, from mean token log-prob).
+
+    ``complete`` is False when some piece hit the decoding limit, came back implausibly
+    short for its input, or the text was longer than the engine translates: such a text
+    must never be shown or sent as a whole translation.
+    """
 
     text: str
     confidence: float
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +107,12 @@ class EngineSettings:
     batch_tokens: int = 4096
     beam_size: int = 4  # for what is sent; the live preview uses 1 (greedy)
     max_decoding_length: int = 256
+    # Source tokens per piece: half the decoding limit leaves room for target languages
+    # that need more tokens than the source (and is about what Argos models were trained on).
+    piece_tokens: int = 128
+    # A text longer than this is translated up to here and marked incomplete (a pasted
+    # megabyte would hold a compute worker for many minutes).
+    max_text_chars: int = 200_000
 
 
 class _RWLock:
@@ -133,10 +151,35 @@ class _RWLock:
 
 
 @dataclass
+class _Plan:
+    """One text's paragraphs: (source paragraph, its pieces, index of the first in the batch)."""
+
+    cut: bool  # longer than the engine translates: only the start was translated
+    paragraphs: list[tuple[str, list[Piece], int]] = field(default_factory=list)
+
+
+def summed_log_prob(score: float, length: int) -> float:
+    """A hypothesis's summed token log-probability from CTranslate2's length-penalised score."""
+    return score * length**LENGTH_PENALTY
+
+
+def too_short(source_tokens: int, output_tokens: int, source: str, target: str) -> bool:
+    """Whether an output is implausibly short for its input (the model stopped early).
+
+    Packs tokenize both sides with one model, so token counts compare across languages;
+    a spaced-script source going into Chinese, Japanese or Thai legitimately shrinks most.
+    Short inputs are never judged: "ok" -> "好" is fine.
+    """
+    if source_tokens < MIN_JUDGED_TOKENS:
+        return False
+    floor = 0.15 if target in UNSPACED and source not in UNSPACED else 0.3
+    return output_tokens < source_tokens * floor
+
+
+@dataclass
 class _Loaded:
     info: PackInfo
     package: Any
-    sentencizer: Any
     translator: Any
     decode_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -152,6 +195,7 @@ class TranslationEngine:
         self._argos: ArgosModules | None = None
         self._packs: list[PackInfo] | None = None
         self._loaded: dict[str, _Loaded] = {}
+        recover_interrupted(home)  # a pack swap a crash interrupted: finish or undo it
 
     # ------------------------------------------------------------------ packs
     def _modules(self) -> ArgosModules:
@@ -182,16 +226,13 @@ class TranslationEngine:
                 self._forget_models()
 
     def refresh(self) -> None:
-        """Re-read the packages folder (after a sentence model was added, say)."""
+        """Re-read the packages folder (after it was changed outside the engine)."""
         with self._lock.write():
             self._forget_models()
 
     def _forget_models(self) -> None:
         self._packs = None
         self._loaded.clear()
-        if self._argos is not None:  # argostranslate's own caches, in case anything reads them
-            self._argos.translate.installed_translates.clear()
-            self._argos.translate.get_installed_languages.cache_clear()
 
     # ------------------------------------------------------------------ routes
     def route(self, source: str, target: str) -> Route:
@@ -214,13 +255,6 @@ class TranslationEngine:
             first = find(source, middle)
             if first is not None and second is not None:
                 return Route((first, second))
-        lacking = [p for p in packs if not p.usable and p.from_code == source]
-        if lacking:
-            raise NoRouteError(
-                source,
-                lacking[0].to_code,
-                lacks_sentence_model=True,
-            )
         raise NoRouteError(source, target)
 
     def languages(self) -> set[str]:
@@ -242,12 +276,17 @@ class TranslationEngine:
         with self._lock.read():
             current = list(texts)
             confidence = [1.0] * len(texts)
+            complete = [True] * len(texts)
             for step in route.steps:
                 loaded = self._load(step)
                 outputs = self._run(loaded, current, beam_size or self.settings.beam_size)
                 current = [o.text for o in outputs]
                 confidence = [c * o.confidence for c, o in zip(confidence, outputs, strict=True)]
-            return [Translated(t, c) for t, c in zip(current, confidence, strict=True)]
+                complete = [c and o.complete for c, o in zip(complete, outputs, strict=True)]
+            return [
+                Translated(t, c, whole)
+                for t, c, whole in zip(current, confidence, complete, strict=True)
+            ]
 
     def _load(self, info: PackInfo) -> _Loaded:
         loaded = self._loaded.get(info.key)
@@ -257,36 +296,41 @@ class TranslationEngine:
             loaded = self._loaded.get(info.key)
             if loaded is not None:
                 return loaded
-            if info.sentence_model is None:
-                raise OfflineError(f"The {info.pair} pack has no sentence model.")
             argos = self._modules()
             package = argos.package.Package(info.folder)
-            sentencizer = argos.sbd.MiniSBDSentencizer(package)
-            sentencizer.lang = str(info.sentence_model)  # ours, never a download
             translator = argos.ctranslate2.Translator(
                 str(info.folder / "model"),
                 device="cpu",
                 inter_threads=self.settings.inter_threads,
                 intra_threads=self.settings.intra_threads,
             )
-            loaded = _Loaded(info, package, sentencizer, translator)
+            loaded = _Loaded(info, package, translator)
             self._loaded[info.key] = loaded
             return loaded
 
     def _run(self, loaded: _Loaded, texts: list[str], beam_size: int) -> list[Translated]:
+        """Translate each text piece by piece (one batch for all), then join the pieces."""
         package = loaded.package
-        # (text index, paragraph index) for each paragraph; sentences point at paragraphs
-        paragraphs: list[list[str]] = [text.split("\n") for text in texts]
+        source, target = loaded.info.from_code, loaded.info.to_code
+        limit = self.settings.max_text_chars
+        plans: list[_Plan] = []
         batch: list[list[str]] = []
-        owner: list[tuple[int, int]] = []
-        with loaded.decode_lock:  # the ONNX splitter and tokenizer objects are not shared safely
-            for t, text_paragraphs in enumerate(paragraphs):
-                for p, paragraph in enumerate(text_paragraphs):
-                    if not paragraph.strip():
-                        continue
-                    for sentence in loaded.sentencizer.split_sentences(paragraph):
-                        batch.append(package.tokenizer.encode(sentence))
-                        owner.append((t, p))
+        with loaded.decode_lock:  # the tokenizer objects are not shared safely
+
+            def count(text: str) -> int:
+                return len(package.tokenizer.encode(text))
+
+            for text in texts:
+                plan = _Plan(cut=len(text) > limit)
+                for paragraph in text[:limit].split("\n"):
+                    pieces = (
+                        split(paragraph, source, count, self.settings.piece_tokens)
+                        if paragraph.strip()
+                        else []
+                    )
+                    plan.paragraphs.append((paragraph, pieces, len(batch)))
+                    batch.extend(package.tokenizer.encode(piece.text) for piece in pieces)
+                plans.append(plan)
         prefix = [[package.target_prefix]] * len(batch) if package.target_prefix else None
         results = (
             loaded.translator.translate_batch(
@@ -297,28 +341,39 @@ class TranslationEngine:
                 batch_type="tokens",
                 beam_size=beam_size,
                 num_hypotheses=1,
-                length_penalty=0.2,
+                length_penalty=LENGTH_PENALTY,
                 max_decoding_length=self.settings.max_decoding_length,
                 return_scores=True,
             )
             if batch
             else []
         )
-        tokens: dict[tuple[int, int], list[str]] = {}
-        scores: dict[int, list[float]] = {}
-        for (t, p), result in zip(owner, results, strict=True):
-            tokens.setdefault((t, p), []).extend(result.hypotheses[0])
-            scores.setdefault(t, []).append(result.scores[0])
+        hit_limit = self.settings.max_decoding_length - (1 if package.target_prefix else 0)
         outputs = []
         with loaded.decode_lock:
-            for t, text_paragraphs in enumerate(paragraphs):
-                translated = [
-                    self._decode(package, tokens[(t, p)]) if (t, p) in tokens else paragraph
-                    for p, paragraph in enumerate(text_paragraphs)
-                ]
-                text_scores = scores.get(t, [0.0])
-                confidence = math.exp(max(min(sum(text_scores) / len(text_scores), 0.0), -20.0))
-                outputs.append(Translated("\n".join(translated), confidence))
+            for plan in plans:
+                complete = not plan.cut
+                log_prob, generated = 0.0, 0
+                paragraphs: list[str] = []
+                for paragraph, pieces, first in plan.paragraphs:
+                    if not pieces:
+                        paragraphs.append(paragraph)
+                        continue
+                    decoded = []
+                    for offset in range(len(pieces)):
+                        hypothesis = results[first + offset].hypotheses[0]
+                        length = len(hypothesis) + 1  # the end-of-sentence token is scored too
+                        log_prob += summed_log_prob(results[first + offset].scores[0], length)
+                        generated += length
+                        decoded.append(self._decode(package, hypothesis))
+                        if len(hypothesis) >= hit_limit or too_short(
+                            len(batch[first + offset]), len(hypothesis), source, target
+                        ):
+                            complete = False
+                    paragraphs.append(join(pieces, decoded, target))
+                mean = log_prob / generated if generated else 0.0  # per token, over all pieces
+                confidence = math.exp(max(min(mean, 0.0), -20.0))
+                outputs.append(Translated("\n".join(paragraphs), confidence, complete))
         return outputs
 
     @staticmethod

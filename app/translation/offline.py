@@ -2,11 +2,15 @@
 
 argostranslate reads its settings once, at import, from the environment and a
 ``settings.json`` in the user's config folder; some of its code paths download
-(MiniSBD sentence models on the first translation, the package index, its own
-pack downloader). So the first import happens here only: with private folders
-under CrossDesk's data folder (a user's own argos settings are never read),
-the local model provider forced, and every downloading function replaced by
-one that fails with :class:`OfflineError` naming what is missing.
+(the package index, its own pack downloader). So the first import happens here
+only: with private folders under CrossDesk's data folder (a user's own argos
+settings are never read), the local model provider forced, and every
+downloading function replaced by one that fails with :class:`OfflineError`.
+
+Only ``argostranslate.package`` (what a pack is: metadata, tokenizer) is
+imported: never ``argostranslate.translate`` or ``argostranslate.sbd``, which
+import MiniSBD and ONNX Runtime and would download a sentence model per source
+language. CrossDesk splits sentences itself (:mod:`app.translation.segment`).
 """
 
 from __future__ import annotations
@@ -58,19 +62,12 @@ class ArgosHome:
     def packages(self) -> Path:
         return self.root / "packages"
 
-    @property
-    def sentence_models(self) -> Path:
-        """Shared MiniSBD models for packs that do not carry their own."""
-        return self.root / "data" / "argos-translate" / "minisbd"
-
 
 @dataclass(frozen=True)
 class ArgosModules:
     """The imported modules, for the engine (never imported anywhere else)."""
 
     package: ModuleType
-    sbd: ModuleType
-    translate: ModuleType
     ctranslate2: ModuleType
     home: ArgosHome
 
@@ -83,22 +80,6 @@ def _refuse(what: str) -> Any:
         )
 
     return refused
-
-
-def _offline_sentence_model(home: ArgosHome) -> Any:
-    def get_model_file(name: str, progress_callback: object = None) -> str:
-        """minisbd's lookup, minus the download: a file path, or a model in our folder."""
-        if Path(name).is_file():
-            return str(Path(name))
-        candidate = home.sentence_models / f"{name}.onnx"
-        if candidate.is_file():
-            return str(candidate)
-        raise OfflineError(
-            f"No sentence model for '{name}' is installed. Install a language pack that "
-            f"includes one, or add {candidate.name} to {home.sentence_models}."
-        )
-
-    return get_model_file
 
 
 def load_argos(home: ArgosHome, *, batch_tokens: int = 2048) -> ArgosModules:
@@ -114,8 +95,7 @@ def load_argos(home: ArgosHome, *, batch_tokens: int = 2048) -> ArgosModules:
         if _loaded is not None:
             return _loaded
         home.packages.mkdir(parents=True, exist_ok=True)
-        home.sentence_models.mkdir(parents=True, exist_ok=True)
-        saved = {key: os.environ.get(key) for key in (*_ARGOS_ENV, "KMP_DUPLICATE_LIB_OK")}
+        saved = {key: os.environ.get(key) for key in _ARGOS_ENV}
         try:
             for key in _ARGOS_ENV:
                 os.environ.pop(key, None)
@@ -131,11 +111,7 @@ def load_argos(home: ArgosHome, *, batch_tokens: int = 2048) -> ArgosModules:
                 }
             )
             package = importlib.import_module("argostranslate.package")
-            sbd = importlib.import_module("argostranslate.sbd")
-            translate = importlib.import_module("argostranslate.translate")
             networking = importlib.import_module("argostranslate.networking")
-            minisbd = importlib.import_module("minisbd.minisbd")
-            minisbd_models = importlib.import_module("minisbd.models")
             ctranslate2 = importlib.import_module("ctranslate2")
         finally:  # the rest of the process keeps its own environment
             for key, value in saved.items():
@@ -154,10 +130,5 @@ def load_argos(home: ArgosHome, *, batch_tokens: int = 2048) -> ArgosModules:
         networking.get = _refuse("fetch from the network")
         networking.get_from = _refuse("fetch from the network")
         networking.cache_spacy = _refuse("download spaCy models")
-        minisbd_models.download_models = _refuse("download sentence models")
-        minisbd_models.cache_dir = str(home.sentence_models)
-        offline_lookup = _offline_sentence_model(home)
-        minisbd.get_model_file = offline_lookup  # the name SBDetect calls
-        minisbd_models.get_model_file = offline_lookup
-        _loaded = ArgosModules(package, sbd, translate, ctranslate2, home)
+        _loaded = ArgosModules(package, ctranslate2, home)
         return _loaded

@@ -1,45 +1,64 @@
-"""Language packs on disk: validated before anything is unpacked, installed atomically.
+"""Language packs on disk: validated before anything is unpacked, proven, swapped in atomically.
 
 argostranslate's own installer only checks that a file is a zip and extracts it
 into the packages folder; one stray folder there makes every later discovery
 call fail, so every pair stops working. Here a pack is checked entry by entry
-(one top-level folder, no absolute or ``..`` paths, no links, size caps, the
-files a pack needs), extracted to a staging folder beside the packages folder
-with the sizes enforced while writing, and only then renamed into place. A
-refused pack leaves the installed ones untouched.
+(one top-level folder, no absolute or ``..`` paths, no links, size and expansion
+caps, the files a pack needs present as files; see ``pack_check``), extracted to
+a staging folder beside the packages folder with the sizes enforced while
+writing, proven usable there (the model loads and translates a sentence), and
+only then swapped in: the previous version is renamed aside, the new one into
+place, the old one deleted. A refused pack leaves no trace and the installed
+ones untouched; an interrupted swap is undone or finished on the next start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-import stat
 import threading
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from app.domain.errors import LocalizedError
 from app.i18n import N_
 from app.translation.offline import ArgosHome
+from app.translation.pack_check import (
+    MAX_MEMBERS,
+    MAX_TOTAL_BYTES,
+    REQUIRED_FILES,
+    TOKENIZERS,
+    MemberCheck,
+    PackCancelled,
+    PackError,
+    check_layout,
+    implied_folders,
+    prove_usable,
+    top_folder,
+)
 
-MAX_TOTAL_BYTES = 3 * 1024**3  # the largest real Argos packs are a few hundred MB
-MAX_MEMBERS = 5_000
+__all__ = [
+    "MAX_TOTAL_BYTES",
+    "PackCancelled",
+    "PackCandidate",
+    "PackError",
+    "PackInfo",
+    "inspect_pack",
+    "install_pack",
+    "list_packs",
+    "read_pack",
+    "recover_interrupted",
+    "uninstall_pack",
+]
+
 CHUNK = 1 << 20
-# minisbd's file names for the codes whose model is not simply <code>.onnx
-SENTENCE_MODEL_NAMES = {"zh": "zh-hans", "zt": "zh-hant", "pb": "pt"}
+DISK_MARGIN = 64 * 1024**2  # free space left over after unpacking, for everything else
 
 Progress = Callable[[float], None]
-
-
-class PackError(LocalizedError):
-    """A pack that cannot be installed; the message says why, for the user."""
-
-
-class PackCancelled(PackError):  # noqa: N818 - reads as what happened
-    """The user cancelled; nothing was changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +72,6 @@ class PackInfo:
     to_name: str
     version: str
     size_bytes: int
-    sentence_model: Path | None  # None: the pair cannot be used until one is added
 
     @property
     def pair(self) -> str:
@@ -66,7 +84,9 @@ class PackInfo:
 
     @property
     def usable(self) -> bool:
-        return self.sentence_model is not None
+        """Always: read_pack lists only folders with a model and a tokenizer, and sentences
+        are split by CrossDesk itself (no per-language sentence model is needed)."""
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +102,6 @@ class PackCandidate:
     total_bytes: int
 
 
-def _is_link(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return stat.S_ISLNK(mode)
-
-
 def _code(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.isascii() or not value.replace("-", "").isalnum():
         raise PackError(
@@ -99,7 +114,7 @@ def _code(value: object, field: str) -> str:
     return value.lower()
 
 
-def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandidate:
+def inspect_pack(path: Path) -> PackCandidate:
     """Check a .argosmodel file without extracting it; raise PackError with the reason."""
     if not path.is_file():
         raise PackError(N_("{path} is not a file"), path=str(path))
@@ -115,54 +130,23 @@ def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandida
                     count=len(members),
                     limit=MAX_MEMBERS,
                 )
-            tops: set[str] = set()
-            total = 0
-            names: set[str] = set()
+            top = top_folder(path.name, members)
+            sizes = MemberCheck(path.name)
+            files: set[str] = set()
+            folders: set[str] = set()
             for info in members:
-                name = info.filename
-                pure = PurePosixPath(name)
-                if (
-                    name.startswith(("/", "\\"))
-                    or "\\" in name
-                    or (len(name) > 1 and name[1] == ":")
-                ):
+                name = info.filename.rstrip("/")
+                if name in files or name in folders:
                     raise PackError(
-                        N_("{file} contains an absolute path: {name}"), file=path.name, name=name
+                        N_("{file} lists {name} twice"), file=path.name, name=info.filename
                     )
-                if ".." in pure.parts:
-                    raise PackError(
-                        N_("{file} contains a path leaving its folder: {name}"),
-                        file=path.name,
-                        name=name,
-                    )
-                if _is_link(info):
-                    raise PackError(N_("{file} contains a link: {name}"), file=path.name, name=name)
-                tops.add(pure.parts[0])
-                total += info.file_size
-                names.add(name.rstrip("/"))
-            if len(tops) != 1:
-                raise PackError(
-                    N_("{file} must hold exactly one top-level folder, not {count}"),
-                    file=path.name,
-                    count=len(tops),
-                )
-            if total > max_total:
-                raise PackError(
-                    N_("{file} would unpack to {size} GB, more than the {limit} GB a pack may use"),
-                    file=path.name,
-                    size=f"{total / 1e9:.1f}",
-                    limit=f"{max_total / 1e9:.1f}",
-                )
-            top = tops.pop()
-            for required in ("metadata.json", "model/model.bin", "model/config.json"):
-                if f"{top}/{required}" not in names:
-                    raise PackError(
-                        N_("{file} is missing {required}"), file=path.name, required=required
-                    )
-            if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-                raise PackError(
-                    N_("{file} has no tokenizer (sentencepiece.model or bpe.model)"), file=path.name
-                )
+                if info.is_dir():
+                    folders.add(name)
+                    continue
+                files.add(name)
+                sizes.file(info, name.removeprefix(f"{top}/"))
+            folders |= implied_folders(files)
+            check_layout(path.name, top, files, folders)
             try:
                 metadata = json.loads(archive.read(f"{top}/metadata.json").decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
@@ -171,7 +155,7 @@ def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandida
                     file=path.name,
                     error=str(exc),
                 ) from exc
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise PackError(N_("{file} is damaged: {error}"), file=path.name, error=str(exc)) from exc
     if not isinstance(metadata, dict):
         raise PackError(N_("{file}: metadata.json is not an object"), file=path.name)
@@ -192,7 +176,7 @@ def inspect_pack(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> PackCandida
         from_name=str(metadata.get("from_name") or from_code),
         to_name=str(metadata.get("to_name") or to_code),
         version=str(metadata.get("package_version") or "0"),
-        total_bytes=total,
+        total_bytes=sizes.total,
     )
 
 
@@ -205,38 +189,40 @@ def _extract(
 ) -> None:
     """Unpack into ``target``, enforcing the declared sizes while writing (zip bombs lie)."""
     written = 0
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            relative = PurePosixPath(info.filename).relative_to(candidate.top)
-            destination = target.joinpath(*relative.parts)
-            if info.is_dir() or not relative.parts:
-                destination.mkdir(parents=True, exist_ok=True)
-                continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            left = info.file_size
-            with archive.open(info) as source, destination.open("wb") as sink:
-                while chunk := source.read(CHUNK):
-                    left -= len(chunk)
-                    written += len(chunk)
-                    if left < 0 or written > MAX_TOTAL_BYTES:
-                        raise PackError(
-                            N_("{file}: {name} is larger than declared"),
-                            file=path.name,
-                            name=info.filename,
-                        )
-                    sink.write(chunk)
-                    if cancel is not None and cancel.is_set():
-                        raise PackCancelled(N_("Installation cancelled; nothing was changed."))
-                    if progress is not None and candidate.total_bytes:
-                        progress(min(written / candidate.total_bytes, 1.0))
-
-
-def _sentence_model(folder: Path, from_code: str, home: ArgosHome) -> Path | None:
-    own = sorted((folder / "minisbd").glob("*.onnx")) if (folder / "minisbd").is_dir() else []
-    if own:
-        return own[0]
-    shared = home.sentence_models / f"{SENTENCE_MODEL_NAMES.get(from_code, from_code)}.onnx"
-    return shared if shared.is_file() else None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                relative = PurePosixPath(info.filename).relative_to(candidate.top)
+                destination = target.joinpath(*relative.parts)
+                if info.is_dir() or not relative.parts:
+                    destination.mkdir(parents=True, exist_ok=True)
+                    continue
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                left = info.file_size
+                with archive.open(info) as source, destination.open("xb") as sink:
+                    while chunk := source.read(CHUNK):
+                        left -= len(chunk)
+                        written += len(chunk)
+                        if left < 0 or written > min(candidate.total_bytes, MAX_TOTAL_BYTES):
+                            raise PackError(
+                                N_("{file}: {name} is larger than declared"),
+                                file=path.name,
+                                name=info.filename,
+                            )
+                        sink.write(chunk)
+                        if cancel is not None and cancel.is_set():
+                            raise PackCancelled(N_("Installation cancelled; nothing was changed."))
+                        if progress is not None and candidate.total_bytes:
+                            # unpacking is most of the work; proving the pack is the rest
+                            progress(0.9 * min(written / candidate.total_bytes, 1.0))
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise PackError(N_("{file} is damaged: {error}"), file=path.name, error=str(exc)) from exc
+    except OSError as exc:
+        raise PackError(
+            N_("{file} could not be unpacked: {error}"),
+            file=path.name,
+            error=str(exc.strerror or exc),
+        ) from exc
 
 
 def read_pack(folder: Path, home: ArgosHome) -> PackInfo | None:
@@ -247,8 +233,10 @@ def read_pack(folder: Path, home: ArgosHome) -> PackInfo | None:
         to_code = _code(metadata.get("to_code"), "to_code")
     except (OSError, ValueError, PackError):
         return None
-    if not (folder / "model" / "model.bin").is_file():
-        return None
+    if not all((folder / name).is_file() for name in REQUIRED_FILES) or not any(
+        (folder / name).is_file() for name in TOKENIZERS
+    ):
+        return None  # e.g. left half-installed by an older version: not listed as usable
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return PackInfo(
         folder=folder,
@@ -258,7 +246,6 @@ def read_pack(folder: Path, home: ArgosHome) -> PackInfo | None:
         to_name=str(metadata.get("to_name") or to_code),
         version=str(metadata.get("package_version") or "0"),
         size_bytes=size,
-        sentence_model=_sentence_model(folder, from_code, home),
     )
 
 
@@ -282,67 +269,130 @@ def _staging(home: ArgosHome) -> Path:
     return folder
 
 
+def _aside_root(home: ArgosHome) -> Path:
+    """Where replaced packs wait during a swap; only a crash leaves anything here."""
+    return home.root / "replaced"
+
+
+def recover_interrupted(home: ArgosHome) -> None:
+    """Finish or undo a swap a crash interrupted; drop leftovers of unfinished installs.
+
+    A pack renamed aside goes back into place when its pair has no installed pack (the
+    crash came before the new one was renamed in), else it is deleted (the new one made
+    it). Staging folders never hold an installed pack, so they are simply removed. Call
+    only while no install runs (at start, or holding the engine's write lock).
+    """
+    aside = _aside_root(home)
+    if aside.is_dir():
+        installed = {(p.from_code, p.to_code) for p in list_packs(home)}
+        for swap in sorted(aside.iterdir()):
+            for old in sorted(swap.iterdir()) if swap.is_dir() else []:
+                info = read_pack(old, home)
+                target = home.packages / old.name
+                pair = None if info is None else (info.from_code, info.to_code)
+                if pair is not None and pair not in installed and not target.exists():
+                    home.packages.mkdir(parents=True, exist_ok=True)
+                    old.rename(target)
+                    installed.add(pair)
+            shutil.rmtree(swap, ignore_errors=True)
+    staging = home.root / "staging"
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    _remove_empty(aside, staging)
+
+
+def _remove_empty(*folders: Path) -> None:
+    """Remove each folder if it exists and is empty (a finished install leaves no trace)."""
+    for folder in folders:
+        # not empty (a crash's leftovers, for recover_interrupted) or already gone: keep
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _check_disk_space(path: Path, candidate: PackCandidate, home: ArgosHome) -> None:
+    try:
+        free = shutil.disk_usage(home.root).free
+    except OSError:
+        return  # unknown: the writes themselves will say if the disk fills up
+    if free < candidate.total_bytes + DISK_MARGIN:
+        raise PackError(
+            N_("{file} needs {size} MB of free disk space to install; {free} MB are free"),
+            file=path.name,
+            size=f"{(candidate.total_bytes + DISK_MARGIN) / 1e6:.0f}",
+            free=f"{free / 1e6:.0f}",
+        )
+
+
+def _swap_in(unpacked: Path, candidate: PackCandidate, home: ArgosHome, file_name: str) -> Path:
+    """Rename the pair's current pack(s) aside, the proven one into place, drop the old.
+
+    Until the new folder is in place the old ones are only renamed, so a failure puts
+    them back and a crash is repaired by ``recover_interrupted``.
+    """
+    home.packages.mkdir(parents=True, exist_ok=True)
+    final = home.packages / f"translate-{candidate.from_code}_{candidate.to_code}"
+    pair = (candidate.from_code, candidate.to_code)
+    replaced = [p.folder for p in list_packs(home) if (p.from_code, p.to_code) == pair]
+    if final.exists() and final not in replaced:
+        replaced.append(final)  # a broken folder in the way (an older version left it)
+    aside = _aside_root(home) / uuid.uuid4().hex
+    aside.mkdir(parents=True)
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for old in replaced:  # out of the way first, so the pair never has two versions
+            parked = aside / old.name
+            old.rename(parked)
+            moved.append((parked, old))
+        unpacked.rename(final)
+    except OSError as exc:
+        try:
+            for parked, old in reversed(moved):
+                parked.rename(old)
+            _remove_empty(aside, aside.parent)
+        except OSError:
+            pass  # left aside: recover_interrupted puts it back on the next start
+        raise PackError(
+            N_("{file} could not be moved into place: {error}"),
+            file=file_name,
+            error=str(exc.strerror or exc),
+        ) from exc
+    shutil.rmtree(aside, ignore_errors=True)  # the new pack is in place: the old one goes
+    _remove_empty(aside.parent)
+    return final
+
+
 def install_pack(
     path: Path,
     home: ArgosHome,
     *,
-    sentence_model: Path | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> PackInfo:
-    """Validate, extract and move a pack into place, replacing any other version of its pair.
+    """Validate, extract, prove and swap a pack into place, replacing its pair's other version.
 
     The caller holds the engine's write lock (no translation runs meanwhile).
     """
+    recover_interrupted(home)
     candidate = inspect_pack(path)
-    if sentence_model is not None and not _looks_like_onnx(sentence_model):
-        raise PackError(N_("{file} is not a sentence model (.onnx file)"), file=sentence_model.name)
+    _check_disk_space(path, candidate, home)
     staging = _staging(home)
     try:
         unpacked = staging / "pack"
         _extract(path, candidate, unpacked, progress, cancel)
-        if sentence_model is not None:
-            (unpacked / "minisbd").mkdir(exist_ok=True)
-            shutil.copyfile(sentence_model, unpacked / "minisbd" / f"{candidate.from_code}.onnx")
-        home.packages.mkdir(parents=True, exist_ok=True)
-        final = home.packages / f"translate-{candidate.from_code}_{candidate.to_code}"
-        previous = [
-            p
-            for p in list_packs(home)
-            if (p.from_code, p.to_code) == (candidate.from_code, candidate.to_code)
-        ]
-        for old in previous:  # out of the way first, so the pair never has two versions
-            old.folder.rename(staging / f"old-{old.folder.name}")
-        unpacked.rename(final)
+        prove_usable(unpacked, home, path.name, cancel)
+        if cancel is not None and cancel.is_set():
+            raise PackCancelled(N_("Installation cancelled; nothing was changed."))
+        final = _swap_in(unpacked, candidate, home, path.name)
         info = read_pack(final, home)
-        if info is None:  # pragma: no cover - inspect_pack checked the same files
+        if info is None:  # pragma: no cover - prove_usable checked the same files
             raise PackError(N_("{file} did not unpack into a usable pack"), file=path.name)
         return info
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(staging.parent)
         if progress is not None:
             progress(1.0)
-
-
-def _looks_like_onnx(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        return False
-    return path.suffix.lower() == ".onnx" and len(head) > 8
-
-
-def add_sentence_model(path: Path, code: str, home: ArgosHome) -> Path:
-    """Make a MiniSBD model available to every pack translating from ``code``."""
-    if not _looks_like_onnx(path):
-        raise PackError(N_("{file} is not a sentence model (.onnx file)"), file=path.name)
-    home.sentence_models.mkdir(parents=True, exist_ok=True)
-    target = home.sentence_models / f"{SENTENCE_MODEL_NAMES.get(code, code)}.onnx"
-    temporary = target.with_suffix(".part")
-    shutil.copyfile(path, temporary)
-    temporary.replace(target)
-    return target
 
 
 def uninstall_pack(info: PackInfo, home: ArgosHome) -> None:
@@ -354,3 +404,4 @@ def uninstall_pack(info: PackInfo, home: ArgosHome) -> None:
         info.folder.rename(staging / info.folder.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(staging.parent)

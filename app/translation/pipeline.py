@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from app.translation.engine import Route, TranslationEngine
+from app.translation.engine import Route, Translated, TranslationEngine
 from app.translation.memory import TranslationMemory
 from app.translation.protect import GlossaryTerm, Protected, protect, restore, spans
 
@@ -25,6 +25,9 @@ _VARIANTS = {
     ("pt", "br"): "pb",
 }
 
+
+# The highest confidence an incomplete translation may report: below the "medium" cue (0.3).
+INCOMPLETE_CONFIDENCE = 0.25
 
 # Languages Argos files under another code (Filipino is Tagalog; Cantonese is written Chinese).
 _ALIASES = {"fil": "tl", "yue": "zh", "nb": "no"}
@@ -61,9 +64,15 @@ class Provenance:
     tm_score: float | None = None
     source_language: str | None = None
     target_language: str | None = None
+    # Machine output that may miss part of its input (a piece hit the decoding limit or came
+    # back far too short): never shown or sent as a whole translation without a warning.
+    incomplete: bool = False
 
     def to_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if v not in (None, ())}
+        """Compact JSON; ``incomplete`` only when True (older readers never see the key)."""
+        data = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        if not self.incomplete:
+            del data["incomplete"]
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -72,6 +81,7 @@ class Provenance:
             return None
         data = json.loads(text)
         data["pivots"] = tuple(data.get("pivots", ()))
+        data["incomplete"] = bool(data.get("incomplete", False))
         return cls(**data)
 
 
@@ -125,13 +135,13 @@ class Pipeline:
             todo.append((text, protect(text, source, target, self.patterns, self.glossary)))
         if todo:
             outputs = self.engine.translate([p.text for _, p in todo], route, beam_size=beam_size)
-            retry: list[tuple[str, Protected, float]] = []
+            retry: list[tuple[str, Protected, Translated]] = []
             for (text, protected), output in zip(todo, outputs, strict=True):
                 restored = restore(output.text, protected)
                 if restored is None:
-                    retry.append((text, protected, output.confidence))
+                    retry.append((text, protected, output))
                 else:
-                    done[text] = self._mt(restored, route, output.confidence)
+                    done[text] = self._mt(restored, route, output.confidence, output.complete)
             if retry:
                 done.update(self._piecewise(retry, route, beam_size))
         return [done[text] for text in texts]
@@ -162,7 +172,9 @@ class Pipeline:
         )
 
     @staticmethod
-    def _mt(text: str, route: Route, confidence: float) -> Result:
+    def _mt(text: str, route: Route, confidence: float, complete: bool = True) -> Result:
+        if not complete:  # the cue must not say "high confidence" over a text with a gap
+            confidence = min(confidence, INCOMPLETE_CONFIDENCE)
         return Result(
             text,
             Provenance(
@@ -172,11 +184,12 @@ class Pipeline:
                 round(confidence, 3),
                 source_language=route.source,
                 target_language=route.target,
+                incomplete=not complete,
             ),
         )
 
     def _piecewise(
-        self, retry: list[tuple[str, Protected, float]], route: Route, beam_size: int | None
+        self, retry: list[tuple[str, Protected, Translated]], route: Route, beam_size: int | None
     ) -> dict[str, Result]:
         """The model lost a placeholder: translate the text between protected spans instead."""
         pieces = [
@@ -187,14 +200,17 @@ class Pipeline:
         ]
         translated = iter(self.engine.translate(pieces, route, beam_size=beam_size))
         results: dict[str, Result] = {}
-        for text, protected, confidence in retry:
+        for text, protected, whole in retry:
             out: list[str] = []
+            complete = True
             for translate_it, piece in protected.pieces:
                 if translate_it and piece.strip():
                     lead = piece[: len(piece) - len(piece.lstrip())]
                     tail = piece[len(piece.rstrip()) :]
-                    out.append(lead + next(translated).text + tail)
+                    output = next(translated)
+                    complete = complete and output.complete
+                    out.append(lead + output.text + tail)
                 else:
                     out.append(piece)
-            results[text] = self._mt("".join(out), route, confidence)
+            results[text] = self._mt("".join(out), route, whole.confidence, complete)
         return results

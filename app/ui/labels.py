@@ -100,6 +100,8 @@ def provenance_text(i18n: I18n, provenance: Provenance) -> str:
         )
     if provenance.route:
         parts.append(_("packs {packs}").format(packs=provenance.route.replace(">", ", ")))
+    if provenance.incomplete:  # first, so it is never elided away
+        parts.insert(0, _("May be incomplete: compare with the original"))
     if provenance.confidence is not None:
         parts.append(confidence_label(i18n, provenance.confidence))
     return " · ".join(parts)

@@ -1,7 +1,7 @@
 """Tiny but real argostranslate packs, built on the fly for tests (no network, exact outputs).
 
 Why this exists: the app translates offline through argostranslate, and its tests must exercise
-the real pipeline (zip install, package discovery, MiniSBD sentence splitting, SentencePiece,
+the real pipeline (zip install, package discovery, sentence segmentation, SentencePiece,
 CTranslate2 beam search, pivoting) without downloading 100 MB models and while still being able
 to assert exact outputs. Every pack built here holds:
 
@@ -10,8 +10,10 @@ to assert exact outputs. Every pack built here holds:
   source token at the decoder's own position and whose output projection emits it; a lookup in
   its weights optionally case-maps it (``transform`` = ``"copy"``, ``"upper"`` or ``"lower"``);
   ``add_source_eos`` makes it copy ``</s>`` and stop, so the output is exactly the (mapped) input,
-* a MiniSBD ONNX sentence splitter (``minisbd/<from_code>.onnx``) so argostranslate never tries to
-  download one.
+* optionally (``with_sbd``, the default) a MiniSBD ONNX sentence splitter
+  (``minisbd/<from_code>.onnx``), as some packs carry one. CrossDesk no longer uses it (it splits
+  sentences itself, see app/translation/segment.py); argostranslate's own ``translate`` does, so
+  ``self_check`` still exercises it.
 
 Exactness, as seen through ``argostranslate.translate.translate`` (see ``self_check``):
 
@@ -23,7 +25,8 @@ Exactness, as seen through ``argostranslate.translate.translate`` (see ``self_ch
   word and CJK text without spaces stay whole and round-trip exactly).
 * argostranslate itself turns every ``_`` of the output into a space (tokenizer.py), and
   CTranslate2 stops decoding after 256 tokens per sentence (about 250 characters; non-Latin
-  characters cost 2-4 byte tokens each).
+  characters cost 2-4 byte tokens each). CrossDesk's engine cuts longer sentences into pieces
+  of at most 128 tokens, so through the app a copy pack returns any length of text.
 
 The module imports ctranslate2/sentencepiece lazily, so importing it is cheap. Trained and built
 artefacts are cached per process: ``build_pack`` then only writes a small zip.
@@ -215,6 +218,9 @@ _POSITIONS = 1024  # rows of the position tables == CTranslate2's default max_in
 _FREQUENCIES = 11  # angles pi / 2**f, f = 0..10, tell apart every offset 1..1023
 _ATTENTION_SHARPNESS = 20.0  # min cross-attention logit gap between the right position and others
 _OUTPUT_SCALE = 25.0  # the emitted token's logit beats every other by >= 2 * this
+# Hidden dimensions between two token-code dimensions (see ``_hidden_layout``): int8 GEMMs
+# without VNNI add products in pairs (4 in a group) into saturating 16-bit sums.
+_CODE_STRIDE = 4
 
 
 def _position_codes(rows: int) -> np.ndarray:
@@ -243,11 +249,34 @@ def _token_codes(count: int) -> np.ndarray:
     return np.where((ids >> np.arange(bits)[None, :]) & 1, 1.0, -1.0).astype(np.float32)
 
 
+def _hidden_layout(bits: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """The hidden size and which dimensions hold the token code and the position code.
+
+    Why the token code is spread out (dimensions 0, 4, 8, ...): the output projection is the
+    one dense int8 matrix (every weight of a code row quantizes to +-127, and so does every
+    attended code value). On x86 CPUs without VNNI (AVX2, e.g. AMD EPYC Zen 2/3), oneDNN's and
+    MKL's int8 GEMM use ``vpmaddubsw``, which adds the u8 x s8 products of neighbouring K
+    elements pairwise into a *saturating* int16: 2 x 255 x 127 = 64770 is clipped to 32767,
+    so the right token's logit fell from 250 to about 200, barely (or not) above the others,
+    and the copy models were right but unsure (score -15 instead of 0). With at most one
+    non-zero projection weight in every aligned group of ``_CODE_STRIDE`` dimensions no sum
+    can saturate (255 x 127 = 32385), and the position dimensions fill the gaps (their
+    projection weights are 0). VNNI (``vpdpbusd``), ARM and float paths accumulate in int32
+    and never saturated. Every other matrix has at most one non-zero weight per row.
+    """
+    pos_count = 4 * _FREQUENCIES
+    d = max(bits + pos_count, _CODE_STRIDE * bits)
+    code_dims = np.arange(bits) * _CODE_STRIDE
+    pos_dims = np.setdiff1d(np.arange(d), code_dims)[:pos_count]
+    return d, code_dims, pos_dims
+
+
 def _build_ct2_model(model_dir: Path, transform: str) -> None:
     """Write the CTranslate2 model for ``transform`` into ``model_dir``.
 
-    Hidden state (d = B + 4F, about 54): token code block (B bits, see ``_token_codes``) |
-    position block (4F, see ``_position_codes``).
+    Hidden state (d = B + 4F, about 54): token code (B bits, see ``_token_codes``) in every
+    ``_CODE_STRIDE``-th dimension and the position code (4F, see ``_position_codes``) in the
+    others (see ``_hidden_layout`` for why they are interleaved).
 
     * Encoder: the embedding of source token ``c`` is the code of ``target[c]`` (this is where
       ``transform`` lives: a case-mapping lookup table in the weights), plus the position code;
@@ -267,8 +296,7 @@ def _build_ct2_model(model_dir: Path, transform: str) -> None:
     vocab = len(pieces)
     codes = _token_codes(vocab)
     bits = codes.shape[1]
-    pos_dims = 4 * _FREQUENCIES
-    d = bits + pos_dims
+    d, code_dims, pos_dims = _hidden_layout(bits)
     ffn = 1
 
     def zeros(*shape: int) -> np.ndarray:
@@ -296,11 +324,11 @@ def _build_ct2_model(model_dir: Path, transform: str) -> None:
     encoder, decoder = spec.encoder, spec.decoder
 
     positions = zeros(_POSITIONS, d)
-    positions[:, bits:] = _position_codes(_POSITIONS)
+    positions[:, pos_dims] = _position_codes(_POSITIONS)
 
     encoder.scale_embeddings = False
     embeddings = zeros(vocab, d)
-    embeddings[:, :bits] = codes[_target_ids(transform)]
+    embeddings[:, code_dims] = codes[_target_ids(transform)]
     encoder.embeddings[0].weight = embeddings
     encoder.position_encodings.encodings = positions
     silence(encoder.layer[0])
@@ -318,21 +346,21 @@ def _build_ct2_model(model_dir: Path, transform: str) -> None:
     # Scores are q.k / sqrt(d): scale queries so a wrong position scores >= 2*sharpness less.
     alpha = _ATTENTION_SHARPNESS * np.sqrt(d)
     query = zeros(d, d)
-    query[bits:, bits:] = np.eye(pos_dims, dtype=np.float32) * (alpha / norm)
+    query[pos_dims, pos_dims] = alpha / norm
     cross.linear[0].weight = query
     cross.linear[0].bias = zeros(d)
     key_value = zeros(2 * d, d)
-    key_value[bits:d, bits:] = np.eye(pos_dims, dtype=np.float32)  # keys: encoder position
-    key_value[d : d + bits, :bits] = np.eye(bits, dtype=np.float32)  # values: token code
+    key_value[pos_dims, pos_dims] = 1.0  # keys: encoder position
+    key_value[d + code_dims, code_dims] = 1.0  # values: token code
     cross.linear[1].weight = key_value
     cross.linear[1].bias = zeros(2 * d)
     output = zeros(d, d)
-    output[:bits, :bits] = np.eye(bits, dtype=np.float32)
+    output[code_dims, code_dims] = 1.0
     cross.linear[2].weight = output
     cross.linear[2].bias = zeros(d)
 
     projection = zeros(vocab, d)
-    projection[:, :bits] = codes * _OUTPUT_SCALE
+    projection[:, code_dims] = codes * _OUTPUT_SCALE
     decoder.projection.weight = projection
     decoder.projection.bias = zeros(vocab)
 
@@ -340,8 +368,9 @@ def _build_ct2_model(model_dir: Path, transform: str) -> None:
     spec.register_target_vocabulary(pieces)
     spec.config.add_source_eos = True
     spec.validate()
-    # int8 keeps model.bin small; every weight is 0, +-1 or a scaled identity, and the margins
-    # above are far larger than int8 activation rounding (checked by self_check).
+    # int8 keeps model.bin small and is what real packs use; every weight is 0, +-1 or a scaled
+    # identity, the margins above are far larger than int8 activation rounding and the layout
+    # cannot saturate non-VNNI int8 GEMMs (see _hidden_layout; checked by self_check).
     spec.optimize("int8")
     model_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(model_dir))

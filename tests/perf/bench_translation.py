@@ -117,10 +117,17 @@ def pipeline_figures(service: TranslationService, runs: int) -> dict[str, object
 
     # Bare CTranslate2 on exactly the sentences and options the pipeline uses.
     loaded = engine._load(route.steps[0])  # the very translator instance the pipeline uses
+    from app.translation.segment import split
+
+    def count(text: str) -> int:
+        return len(loaded.package.tokenizer.encode(text))
+
     tokens = [
-        loaded.package.tokenizer.encode(s)
+        loaded.package.tokenizer.encode(piece.text)
         for text in conversation
-        for s in loaded.sentencizer.split_sentences(text)
+        for paragraph in text.split("\n")
+        if paragraph.strip()
+        for piece in split(paragraph, route.source, count, engine.settings.piece_tokens)
     ]
     options = dict(
         replace_unknowns=True,

@@ -126,18 +126,3 @@ def test_server_errors_and_bad_addresses_are_explained(server: str, tmp_path: Pa
 def test_the_catalogue_lists_translation_packs(server: str) -> None:
     entries = fetch_catalogue(f"{server}/index.json")
     assert [(e.from_code, e.to_code, e.version) for e in entries] == [("es", "en", "1.9")]
-
-
-def test_a_downloaded_sentence_model_must_load(server: str, tmp_path: Path) -> None:
-    from app.services.pack_download import download_sentence_model
-
-    with pytest.raises(DownloadError, match="is not a sentence model"):
-        download_sentence_model("es", tmp_path, url=f"{server}/pack.argosmodel")
-    assert not (tmp_path / "es.onnx").exists()
-
-
-def test_sentence_models_come_from_minisbd_releases() -> None:
-    from app.services.pack_download import sentence_model_url
-
-    assert sentence_model_url("zh").endswith("/v0.0.1/zh-hans.onnx")
-    assert sentence_model_url("es").endswith("/v0.0.1/es.onnx")

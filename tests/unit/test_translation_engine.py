@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -55,22 +58,38 @@ def test_no_pack_for_a_pair_is_an_error_never_the_source_text(
         engine.route("zh", "es")
 
 
-def test_a_pack_without_sentence_model_is_installed_but_not_usable(
-    engine: TranslationEngine, packs: Packs, argos_home: ArgosHome, tmp_path: Path
+def test_a_pack_without_a_sentence_model_is_usable_at_once(
+    engine: TranslationEngine, packs: Packs
 ) -> None:
+    """Official Argos packs ship no MiniSBD model: one download per pair is enough."""
     info = engine.install(packs.get("fr-en", with_sbd=False))
-    assert not info.usable
-    with pytest.raises(NoRouteError, match="no sentence model"):
-        engine.route("fr", "en")
-    onnx = tmp_path / "fr.onnx"
-    onnx.write_bytes(argos_packs.sbd_onnx_bytes())
-    from app.translation.packs import add_sentence_model
-
-    add_sentence_model(onnx, "fr", argos_home)
-    engine.refresh()
+    assert info.usable
     assert engine.translate(["bonjour. ça va?"], engine.route("fr", "en"))[0].text == (
         "bonjour. ça va?"
     )
+
+
+def test_translating_never_imports_minisbd_or_onnxruntime(
+    argos_home: ArgosHome, packs: Packs
+) -> None:
+    """MiniSBD (AGPL) and ONNX Runtime stay out of the process: a fresh interpreter proves it."""
+    script = f"""
+import sys
+from pathlib import Path
+from app.translation.engine import TranslationEngine
+from app.translation.offline import ArgosHome
+engine = TranslationEngine(ArgosHome(Path({str(argos_home.root)!r})))
+engine.install(Path({str(packs.get("es-en", with_sbd=False))!r}))
+assert engine.translate(["hola. adiós"], engine.route("es", "en"))[0].text == "hola. adiós"
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("minisbd", "onnxruntime"))
+loaded += sorted(m for m in sys.modules if m in ("argostranslate.sbd", "argostranslate.translate"))
+print(",".join(loaded))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
 
 
 def test_argos_cannot_download_anything(argos_home: ArgosHome) -> None:
@@ -79,10 +98,6 @@ def test_argos_cannot_download_anything(argos_home: ArgosHome) -> None:
         argos.package.get_available_packages()
     with pytest.raises(OfflineError):
         argos.package.update_package_index()
-    import minisbd.minisbd
-
-    with pytest.raises(OfflineError, match="No sentence model for 'xx'"):
-        minisbd.minisbd.get_model_file("xx")
 
 
 def test_upgrading_a_pack_uses_the_new_model_at_once(
@@ -268,3 +283,16 @@ def test_a_canned_reply_with_the_real_order_number_keeps_that_number(
         ["Your order LM-2026-104233 and LM-2026-104234 ship today."], "en", "es"
     )[0]
     assert other.provenance.kind == "mt"  # values that cannot be mapped: not the memory's text
+
+
+def test_confidence_is_the_mean_token_probability_whatever_the_length() -> None:
+    """CTranslate2 reports sum(log p) / length**0.2 with Argos's length penalty; the
+    confidence must undo that, or a long, well-translated sentence reads as doubtful."""
+    from app.translation.engine import LENGTH_PENALTY, summed_log_prob
+
+    for length in (3, 30, 200):
+        log_probs = [-0.1] * length
+        reported = sum(log_probs) / length**LENGTH_PENALTY
+        mean = summed_log_prob(reported, length) / length
+        assert math.isclose(mean, -0.1)
+        assert math.exp(mean) > 0.9  # "high confidence" at any length

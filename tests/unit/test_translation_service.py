@@ -235,3 +235,21 @@ def test_language_identification_on_the_whole_demo_workspace() -> None:
                 confidently_wrong += 1
     assert right >= 220
     assert confidently_wrong <= 5
+
+
+def test_an_incomplete_translation_is_flagged_and_never_cached(
+    repo: InboxRepository, spanish_conversation: int, argos_home, packs: Packs
+) -> None:
+    """The cache row cannot carry the warning: an incomplete result is recomputed, flagged."""
+    from app.translation.engine import EngineSettings
+    from tests.helpers.translation import PATTERNS
+
+    service = TranslationService(argos_home, PATTERNS, EngineSettings(max_decoding_length=16))
+    service.engine.install(packs.get("es-en", transform="upper"))
+    result = service.translate_incoming(service.prepare_incoming(repo, spanish_conversation, "en"))
+    assert sorted(r.text for r in result.results.values()) == ["GRACIAS POR LA ", "HOLA, ¿DÓNDE ES"]
+    assert all(r.provenance.incomplete for r in result.results.values())
+    assert result.to_cache == ()
+    service.save_incoming(repo, result, NOW)
+    again = service.prepare_incoming(repo, spanish_conversation, "en")
+    assert again.cached == {}

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -34,11 +33,10 @@ from app.services.pack_download import (
     PUBLIC_INDEX,
     CatalogueEntry,
     download,
-    download_sentence_model,
     fetch_catalogue,
 )
 from app.storage.translation_store import TranslationStore
-from app.translation.packs import PackInfo, add_sentence_model, inspect_pack
+from app.translation.packs import PackInfo, inspect_pack
 from app.ui.labels import localize
 
 
@@ -77,17 +75,15 @@ class PackManagerDialog(QDialog):
             _(
                 "Translation runs on this computer: one pack per language pair "
                 "(pairs without a direct pack go through a shared language, such as "
-                "English). Each pack needs a sentence model for its source language."
+                "English)."
             ),
             self,
         )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("packsTable")
-        self.table.setHorizontalHeaderLabels(
-            [_("Languages"), _("Version"), _("Size"), _("Sentence model")]
-        )
+        self.table.setHorizontalHeaderLabels([_("Languages"), _("Version"), _("Size")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -97,16 +93,6 @@ class PackManagerDialog(QDialog):
         self.install_button.clicked.connect(self._choose_file)
         self.download_button = QPushButton(_("Download…"), self)
         self.download_button.clicked.connect(self._ask_download)
-        self.sentence_button = QPushButton(_("Add sentence model…"), self)
-        self.sentence_button.clicked.connect(self._choose_sentence_model)
-        self.fetch_sentence_button = QPushButton(_("Download sentence models"), self)
-        self.fetch_sentence_button.setToolTip(
-            _(
-                "Fetch the missing sentence models from MiniSBD's public releases on GitHub "
-                "(only when you click)."
-            )
-        )
-        self.fetch_sentence_button.clicked.connect(self.download_missing_sentence_models)
         self.remove_button = QPushButton(_("Remove"), self)
         self.remove_button.setObjectName("removePack")
         self.remove_button.clicked.connect(self._remove_selected)
@@ -151,8 +137,7 @@ class PackManagerDialog(QDialog):
         self.table.setRowCount(len(packs))
         for row, pack in enumerate(packs):
             names = f"{i18n.language_name(pack.from_code)} → {i18n.language_name(pack.to_code)}"
-            sentence = i18n._("Installed") if pack.usable else i18n._("Missing: add one")
-            for column, text in enumerate((names, pack.version, _size(pack.size_bytes), sentence)):
+            for column, text in enumerate((names, pack.version, _size(pack.size_bytes))):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if not packs:
             self.status.setText(
@@ -168,8 +153,6 @@ class PackManagerDialog(QDialog):
         return (
             self.install_button,
             self.download_button,
-            self.sentence_button,
-            self.fetch_sentence_button,
             self.remove_button,
         )
 
@@ -192,7 +175,7 @@ class PackManagerDialog(QDialog):
         if path:
             self.install(Path(path))
 
-    def install(self, path: Path, sentence_model: Path | None = None) -> None:
+    def install(self, path: Path) -> None:
         """Validate and install a pack file (replacing an older version of its pair)."""
         service = self._ctx.translation
         if service is None:
@@ -205,9 +188,7 @@ class PackManagerDialog(QDialog):
 
         def work() -> PackInfo:
             inspect_pack(path)
-            return service.engine.install(
-                path, sentence_model=sentence_model, progress=progress, cancel=cancel
-            )
+            return service.engine.install(path, progress=progress, cancel=cancel)
 
         def done(info: PackInfo) -> None:
             self._busy(False)
@@ -217,13 +198,15 @@ class PackManagerDialog(QDialog):
             message = _("Installed {pair}, version {version}.").format(
                 pair=f"{info.from_code} → {info.to_code}", version=info.version
             )
-            if not info.usable:
-                message += " " + _("It has no sentence model: add one before it can be used.")
             self.status.setText(message)
             self.refresh()
             self.packs_changed.emit()
 
-        self._ctx.tasks.run(work, done, self._failed, owner=self)
+        def failed(error: BaseException) -> None:
+            self._failed(error)
+            self.refresh()  # the list shows what is on disk, whatever the failure left
+
+        self._ctx.tasks.run(work, done, failed, owner=self)
 
     def _forget(self, pack_key: str) -> None:
         self._ctx.tasks.run_store(
@@ -253,72 +236,6 @@ class PackManagerDialog(QDialog):
             self.packs_changed.emit()
 
         self._ctx.tasks.run(lambda: service.engine.uninstall(pack), done, self._failed, owner=self)
-
-    def _choose_sentence_model(self) -> None:
-        service = self._ctx.translation
-        if service is None:
-            return
-        _ = self._ctx.i18n._
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Add a sentence model"), str(Path.home()), _("Sentence models (*.onnx)")
-        )
-        if not path:
-            return
-        code, ok = QInputDialog.getText(
-            self, _("Sentence model"), _("Language code of this model (e.g. es, zh, ar):")
-        )
-        if ok and code.strip():
-            self.add_sentence_model(Path(path), code.strip().lower())
-
-    def add_sentence_model(self, path: Path, code: str) -> None:
-        service = self._ctx.translation
-        if service is None:
-            return
-
-        def work() -> None:
-            add_sentence_model(path, code, service.home)
-            service.engine.refresh()
-
-        def done(_result: None) -> None:
-            self.status.setText(
-                self._ctx.i18n._("Sentence model for {code} added.").format(code=code)
-            )
-            self.refresh()
-            self.packs_changed.emit()
-
-        self._ctx.tasks.run(work, done, self._failed, owner=self)
-
-    def download_missing_sentence_models(self, url: str | None = None) -> None:
-        """Fetch MiniSBD's model for every installed pack that lacks one (the agent asked)."""
-        service = self._ctx.translation
-        missing = sorted({p.from_code for p in self.packs if not p.usable})
-        if service is None or not missing:
-            self.status.setText(self._ctx.i18n._("Every pack has its sentence model."))
-            return
-        self._busy(True)
-        cancel, progress = self._cancel, self._progress.moved.emit
-        folder = service.home.root / "downloads"
-
-        def work() -> list[str]:
-            for code in missing:
-                path = download_sentence_model(
-                    code, folder, progress=progress, cancel=cancel, url=url
-                )
-                add_sentence_model(path, code, service.home)
-            service.engine.refresh()
-            return missing
-
-        def done(codes: list[str]) -> None:
-            self._busy(False)
-            self.status.setText(
-                self._ctx.i18n._("Sentence models added: {codes}.").format(
-                    codes=", ".join(self._ctx.i18n.language_name(c) for c in codes)
-                )
-            )
-            self.refresh()
-            self.packs_changed.emit()
-
-        self._ctx.tasks.run(work, done, self._failed, owner=self)
 
     def _ask_download(self) -> None:
         dialog = DownloadDialog(self._ctx, self)

@@ -5,6 +5,9 @@ same status or assignee while the agent's change was on its way: the agent sees
 both values and chooses, nothing is overwritten silently) and an operation the
 server *refused* for good (parked as "needs attention": the agent can try it
 again or drop it; a refused reply stays in the thread, marked "not sent").
+An operation the server failed only for now (5xx, 429) is *retrying* on the sync's
+backoff schedule: listed too, with its tries and next try, so the agent sees why a
+reply is still queued and can try it now or drop it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from app.storage.sync_store import SEND, Operation, SyncStore
 
 CONFLICT = "conflict"
 NEEDS_ATTENTION = "needs_attention"
+RETRYING = "retrying"
+_ORDER = {CONFLICT: 0, NEEDS_ATTENTION: 1, RETRYING: 2}
 EXCERPT_CHARS = 160
 
 
@@ -38,21 +43,23 @@ class FieldChange:
 @dataclass(frozen=True, slots=True)
 class SyncProblem:
     operation_id: int
-    kind: str  # CONFLICT or NEEDS_ATTENTION
+    kind: str  # CONFLICT, NEEDS_ATTENTION or RETRYING
     conversation_id: int | None
     subject: str
     is_message: bool
     excerpt: str | None  # the start of a refused reply
     error: str | None
     changes: tuple[FieldChange, ...] = ()
+    attempts: int = 0  # failed tries so far
+    next_attempt_at: int | None = None  # RETRYING: when it is tried again (epoch seconds)
 
 
 def list_problems(repo: InboxRepository) -> list[SyncProblem]:
-    """Conflicts first, then refused operations, oldest first."""
+    """Conflicts first, then refused operations, then retrying ones, oldest first."""
     store = SyncStore(repo)
     names = dict(repo.conn.execute("SELECT uid, name FROM agents WHERE uid IS NOT NULL"))
-    problems = [_problem(repo, op, names) for op in store.problems()]
-    return sorted(problems, key=lambda p: (p.kind != CONFLICT, p.operation_id))
+    problems = [_problem(repo, op, names) for op in store.problems() + store.retrying()]
+    return sorted(problems, key=lambda p: (_ORDER[p.kind], p.operation_id))
 
 
 def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> SyncProblem:
@@ -63,15 +70,18 @@ def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> Syn
     if op.op == SEND:
         body = str(op.payload.get("original_body") or op.payload.get("body") or "")
         excerpt = body[:EXCERPT_CHARS] + ("…" if len(body) > EXCERPT_CHARS else "")
+    retrying = op.state == "pending"
     return SyncProblem(
         op.id,
-        op.state,
+        RETRYING if retrying else op.state,
         row[0] if row else None,
         row[1] if row else op.conversation_uid,
         op.op == SEND,
         excerpt,
         op.last_error,
         _field_changes(op, names) if op.state == CONFLICT else (),
+        op.attempts,
+        op.next_attempt_at if retrying else None,
     )
 
 
@@ -144,7 +154,7 @@ def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
 
 
 def retry(repo: InboxRepository, operation_id: int) -> Changes:
-    """Try a refused operation again, with its original idempotency key."""
+    """Try a refused or retrying operation again now, with its original idempotency key."""
     return _on_operation(repo, operation_id, SyncStore.retry_now)
 
 

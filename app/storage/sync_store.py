@@ -53,6 +53,19 @@ def _operation(row: tuple[Any, ...]) -> Operation:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NextRetry:
+    """Operations the server failed transiently, waiting for their next try: how many,
+    and the soonest one's failed tries so far and next try (epoch seconds)."""
+
+    waiting: int
+    attempts: int
+    at: int
+
+
+# Pending after a transient failure: tried again on the backoff schedule, not by the agent.
+RETRYING = "state = 'pending' AND attempts > 0 AND last_error IS NOT NULL"
+
 _COLUMNS = (
     "id, conversation_uid, op, payload, base_version, idempotency_key, message_uid, "
     "state, attempts, next_attempt_at, last_error, conflict"
@@ -132,6 +145,25 @@ class SyncStore:
             raise KeyError(operation_id)
         return _operation(row)
 
+    def retrying(self) -> list[Operation]:
+        """Operations waiting for their next automatic try, oldest first."""
+        rows = self.conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE {RETRYING} ORDER BY id")
+        return [_operation(r) for r in rows]
+
+    def next_retry(self) -> NextRetry | None:
+        """The retrying operations in one row (None: none is retrying)."""
+        row = self.conn.execute(
+            f"SELECT count(*), min(next_attempt_at) FROM outbox WHERE {RETRYING}"
+        ).fetchone()
+        if not row[0]:
+            return None
+        first = self.conn.execute(
+            f"SELECT attempts FROM outbox WHERE {RETRYING} AND next_attempt_at = ?"
+            " ORDER BY id LIMIT 1",
+            (row[1],),
+        ).fetchone()
+        return NextRetry(row[0], first[0], row[1])
+
     def problems(self) -> list[Operation]:
         """Operations waiting for the agent: conflicts and refused ones, oldest first."""
         rows = self.conn.execute(
@@ -150,6 +182,7 @@ class SyncStore:
         self.conn.execute("DELETE FROM outbox WHERE id = ?", (operation_id,))
 
     def retry_later(self, operation_id: int, at: int, error: str) -> None:
+        """A transient failure: one more failed try, the next one at ``at``."""
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
             " WHERE id = ?",
@@ -166,10 +199,11 @@ class SyncStore:
         self._set_delivery(operation_id, "failed")
 
     def retry_now(self, operation_id: int) -> None:
-        """The agent asked to try a parked operation again (same key: still one send)."""
+        """The agent asked to try a parked or retrying operation again now (same key: still
+        one send); a new series of tries begins, so its backoff starts short again."""
         self.conn.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = 0, last_error = NULL"
-            " WHERE id = ?",
+            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0,"
+            " last_error = NULL WHERE id = ?",
             (operation_id,),
         )
         self._set_delivery(operation_id, "queued")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
+import random
 import re
 import ssl
 import threading
@@ -32,7 +34,6 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
-    wait_random_exponential,
 )
 
 from app.contract import models as wire
@@ -46,6 +47,9 @@ M = TypeVar("M", bound=BaseModel)
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 90
+BACKOFF_BASE_SECONDS = 0.5  # in-request retries: 0.5, 1, 2... s, at most 30 s
+BACKOFF_CAP_SECONDS = 30.0
+MAX_RETRY_AFTER_SECONDS = 24 * 3600  # a server's Retry-After is honoured up to a day
 
 
 class NetworkError(LocalizedError):
@@ -116,18 +120,35 @@ def _tls_failure(error: BaseException) -> bool:
     return "certificate" in text or "ssl" in text
 
 
-class _Wait:
-    """Full-jitter exponential backoff, but never sooner than the server's Retry-After."""
+def retry_delay(
+    attempt: int,
+    retry_after: float | None = None,
+    *,
+    base: float = BACKOFF_BASE_SECONDS,
+    cap: float = BACKOFF_CAP_SECONDS,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Seconds before try ``attempt + 1``, after ``attempt`` failed tries: the one backoff
+    policy of sync (the client's in-request retries, the outbox's rescheduling).
 
-    def __init__(self) -> None:
-        self._jitter = wait_random_exponential(multiplier=0.5, max=30)
+    Exponential with full jitter (uniform in 0 .. min(cap, base * 2**(attempt - 1))), so
+    desks that failed together do not come back together; never sooner than the server's
+    Retry-After (bounded to a day: it comes from outside)."""
+    exponent = min(max(attempt, 1) - 1, 62)  # 2**62 s is far beyond any cap
+    ceiling = min(cap, base * 2.0**exponent)
+    delay = rand() * ceiling
+    if retry_after is not None and math.isfinite(retry_after):
+        delay = max(delay, min(max(retry_after, 0.0), MAX_RETRY_AFTER_SECONDS))
+    return delay
+
+
+class _Wait:
+    """Tenacity's wait: :func:`retry_delay` for the attempt that just failed."""
 
     def __call__(self, state: RetryCallState) -> float:
-        jitter = self._jitter(state)
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, ServerProblemError) and error.retry_after is not None:
-            return max(error.retry_after, jitter)
-        return jitter
+        retry_after = error.retry_after if isinstance(error, ServerProblemError) else None
+        return retry_delay(state.attempt_number, retry_after)
 
 
 def _tls_context(verify: bool | str) -> ssl.SSLContext | bool:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +34,7 @@ from app.contract import models as wire
 from app.storage import articles, remote
 from app.storage.repository import InboxRepository
 from app.storage.sync_store import PATCH, SEND, Operation, SyncStore
-from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError
+from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +43,10 @@ StoreCall = Callable[[Callable[[InboxRepository], T]], T]
 PAGE_SIZE = 500
 SENT, REBASED, WAITING = "sent", "rebased", "waiting"  # what pushing one operation did
 MAX_PUSH_ROUNDS = 1000
-RETRY_LATER_SECONDS = 60
+# A failed operation is tried again after retry_delay(attempts): full jitter under 30 s,
+# 1, 2, 4... min, at most half an hour (and never sooner than the server's Retry-After).
+OUTBOX_BACKOFF_BASE_SECONDS = 30.0
+OUTBOX_BACKOFF_CAP_SECONDS = 30 * 60.0
 
 _collector = threading.Lock()
 _collector_pauses = 0  # cycles running now
@@ -92,6 +97,9 @@ class SyncReport:
     pending: int = 0
     needs_attention: int = 0
     conflicts: int = 0
+    retrying: int = 0  # operations the server failed transiently, waiting for their next try
+    retry_attempts: int = 0  # the soonest one's failed tries so far
+    next_retry_at: int | None = None  # and when it is tried again
     error: str | None = None
     signed_out: bool = False
     finished_at: int = 0
@@ -106,10 +114,12 @@ class SyncEngine:
         client: ServerClient,
         store_call: StoreCall[Any],
         clock: Callable[[], int] = lambda: int(time.time()),
+        rand: Callable[[], float] = random.random,
     ) -> None:
         self.client = client
         self.store_call = store_call
         self.clock = clock
+        self.rand = rand  # the backoff's jitter (tests pin it)
         # During a pull: each conversation's newest message (its seq) as the conversations
         # feed told it, and the conversations whose search document waits for it.
         self._newest: dict[str, int] = {}
@@ -132,6 +142,7 @@ class SyncEngine:
             signed_out = exc.status == 401
             online = exc.status < 500 or exc.status == 501
         counts = self.store_call(lambda repo: SyncStore(repo).counts())
+        retry = self.store_call(lambda repo: SyncStore(repo).next_retry())
         return SyncReport(
             online,
             pushed,
@@ -141,6 +152,9 @@ class SyncEngine:
             counts["pending"],
             counts["needs_attention"],
             counts["conflict"],
+            retry.waiting if retry else 0,
+            retry.attempts if retry else 0,
+            retry.at if retry else None,
             error,
             signed_out,
             self.clock(),
@@ -242,8 +256,18 @@ class SyncEngine:
         if problem.status == 401:
             raise problem
         if problem.transient or problem.status >= 500:
-            delay = max(problem.retry_after or 0, RETRY_LATER_SECONDS)
-            store(lambda repo: SyncStore(repo).retry_later(op.id, now + int(delay), str(problem)))
+            delay = retry_delay(
+                op.attempts + 1,
+                problem.retry_after,
+                base=OUTBOX_BACKOFF_BASE_SECONDS,
+                cap=OUTBOX_BACKOFF_CAP_SECONDS,
+                rand=self.rand,
+            )
+            at = now + max(1, math.ceil(delay))  # whole seconds, never this same cycle
+            store(lambda repo: SyncStore(repo).retry_later(op.id, at, str(problem)))
+            log.info(
+                "operation %s failed (try %s): again in %s s", op.id, op.attempts + 1, at - now
+            )
             return WAITING
         store(lambda repo: SyncStore(repo).park(op.id, str(problem)))
         log.warning("parked operation %s on %s: %s", op.id, op.conversation_uid, problem)

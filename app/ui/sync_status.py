@@ -14,12 +14,24 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.i18n import I18n
 from app.services.context import AppContext
 
 if TYPE_CHECKING:
     from app.sync.engine import SyncEngine, SyncReport
 
 SYNC_INTERVAL_MS = 30_000
+
+
+def retry_text(i18n: I18n, attempts: int, at: int, now: int) -> str:
+    """ "Retrying in 4 min (attempt 5)": an operation the server failed for now, waiting
+    for its next try on the backoff schedule (``attempts``: the tries that failed)."""
+    attempt = attempts + 1
+    if at - now < 60:
+        return i18n._("Retrying in under a minute (attempt {attempt})").format(attempt=attempt)
+    return i18n._("Retrying in {duration} (attempt {attempt})").format(
+        duration=i18n.duration(at - now), attempt=attempt
+    )
 
 
 class SyncController(QObject):
@@ -147,9 +159,16 @@ class SyncStatus(QWidget):
         self.state.setToolTip(report.error or "")
         self.sign_in.setVisible(report.signed_out)
         problems = report.needs_attention + report.conflicts
-        self.attention.setVisible(problems > 0)
-        self.attention.setText(
-            i18n.ngettext("{count} needs attention", "{count} need attention", problems).format(
-                count=problems
+        parts = []
+        if problems:
+            parts.append(
+                i18n.ngettext("{count} needs attention", "{count} need attention", problems).format(
+                    count=problems
+                )
             )
-        )
+        if report.retrying and report.next_retry_at is not None:  # opens the same dialog
+            parts.append(
+                retry_text(i18n, report.retry_attempts, report.next_retry_at, report.finished_at)
+            )
+        self.attention.setVisible(bool(parts))
+        self.attention.setText(" · ".join(parts))

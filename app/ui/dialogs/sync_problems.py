@@ -23,13 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display import display_text, isolated
 from app.domain.models import Status
 from app.services import sync_problems
 from app.services.context import AppContext
 from app.services.inbox import Changes
-from app.services.sync_problems import CONFLICT, FieldChange, SyncProblem
+from app.services.sync_problems import CONFLICT, RETRYING, FieldChange, SyncProblem
 from app.storage.repository import InboxRepository
+from app.ui.elided import ElidedLabel
 from app.ui.labels import status_label
+from app.ui.sync_status import retry_text
 
 
 class SyncProblemsDialog(QDialog):
@@ -79,6 +82,11 @@ class SyncProblemsDialog(QDialog):
             return
         self.intro.setText(
             _(
+                "These changes could not be sent yet. They are tried again automatically; "
+                "you can try one now or discard it."
+            )
+            if all(problem.kind == RETRYING for problem in problems)
+            else _(
                 "These changes could not be settled automatically. Nothing has been "
                 "overwritten: choose what should happen."
             )
@@ -92,8 +100,7 @@ class SyncProblemsDialog(QDialog):
         frame.setObjectName("syncProblem")
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(frame)
-        title = QLabel(frame)
-        title.setTextFormat(Qt.TextFormat.PlainText)
+        title = ElidedLabel(self._ctx.i18n, frame, max_chars=300)  # a customer's subject
         title.setText(problem.subject)
         title.setObjectName("syncProblemTitle")
         layout.addWidget(title)
@@ -110,6 +117,9 @@ class SyncProblemsDialog(QDialog):
             self._button(
                 actions, _("Keep theirs"), "keepTheirs", sync_problems.keep_theirs, problem
             )
+        elif problem.kind == RETRYING:  # same action as "Try again": now, same key
+            self._button(actions, _("Try now"), "retry", sync_problems.retry, problem)
+            self._button(actions, _("Discard"), "discard", sync_problems.discard, problem)
         else:
             self._button(actions, _("Try again"), "retry", sync_problems.retry, problem)
             self._button(actions, _("Discard"), "discard", sync_problems.discard, problem)
@@ -122,13 +132,31 @@ class SyncProblemsDialog(QDialog):
             lines = [_("Someone else changed this conversation while your change was on its way.")]
             lines += [self._field_line(change) for change in problem.changes]
             return "\n".join(lines)
+        if problem.kind == RETRYING:
+            return self._describe_retrying(problem)
         what = (
-            _("Your reply was not accepted: “{excerpt}”").format(excerpt=problem.excerpt or "")
+            _("Your reply was not accepted: “{excerpt}”").format(
+                excerpt=display_text(problem.excerpt, 300)
+            )
             if problem.is_message
             else _("Your change to this conversation was not accepted.")
         )
-        reason = _("The server said: {reason}").format(reason=problem.error or "")
+        reason = _("The server said: {reason}").format(reason=display_text(problem.error, 500))
         return f"{what}\n{reason}"
+
+    def _describe_retrying(self, problem: SyncProblem) -> str:
+        _ = self._ctx.i18n._
+        what = (
+            _("Your reply is waiting to be sent: “{excerpt}”").format(
+                excerpt=display_text(problem.excerpt, 300)
+            )
+            if problem.is_message
+            else _("Your change to this conversation is waiting to be sent.")
+        )
+        at = problem.next_attempt_at or 0
+        when = retry_text(self._ctx.i18n, problem.attempts, at, self._ctx.clock())
+        reason = _("The server said: {reason}").format(reason=display_text(problem.error, 500))
+        return f"{what}\n{when}\n{reason}"
 
     def _field_line(self, change: FieldChange) -> str:
         _ = self._ctx.i18n._
@@ -138,15 +166,18 @@ class SyncProblemsDialog(QDialog):
                 was=was, mine=mine, theirs=theirs
             )
         nobody = _("Unassigned")
+        was, mine, theirs = (
+            isolated(v, 60) if v else nobody for v in (change.was, change.mine, change.theirs)
+        )
         return _("Assignee: you changed {was} to {mine}; it is now {theirs}.").format(
-            was=change.was or nobody, mine=change.mine or nobody, theirs=change.theirs or nobody
+            was=was, mine=mine, theirs=theirs
         )
 
     def _status(self, value: str | None) -> str:
         try:
             return status_label(self._ctx.i18n, Status(value))
         except ValueError:
-            return str(value)
+            return display_text(str(value), 40)
 
     def _button(
         self,

@@ -6,9 +6,13 @@
 
 from __future__ import annotations
 
+import os
+import time as clock
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MORNING = time(9, 0)
@@ -28,9 +32,16 @@ class SnoozeChoice:
     until: int  # epoch seconds
 
 
+# 0001-01-02 and 9999-12-20 (UTC): "now" is kept inside them, so adding a week and
+# shifting to any time zone stays within datetime's range (a clock or data at year 9999
+# must not break the snooze menu).
+_EARLIEST = -62135510400
+_LATEST = 253401264000
+
+
 def next_morning(now: int, zone: tzinfo, *, monday: bool = False) -> int:
     """09:00 after ``now`` in ``zone`` (the next Monday's if ``monday``)."""
-    local = datetime.fromtimestamp(now, UTC).astimezone(zone)
+    local = datetime.fromtimestamp(min(max(now, _EARLIEST), _LATEST), UTC).astimezone(zone)
     day = local.date()
     if monday:
         day += timedelta(days=(7 - local.weekday()) % 7 or 7)
@@ -49,6 +60,7 @@ def _zone(name: str, fallback: tzinfo) -> tzinfo:
 
 def snooze_choices(now: int, agent_zone: tzinfo, customer_zone: str) -> list[SnoozeChoice]:
     """The snooze menu, in the order it is shown."""
+    now = min(max(now, _EARLIEST), _LATEST)
     return [
         SnoozeChoice(SnoozePreset.ONE_HOUR, now + 3600),
         SnoozeChoice(SnoozePreset.THREE_HOURS, now + 3 * 3600),
@@ -58,3 +70,63 @@ def snooze_choices(now: int, agent_zone: tzinfo, customer_zone: str) -> list[Sno
         ),
         SnoozeChoice(SnoozePreset.NEXT_WEEK, next_morning(now, agent_zone, monday=True)),
     ]
+
+
+class SystemZone(tzinfo):
+    """The operating system's local zone, asked instant by instant (so it follows the
+    zone's daylight-saving rules, unlike ``datetime.now().astimezone().tzinfo``, which
+    is today's offset frozen). Used when the zone has no tz database name."""
+
+    @staticmethod
+    def _local(dt: datetime | None) -> clock.struct_time:
+        if dt is None:
+            return clock.localtime()
+        wall = (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, 0, 0, -1)
+        return clock.localtime(clock.mktime(wall))
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(seconds=self._local(dt).tm_gmtoff)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=1) if self._local(dt).tm_isdst > 0 else timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self._local(dt).tm_zone
+
+    def fromutc(self, dt: datetime) -> datetime:
+        stamp = int((dt.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds())
+        local = clock.localtime(stamp)
+        return datetime(*local[:6], dt.microsecond, tzinfo=self)
+
+
+def _named_zone(name: str) -> ZoneInfo | None:
+    name = name.strip().lstrip(":")
+    if name.startswith("/"):
+        name = name.partition("/zoneinfo/")[2]
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_zone(
+    environ: Mapping[str, str] = os.environ,
+    localtime: Path = Path("/etc/localtime"),
+    timezone_file: Path = Path("/etc/timezone"),
+) -> tzinfo:
+    """The agent's real time zone, with its daylight-saving rules: ``TZ``, then the
+    system's ``/etc/localtime`` link, then ``/etc/timezone``; the operating system's
+    own rules when none of them names a zone (Windows, a POSIX ``TZ`` string)."""
+    if "TZ" in environ:
+        return _named_zone(environ["TZ"]) or SystemZone()
+    try:
+        target = str(localtime.resolve()) if localtime.is_symlink() else ""
+    except OSError:
+        target = ""
+    if "/zoneinfo/" in target and (zone := _named_zone(target)):
+        return zone
+    try:
+        name = timezone_file.read_text(encoding="utf-8")[:100]
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    return _named_zone(name) or SystemZone()

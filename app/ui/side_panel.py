@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display import display_text, isolated
 from app.domain.models import ConversationDetail
 from app.services.context import AppContext
 from app.services.culture import CultureData, CustomerCulture, customer_culture
 from app.ui.conversation.header import plain_label
 from app.ui.culture.knowledge import KnowledgeList
 from app.ui.culture.sections import EtiquetteView, advice_lines, now_lines, profile_blocks
-from app.ui.labels import isolate
+from app.ui.elided import ElidedLabel
 
 if TYPE_CHECKING:
     from app.culture.profile_schema import Profile
@@ -57,8 +58,9 @@ class SidePanel(QFrame):
         self._detail: ConversationDetail | None = None
         self._now = 0
         _ = ctx.i18n._
-        self.card = plain_label(self, "customerCard")
-        self.card.setWordWrap(True)
+        # Each line of the card is elided to the panel's width: a long name or handle
+        # must neither cut the panel off nor widen it.
+        self.card = ElidedLabel(ctx.i18n, self, "customerCard")
         # Absolute left: a right-to-left name must not flip its own line to the right.
         self.card.setAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop
@@ -133,13 +135,17 @@ class SidePanel(QFrame):
             self.knowledge.show_for(None)
             return
         customer = detail.customer
+        language = display_text(i18n.language_name(customer.language), 60)
         lines = [
-            isolate(customer.name),
-            i18n.country_name(customer.country),
-            i18n._("Language: {language}").format(language=i18n.language_name(customer.language)),
-            i18n._("Time zone: {zone}").format(zone=customer.timezone),
+            isolated(customer.name),
+            display_text(i18n.country_name(customer.country), 60),
+            i18n._("Language: {language}").format(language=language),
+            i18n._("Time zone: {zone}").format(zone=isolated(customer.timezone, 60)),
         ]
-        lines += [f"{kind}: {isolate(handle)}" for kind, handle in sorted(customer.handles.items())]
+        lines += [
+            f"{display_text(kind, 30)}: {isolated(handle)}"
+            for kind, handle in sorted(customer.handles.items())[:8]
+        ]
         self.card.setText("\n".join(lines))
         self.knowledge.show_for(detail)
         data = self.culture_data

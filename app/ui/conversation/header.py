@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display import display_text
 from app.domain.models import Agent, ConversationDetail, Status
-from app.domain.snooze import SnoozePreset, snooze_choices
+from app.domain.snooze import SnoozePreset, local_zone, snooze_choices
 from app.i18n import N_, I18n
+from app.ui.elided import ElidedLabel
 from app.ui.icons import channel_icon, icon
 from app.ui.labels import STATUSES, channel_label
 
@@ -49,6 +51,9 @@ COMMON_LANGUAGES = (
     "zh",
     "zh-TW",
 )
+
+MAX_TAG_CHIPS = 6  # more would widen the header: the rest are counted and in the Tags menu
+MENU_CHARS = 60  # a tag or agent name in a menu or on a button
 
 SNOOZE_LABELS = {
     SnoozePreset.ONE_HOUR: N_("For 1 hour"),
@@ -94,20 +99,28 @@ class ConversationHeader(QFrame):
     tag_toggled = Signal(str, bool)
     new_tag_requested = Signal()
 
-    def __init__(self, i18n: I18n, clock: Callable[[], int], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        i18n: I18n,
+        clock: Callable[[], int],
+        parent: QWidget | None = None,
+        zone: Callable[[], tzinfo] = local_zone,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("paneHeader")
         self._i18n = i18n
         self._clock = clock
+        self._zone = zone  # the agent's real zone (with its DST rules), asked at each use
         _ = i18n._
         self.detail: ConversationDetail | None = None
         self._agents: tuple[Agent, ...] = ()
         self._tags: tuple[str, ...] = ()
 
         self.channel_icon = QLabel(self)
-        self.customer_name = plain_label(self, "customerName")
-        self.facts = plain_label(self, "muted")
-        self.subject = plain_label(self, "muted")
+        # Customer text is elided to the room it gets: it never sizes the window.
+        self.customer_name = ElidedLabel(i18n, self, "customerName")
+        self.facts = ElidedLabel(i18n, self, "muted")
+        self.subject = ElidedLabel(i18n, self, "muted", max_chars=300)
         self.tags_row = QHBoxLayout()
         self.tags_row.setSpacing(4)
 
@@ -131,8 +144,7 @@ class ConversationHeader(QFrame):
         name_row = QHBoxLayout()
         name_row.setSpacing(8)
         name_row.addWidget(self.channel_icon)
-        name_row.addWidget(self.customer_name)
-        name_row.addStretch(1)
+        name_row.addWidget(self.customer_name, 1)
         for button in (
             self.language_button,
             self.tag_button,
@@ -179,22 +191,26 @@ class ConversationHeader(QFrame):
         self.subject.setVisible(bool(row.subject))
         self.resolve_button.setText(_("Reopen") if row.status is Status.RESOLVED else _("Resolve"))
         self.set_detected_language(detail.language_override or row.language)
-        assignee = row.assignee_name or _("Unassigned")
+        assignee = display_text(row.assignee_name, MENU_CHARS) or _("Unassigned")
         self.assign_button.setText(menu_text(assignee))
         self.status_button.setText(_(STATUSES[row.status]))
         while self.tags_row.count():
             item = self.tags_row.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        for tag in row.tags:
-            chip = plain_label(self, "tagChip")
+        for tag in row.tags[:MAX_TAG_CHIPS]:
+            chip = ElidedLabel(self._i18n, self, "tagChip", max_chars=40)
             chip.setText(tag)
             self.tags_row.addWidget(chip)
+        if len(row.tags) > MAX_TAG_CHIPS:
+            more = QLabel(_("+{count} more").format(count=len(row.tags) - MAX_TAG_CHIPS), self)
+            more.setObjectName("muted")
+            self.tags_row.addWidget(more)
         self.tags_row.addStretch(1)
 
     def set_detected_language(self, tag: str) -> None:
         """Show the conversation's language on its button (marked when the agent chose it)."""
-        name = self._i18n.language_name(tag)
+        name = display_text(self._i18n.language_name(tag), MENU_CHARS)
         chosen = self.detail is not None and self.detail.language_override is not None
         self.language_button.setText(menu_text(name + (" ✓" if chosen else "")))
 
@@ -236,7 +252,7 @@ class ConversationHeader(QFrame):
         menu.clear()
         current = self.detail.row.assignee_id if self.detail else None
         for agent in self._agents:
-            action = menu.addAction(menu_text(agent.name))
+            action = menu.addAction(menu_text(display_text(agent.name, MENU_CHARS)))
             action.setCheckable(True)
             action.setChecked(agent.id == current)
             action.triggered.connect(lambda _c=False, a=agent.id: self.assign_requested.emit(a))
@@ -251,9 +267,7 @@ class ConversationHeader(QFrame):
         if self.detail is None:
             return
         now = self._clock()
-        agent_zone = datetime.now().astimezone().tzinfo
-        assert agent_zone is not None
-        for choice in snooze_choices(now, agent_zone, self.detail.customer.timezone):
+        for choice in snooze_choices(now, self._zone(), self.detail.customer.timezone):
             label = self._i18n._(SNOOZE_LABELS[choice.preset])
             zone = (
                 self.detail.customer.timezone
@@ -279,7 +293,8 @@ class ConversationHeader(QFrame):
             key=self._i18n.language_name,
         )
         for code in codes:
-            action = menu.addAction(menu_text(self._i18n.language_name(code)))
+            name = display_text(self._i18n.language_name(code), MENU_CHARS)
+            action = menu.addAction(menu_text(name))
             action.setCheckable(True)
             action.setChecked(code == override)
             action.triggered.connect(lambda _c=False, tag=code: self.language_chosen.emit(tag))
@@ -289,7 +304,7 @@ class ConversationHeader(QFrame):
         menu.clear()
         present = set(self.detail.row.tags) if self.detail else set()
         for tag in sorted(set(self._tags) | present):
-            action = menu.addAction(menu_text(tag))
+            action = menu.addAction(menu_text(display_text(tag, MENU_CHARS)))
             action.setCheckable(True)
             action.setChecked(tag in present)
             action.triggered.connect(lambda checked, t=tag: self.tag_toggled.emit(t, checked))

@@ -24,13 +24,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.domain.display import display_body, isolated
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
 from app.translation.pipeline import Provenance, Result
 from app.ui import style
-from app.ui.labels import channel_label, isolate, provenance_text
+from app.ui.labels import channel_label, provenance_text
 
 DISPLAY_LIMIT = 8_000  # characters of one message shown inline
+AUTHOR_CHARS = 120  # of a customer's (or agent's) name above each message
 FULL_MESSAGE_SCHEME = "crossdesk-message"
 FLIP_SCHEME = "crossdesk-flip"  # original <-> translation of one message
 PACKS_SCHEME = "crossdesk-packs"
@@ -221,13 +223,17 @@ class ThreadView(QTextBrowser):
         cursor.insertFrame(self._frames[kind])
         cursor.setBlockFormat(self._header_block)  # the header line reads in the UI's direction
         if kind is MessageKind.CUSTOMER:
-            author = isolate(detail.customer.name)
+            author = isolated(detail.customer.name, AUTHOR_CHARS)
         elif kind is MessageKind.NOTE:
             author = i18n._("Internal note · {agent}").format(
-                agent=isolate(message.author_name or "")
+                agent=isolated(message.author_name, AUTHOR_CHARS)
             )
         elif kind is MessageKind.AGENT:
-            author = isolate(message.author_name) if message.author_name else i18n._("Agent")
+            author = (
+                isolated(message.author_name, AUTHOR_CHARS)
+                if message.author_name
+                else i18n._("Agent")
+            )
         else:
             author = i18n._("System")
         cursor.insertText(author, self._header)
@@ -315,10 +321,12 @@ class ThreadView(QTextBrowser):
 
     def _insert_text(self, cursor: QTextCursor, message: Message, text: str) -> None:
         i18n = self._i18n
+        # Shown with overrides turned into isolates and combining stacks clamped (see
+        # app.domain.display); the store and the whole-message viewer keep it as received.
         if len(text) <= DISPLAY_LIMIT:
-            cursor.insertText(text, self._body)
+            cursor.insertText(display_body(text), self._body)
             return
-        cursor.insertText(text[:DISPLAY_LIMIT] + "…", self._body)
+        cursor.insertText(display_body(text[:DISPLAY_LIMIT]) + "…", self._body)
         link = QTextCharFormat(self._link)
         link.setAnchorHref(f"{FULL_MESSAGE_SCHEME}:{message.id}")
         cursor.insertBlock(QTextBlockFormat(), self._body)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QTextBlockFormat, QTextCharFormat, QTextCursor,
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from app.culture.facts import LocalFacts
+from app.domain.display import isolated
 from app.i18n import N_, I18n
 
 if TYPE_CHECKING:
@@ -89,14 +90,16 @@ def now_lines(i18n: I18n, facts: LocalFacts) -> list[str]:
     if facts.weekend:
         days = ", ".join(i18n.weekday_name(day) for day in facts.weekend)
         lines.append(_("Weekend: {days}").format(days=days))
+    # Examples and names in the customer's script are isolated: a right-to-left mark in
+    # an Arabic date ("2\u200f/12\u200f/2026") would otherwise scramble the whole line.
     for holiday in facts.holidays_today:
-        lines.append(_("Today: {holiday}").format(holiday=holiday.name))
+        lines.append(_("Today: {holiday}").format(holiday=isolated(holiday.name)))
     for holiday in facts.upcoming[:6]:
-        lines.append(f"{i18n.short_date(holiday.day)} · {holiday.name}")
+        lines.append(f"{i18n.short_date(holiday.day)} · {isolated(holiday.name)}")
     if facts.currency_example:
-        lines.append(_("Money: {example}").format(example=facts.currency_example))
+        lines.append(_("Money: {example}").format(example=isolated(facts.currency_example)))
     if facts.date_example:
-        lines.append(_("Dates are written: {example}").format(example=facts.date_example))
+        lines.append(_("Dates are written: {example}").format(example=isolated(facts.date_example)))
     lines += facts.problems
     return lines
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display import display_body
 from app.i18n import I18n
 
 CHUNK = 4000
@@ -48,7 +49,7 @@ class MessageViewer(QDialog):
         self.resize(760, 560)
         self.view = QPlainTextEdit(self)
         self.view.setReadOnly(True)
-        self.view.setPlainText(display_lines(text))
+        self.view.setPlainText(display_lines(display_body(text)))  # overrides neutralised
         info = QLabel(
             _("Long lines are wrapped for reading; copying takes the original text."), self
         )

@@ -11,16 +11,23 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from app.domain.display import display_text, isolated
 from app.domain.filters import DUE_SOON_SECONDS
 from app.domain.models import ConversationRow, MessageKind, Status
 from app.i18n import I18n
 from app.ui import style
 from app.ui.icons import channel_icon
 from app.ui.inbox.model import ROW_ROLE
-from app.ui.labels import isolate, status_label
+from app.ui.labels import status_label
 
 PAD = 10
 ICON = 22
+# Customer fields are cut to this many characters before they are measured: eliding a
+# 100,000-character name by pixel width took the UI thread two minutes.
+NAME_CHARS = 120
+PREVIEW_CHARS = 300
+BADGE_CHARS = 8
+TAG_CHARS = 40
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -110,13 +117,18 @@ class ConversationDelegate(QStyledItemDelegate):
         badge_font = QFont(base)
         badge_font.setPointSizeF(max(base.pointSizeF() - 2, 7))
         badge_metrics = QFontMetrics(badge_font)
-        badges = [row.country, row.language.split("-")[0].upper()]
+        badges = [
+            display_text(row.country, BADGE_CHARS),
+            display_text(row.language.split("-")[0].upper(), BADGE_CHARS),
+        ]
         badge_width = sum(badge_metrics.horizontalAdvance(b) + 10 for b in badges) + 4 * len(badges)
         name_font = QFont(base)
         name_font.setBold(True)
         name_metrics = QFontMetrics(name_font)
         name_space = max(chip_right - text_left - badge_width - 6, 40)
-        name = name_metrics.elidedText(row.customer_name, Qt.TextElideMode.ElideRight, name_space)
+        name = name_metrics.elidedText(
+            display_text(row.customer_name, NAME_CHARS), Qt.TextElideMode.ElideRight, name_space
+        )
         painter.setFont(name_font)
         painter.setPen(style.TEXT)
         painter.drawText(
@@ -155,9 +167,9 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.setFont(bold)
             painter.drawText(bubble, Qt.AlignmentFlag.AlignCenter, count)
             preview_right = bubble.left() - 6
-        preview = row.last_message_preview
+        preview = display_text(row.last_message_preview, PREVIEW_CHARS)
         if row.last_message_kind is MessageKind.AGENT:
-            preview = i18n._("You: {text}").format(text=isolate(preview))
+            preview = i18n._("You: {text}").format(text=isolated(preview, PREVIEW_CHARS))
         preview_font = QFont(base)
         preview_font.setBold(row.unread_count > 0)
         painter.setFont(preview_font)
@@ -172,7 +184,9 @@ class ConversationDelegate(QStyledItemDelegate):
         # line 3: customer's local time, assignee, status, tags
         top3 = top2 + line_h + 2
         parts = [i18n._("{time} local").format(time=i18n.time(now, row.timezone))] if now else []
-        parts.append(row.assignee_name or i18n._("Unassigned"))
+        parts.append(
+            isolated(row.assignee_name, TAG_CHARS) if row.assignee_name else i18n._("Unassigned")
+        )
         if row.status is not Status.OPEN:
             label = status_label(i18n, row.status)
             if row.status is Status.SNOOZED and row.snoozed_until:
@@ -181,7 +195,8 @@ class ConversationDelegate(QStyledItemDelegate):
                 )
             parts.append(label)
         if row.tags:
-            parts.append(", ".join(row.tags[:2]) + ("…" if len(row.tags) > 2 else ""))
+            tags = ", ".join(isolated(tag, TAG_CHARS) for tag in row.tags[:2])
+            parts.append(tags + ("…" if len(row.tags) > 2 else ""))
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF() - 1, 7))
         painter.setFont(small)

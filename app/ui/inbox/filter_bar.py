@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
+from app.domain.display import display_text
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
@@ -69,6 +70,12 @@ class FilterBar(QWidget):
         self.sort = combo("sortOrder", _("Sort order"))
         for order in SortOrder:
             self.sort.addItem(_(SORTS[order]), order.value)
+        for box in (self.assignee, self.language, self.country, self.tag):
+            # Items from customer and server data: their length must not size the window.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         self.set_options({}, ())
 
         grid = QGridLayout()
@@ -132,7 +139,7 @@ class FilterBar(QWidget):
         box.blockSignals(True)
         box.clear()
         for text, data in items:
-            box.addItem(text, data)
+            box.addItem(display_text(text, 60), data)  # the data keeps the text as stored
         index = box.findData(current) if current is not None else 0
         box.setCurrentIndex(max(index, 0))
         box.blockSignals(False)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.domain.models import ConversationRow
 from app.services.inbox import PAGE_SIZE, InboxPage
@@ -28,6 +29,7 @@ from app.services.tasks import TaskRunner
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 CACHE_ROWS = 3000
+NAME_CHARS = 120  # what a screen reader or a view reads of a customer's name
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -88,11 +90,12 @@ class ConversationListModel(QAbstractListModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.customer_name
+            return display_text(row.customer_name, NAME_CHARS)
         # No ToolTipRole: Qt renders tooltips that look like HTML as rich text, and
         # customer text must never be interpreted; the preview is in the row anyway.
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{row.customer_name}: {row.last_message_preview}"
+            name = display_text(row.customer_name, NAME_CHARS)
+            return f"{name}: {display_text(row.last_message_preview, NAME_CHARS * 2)}"
         return None
 
     # ------------------------------------------------------------ updates

@@ -1,0 +1,78 @@
+"""The snooze menu wakes a conversation at the promised local time across a DST change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.storage.repository import InboxRepository
+from app.ui.conversation.header import ConversationHeader
+from tests.helpers.builders import Conv, add_agents, add_conversation
+from tests.helpers.fixtures import ContextFactory
+
+pytestmark = pytest.mark.gui
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(text: str, zone: ZoneInfo = BERLIN) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=zone).timestamp())
+
+
+@pytest.fixture
+def agent_in_berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The agent's machine is set to Europe/Berlin (restored afterwards)."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# One of the two is on the other side of a DST change from any real "today", so a
+# zone frozen at today's offset fails at least one of them whatever the season.
+@pytest.mark.parametrize(
+    ("now", "morning", "week"),
+    [
+        ("2027-03-27T10:00", "2027-03-28T09:00", "2027-03-29T09:00"),  # spring forward
+        ("2027-10-30T10:00", "2027-10-31T09:00", "2027-11-01T09:00"),  # fall back
+    ],
+)
+def test_snooze_until_morning_is_nine_local_across_a_dst_change(
+    now: str,
+    morning: str,
+    week: str,
+    agent_in_berlin: None,
+    repo: InboxRepository,
+    make_ctx: ContextFactory,
+    qtbot: QtBot,
+) -> None:
+    clock = at(now)
+    cid = add_conversation(
+        repo,
+        Conv(customer="Jonas Müller", country="DE", timezone="Europe/Berlin"),
+        add_agents(repo),
+    )
+    ctx = make_ctx(clock=lambda: clock)
+    header = ConversationHeader(ctx.i18n, ctx.clock)
+    qtbot.addWidget(header)
+    header.show_detail(repo.conversation_detail(cid), clock)
+    menu = header.snooze_button.menu()
+    menu.aboutToShow.emit()
+    actions = {a.text().split(" (")[0]: a for a in menu.actions()}
+
+    for label, expected in (
+        ("Until your next morning", at(morning)),
+        ("Until the customer's morning", at(morning)),
+        ("Until next week", at(week)),
+    ):
+        action = actions[label]
+        assert "9:00" in action.text()  # what the menu promises...
+        with qtbot.waitSignal(header.snooze_requested) as blocker:
+            action.trigger()
+        assert blocker.args == [expected]  # ...is what is stored

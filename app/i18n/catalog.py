@@ -64,6 +64,20 @@ class _Fields:
         return DateTimeFormat(m, self._i18n.locale)[key]
 
 
+# The timestamps of 0001-01-02 and 9999-12-30 (UTC): a day inside datetime's range, so
+# any time-zone offset (at most 26 hours) can still be applied.
+MIN_TIMESTAMP = -62135510400
+MAX_TIMESTAMP = 253402128000
+
+
+def clamp_timestamp(timestamp: float) -> int:
+    """``timestamp`` (epoch seconds) brought inside the range every date can be shown in."""
+    try:
+        return min(max(int(timestamp), MIN_TIMESTAMP), MAX_TIMESTAMP)
+    except (OverflowError, ValueError):  # inf or NaN from a float column
+        return MAX_TIMESTAMP if timestamp == float("inf") else MIN_TIMESTAMP
+
+
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
     """The zone, or UTC for a name the tz database does not know (bad data from a
@@ -167,10 +181,14 @@ class I18n:
 
     @staticmethod
     def _dt(timestamp: int, zone: str | None) -> datetime:
-        tz = _zone(zone) if zone else None
-        if tz is None:
-            return datetime.fromtimestamp(timestamp).astimezone()
-        return datetime.fromtimestamp(timestamp, UTC).astimezone(tz)
+        """The moment in ``zone`` (else the computer's), for any stored timestamp: one from
+        a server, a file or ``--now`` may lie at year 1 or 9999, where a time-zone shift
+        would leave datetime's range; it is clamped to a day inside it."""
+        moment = datetime.fromtimestamp(clamp_timestamp(timestamp), UTC)
+        try:
+            return moment.astimezone(_zone(zone) if zone else None)
+        except (OverflowError, OSError, ValueError):  # no local-time rules for that moment
+            return moment
 
     def duration(self, seconds: int) -> str:
         """Compact duration for SLA countdowns: ``2h 15m``, ``3d 4h``, ``2小时15分钟``."""

@@ -35,24 +35,65 @@ class SettingsError(Exception):
     """settings.json cannot be read or written; the message says which file and why."""
 
 
+# Bounds for what is read back: settings.json may have been edited by hand or damaged.
+MAX_SETTINGS_BYTES = 1_000_000
+_MAX_TEXT = {
+    "ui_language": 16,
+    "workspace": 2048,
+    "agent_language": 35,  # a BCP 47 tag
+    "workspace_agent_name": 200,
+    "ca_bundle": 4096,
+}
+_OPTIONAL = frozenset({"workspace", "workspace_agent_name", "ca_bundle"})
+
+
+def _check(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be the setting ``name`` (None: it can)."""
+    if value is None:
+        return None if name in _OPTIONAL else "must be text"
+    if not isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        return f"must be text{' or null' if name in _OPTIONAL else ''}, not {shown}"
+    if len(value) > _MAX_TEXT[name]:
+        return f"is longer than {_MAX_TEXT[name]} characters"
+    if not value.isprintable():
+        return "contains control characters"
+    if name == "ui_language" and value not in UI_LANGUAGES:
+        return f"'{value}' is not one of {', '.join(UI_LANGUAGES)}"
+    if name == "agent_language" and not value.replace("-", "").replace("_", "").isalnum():
+        return f"'{value}' is not a language tag such as zh or pt-BR"
+    return None
+
+
 def load_settings(path: Path) -> tuple[Settings, str | None]:
-    """Read preferences; on a bad file return defaults and a warning (never crash)."""
-    if not path.exists():
-        return Settings(), None
+    """Read preferences; on a bad file or field, defaults and a warning (never crash).
+
+    Each field is checked on its own: a wrongly typed value falls back to its default
+    and is named in the warning; the other fields are kept."""
     try:
+        if not path.exists():
+            return Settings(), None
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise ValueError(f"larger than {MAX_SETTINGS_BYTES} bytes")
         raw = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(raw, dict):
             raise ValueError("the top level is not an object")
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         return Settings(), f"{path}: {exc}"
-    known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known}
-    settings = Settings(**values)
-    if settings.ui_language not in UI_LANGUAGES:
-        return settings.with_(ui_language="system"), (
-            f"{path}: ui_language '{settings.ui_language}' is not one of {', '.join(UI_LANGUAGES)}"
-        )
-    return settings, None
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        problem = _check(f.name, raw[f.name])
+        if problem is None:
+            values[f.name] = raw[f.name]
+        else:
+            problems.append(f"{f.name} {problem}")
+    if problems:
+        return Settings(**values), f"{path}: {'; '.join(problems)} (default used)"
+    return Settings(**values), None
 
 
 def save_settings(path: Path, settings: Settings) -> None:

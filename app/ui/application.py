@@ -12,16 +12,15 @@ import gc
 import hashlib
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.culture.articles import Article, load_articles
 from app.domain.datafiles import DataFileError
-from app.domain.models import Workspace
 from app.i18n import I18n, resolve_ui_locale
 from app.services import inbox
 from app.services.context import AppContext, clock_from, system_clock
@@ -37,6 +36,16 @@ from app.storage.repository import InboxRepository
 from app.translation.offline import ArgosHome
 from app.ui.errors import ErrorReporter
 from app.ui.main_window import MainWindow
+from app.ui.startup import (
+    OpeningNotice,
+    PaintWatcher,
+    PretendRun,
+    Started,
+    arm_screenshot,
+    show_settings_warning,
+    sign_in_refused_text,
+    unknown_conversation_text,
+)
 from app.ui.sync_status import SyncController
 
 if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspace
@@ -66,6 +75,7 @@ class LaunchOptions:
     workspace: Path | None = None  # open this workspace file instead of the demo
     now: int | None = None  # --now: the clock starts at this moment (epoch seconds)
     open_conversation: str | None = None  # --open: show this conversation (its id)
+    settings_warning: str | None = None  # what settings.json had that could not be used
 
 
 @dataclass(frozen=True)
@@ -110,21 +120,6 @@ def mark_server_workspace(repo: InboxRepository, choice: WorkspaceChoice) -> Non
             )
 
 
-class _PaintWatcher(QObject):
-    """Calls back once, just after the watched widget has painted."""
-
-    def __init__(self, target: QObject, callback: object) -> None:
-        super().__init__(target)
-        self._callback = callback
-        target.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)  # type: ignore[arg-type]
-        return False
-
-
 class CrossDeskApp(QObject):
     """Owns the context, the task runner, the error reporter and the main window."""
 
@@ -145,6 +140,7 @@ class CrossDeskApp(QObject):
         self._idle_ticks = 0
         self.choice = choose_workspace(paths, settings, options)
         self.workspace_path = self.choice.path
+        self.pretend = PretendRun(options.now)  # --now: a throw-away copy, no sync
         language = options.ui_language or settings.ui_language
         i18n = self._make_i18n(language)
         self.reporter = ErrorReporter(i18n, paths.log_file, lambda: self.window)
@@ -167,8 +163,9 @@ class CrossDeskApp(QObject):
     # ------------------------------------------------------------------ plumbing
     def _open_repository(self) -> InboxRepository:
         # The demo and server workspaces are created on first use; a named file must exist.
-        create = self.choice.kind != "file"
-        return InboxRepository(open_database(self.workspace_path, create=create))
+        must_exist = self.choice.kind == "file"
+        path = self.pretend.working_file(self.workspace_path, must_exist=must_exist)
+        return InboxRepository(open_database(path, create=not must_exist))
 
     def _report(self, error: BaseException) -> None:
         self.reporter.report(error, workspace=self.workspace_path)
@@ -202,16 +199,20 @@ class CrossDeskApp(QObject):
         )
 
         translation = self.translation
+        wanted = self.options.open_conversation
 
-        def open_workspace(repo: InboxRepository) -> Workspace:
+        def open_workspace(repo: InboxRepository) -> Started:
             if choice.kind == "demo":
                 load_demo_into(repo, demo_folder, now)
             elif choice.kind == "server":
                 mark_server_workspace(repo, choice)
             inbox.wake_snoozed(repo, now)
             translation.load_team_data(repo)
-            return inbox.workspace_info(repo, name, label)
+            found = inbox.find_conversation(repo, wanted) if wanted else None
+            return Started(inbox.workspace_info(repo, name, label), found)
 
+        headless = self.options.screenshot is not None or self.options.exit_after_first_paint
+        self.opening = OpeningNotice(self.ctx.i18n, headless)
         self.tasks.run_store(
             open_workspace, self._workspace_ready, self._startup_failed, owner=self
         )
@@ -274,6 +275,7 @@ class CrossDeskApp(QObject):
             self.window.show_data_problems(self.data_problems)
 
     def _startup_failed(self, error: BaseException) -> None:
+        self.opening.done()
         self.exit_code = 2
         self.reporter.on_dismissed = self.qt_app.quit
         self._report(error)
@@ -282,17 +284,28 @@ class CrossDeskApp(QObject):
             print(f"crossdesk: {title}: {text}", file=sys.stderr)
             self.qt_app.quit()
 
-    def _workspace_ready(self, workspace: Workspace) -> None:
-        self.ctx = self.ctx.with_(workspace=workspace)
+    def _workspace_ready(self, started: Started) -> None:
+        self.opening.done()
+        wanted = self.options.open_conversation
+        headless = self.options.screenshot is not None or self.options.exit_after_first_paint
+        if wanted and started.open_id is None and headless:  # nothing to wait for
+            title, text = unknown_conversation_text(self.ctx.i18n, wanted)
+            print(f"crossdesk: {title}: {' '.join(text.split())}", file=sys.stderr)
+            self.exit_code = 2
+            self.qt_app.quit()
+            return
+        self.ctx = self.ctx.with_(workspace=started.workspace)
         # Read the installed packs off the UI thread before the first conversation opens.
         self.tasks.run(self.translation.engine.packs, owner=self)
-        if self.choice.kind == "server":
+        if self.choice.kind == "server" and not self.pretend.active:
             self.sync = SyncController(self.ctx, self._make_engine, self)
         self._show_window()
         assert self.window is not None
         self.window.inbox.page_loaded.connect(self._load_culture)
-        if self.options.open_conversation:
-            self._open_by_id(self.options.open_conversation)
+        if wanted and started.open_id is None:
+            self.reporter.show(*unknown_conversation_text(self.ctx.i18n, wanted))
+        elif started.open_id is not None:
+            self._open_conversation(started.open_id)
         if self.sync is not None:
             self.sync.start()
         if self.options.screenshot is not None:
@@ -308,6 +321,8 @@ class CrossDeskApp(QObject):
         window.sign_in_requested.connect(self.open_sign_in)
         window.sign_out_requested.connect(self.sign_out)
         self.window = window
+        self.pretend.mark(window, self.ctx.i18n)
+        show_settings_warning(window, self.ctx.i18n, self.options.settings_warning)
         if self.culture is not None:
             window.set_culture_data(self.culture)
         window.show_data_problems(self.data_problems)
@@ -331,6 +346,7 @@ class CrossDeskApp(QObject):
         i18n = self._make_i18n(settings.ui_language)
         self.ctx = self.ctx.with_(settings=settings, i18n=i18n)
         self.reporter._i18n = i18n
+        self.options = replace(self.options, settings_warning=None)  # the file is rewritten
         self._install_qt_translations(i18n)
         old = self.window
         selected = old.inbox.selected_id if old else None
@@ -339,6 +355,9 @@ class CrossDeskApp(QObject):
             old.hide()
             old.deleteLater()
         self._show_window(selected)
+        if old is not None and self.window is not None:
+            # Drafts are in the store; hand-edited reply translations move to the new window.
+            self.window.conversation.kept_edits.update(old.conversation.kept_edits)
 
     # ------------------------------------------------------------------ server workspaces
     def _make_engine(self) -> SyncEngine:
@@ -356,8 +375,12 @@ class CrossDeskApp(QObject):
         )
         return SyncEngine(client, self.tasks.store_call, self.ctx.clock)
 
-    def open_sign_in(self) -> SignInDialog:
+    def open_sign_in(self) -> SignInDialog | None:
         from app.ui.dialogs.sign_in import SignInDialog
+
+        if self.pretend.active:  # signing in would sync and switch to a real workspace
+            self.reporter.show(*sign_in_refused_text(self.ctx.i18n))
+            return None
 
         dialog = SignInDialog(self.ctx, self.window)
         if self.choice.kind == "server":  # signing in again: same server, same agent
@@ -383,6 +406,9 @@ class CrossDeskApp(QObject):
         The local store of the server workspace stays on disk (queued changes included);
         signing in again picks them up."""
         choice = self.choice
+        if self.pretend.active:
+            self.reporter.show(*sign_in_refused_text(self.ctx.i18n))
+            return
         if choice.kind != "server":
             return
         url, agent = choice.server_url or "", choice.agent_id or ""
@@ -436,26 +462,23 @@ class CrossDeskApp(QObject):
             print("first-paint", flush=True)
             self.qt_app.quit()
 
-        self._paint_watcher = _PaintWatcher(window.inbox.list.viewport(), painted)
+        self._paint_watcher = PaintWatcher(window.inbox.list.viewport(), painted)
         window.inbox.list.viewport().update()
 
-    def _open_by_id(self, uid: str) -> None:
-        """``--open ID``: show that conversation (trainers, screenshots), listed or not."""
+    def _open_conversation(self, conversation_id: int) -> None:
+        """``--open ID``: show that conversation (trainers, screenshots), listed or not,
+        once the first page is in (which otherwise selects its first row)."""
+        window = self.window
+        assert window is not None
 
-        def found(conversation_id: int | None) -> None:
-            if self.window is None:
-                return
-            if conversation_id is None:
-                self.reporter.report(
-                    ValueError(f"--open: no conversation with the id '{uid}' in this workspace")
-                )
-            elif not self.window.inbox.select_conversation(conversation_id):
-                self.window.conversation.show_conversation(conversation_id)
+        def show() -> None:
+            window.inbox.page_loaded.disconnect(show)
+            if not window.inbox.select_conversation(conversation_id):
+                window.conversation.show_conversation(conversation_id)
 
-        self.tasks.run_store(lambda repo: repo.conversation_id_by_uid(uid), found, owner=self)
+        window.inbox.page_loaded.connect(show)
 
     def _arm_screenshot(self, target: Path) -> None:
-        waited = 0
         wanted = self.options.open_conversation
 
         def ready() -> bool:
@@ -471,35 +494,11 @@ class CrossDeskApp(QObject):
                 and self.tasks.pending == 0
             )
 
-        def poll() -> None:
-            nonlocal waited
-            waited += 50
-            if ready():
-                self._save_screenshot(target)
-            elif waited > SCREENSHOT_TIMEOUT_MS:
-                print(
-                    f"crossdesk: the window was not ready after {waited // 1000} s; "
-                    "no screenshot written",
-                    file=sys.stderr,
-                )
-                self.exit_code = 3
-                self.qt_app.quit()
-            else:
-                QTimer.singleShot(50, poll)
+        def done(code: int) -> None:
+            self.exit_code = code
+            self.qt_app.quit()
 
-        QTimer.singleShot(50, poll)
-
-    def _save_screenshot(self, target: Path) -> None:
-        assert self.window is not None
-        self.window.repaint()
-        self.qt_app.processEvents()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not self.window.grab().save(str(target)):
-            print(f"crossdesk: could not write the screenshot to {target}", file=sys.stderr)
-            self.exit_code = 3
-        else:
-            print(f"screenshot written to {target}")
-        self.qt_app.quit()
+        arm_screenshot(target, ready, lambda: self.window, done, SCREENSHOT_TIMEOUT_MS)
 
     # ------------------------------------------------------------------ shutdown
     def shutdown(self) -> None:
@@ -509,6 +508,7 @@ class CrossDeskApp(QObject):
         if self.window is not None:
             self.window.save_state()
         self.tasks.shutdown()
+        self.pretend.cleanup()  # the store lane has closed the copy
         if self._qt_translator is not None:
             self.qt_app.removeTranslator(self._qt_translator)
             self._qt_translator = None

@@ -14,18 +14,43 @@ import app
 from app.services.paths import DATA_DIR_ENV, Paths
 from app.services.settings import UI_LANGUAGES, load_settings
 
+# --now must lie in this range (UTC). Not before 1970: the clock counts seconds since
+# then and some systems cannot show earlier moments; not after 2100: far beyond any
+# training scenario, and well inside what the calendars (holidays, Umm al-Qura) and
+# date formatting handle.
+NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+NOW_LATEST = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+MAX_ID_LENGTH = 200
+
 
 def _moment(text: str) -> int:
     """``--now``: an ISO date and time (UTC unless it has an offset) as epoch seconds."""
+    example = "2027-02-20T10:00 or 2027-02-20T10:00+03:00"
     try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
+        moment = dt.datetime.fromisoformat(text.strip()[:64])
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        inside = NOW_EARLIEST <= moment <= NOW_LATEST
+    except (ValueError, OverflowError) as exc:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date and time like 2027-02-20T10:00 or 2027-02-20T10:00+03:00"
+            f"'{text[:64]}' is not a date and time like {example}"
         ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
+    if not inside:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:64]}' is outside the range --now accepts: "
+            f"{NOW_EARLIEST:%Y-%m-%d} to {NOW_LATEST:%Y-%m-%d} (e.g. {example})"
+        )
     return int(moment.timestamp())
+
+
+def _conversation_id(text: str) -> str:
+    """``--open``: a conversation id as the workspace stores it (short, printable)."""
+    if not text or len(text) > MAX_ID_LENGTH or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a conversation id (like jp-0005: at most "
+            f"{MAX_ID_LENGTH} printable characters)"
+        )
+    return text
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -69,6 +94,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--open",
         metavar="ID",
         dest="open_conversation",
+        type=_conversation_id,
         help="show this conversation at start (its id in the workspace, e.g. jp-0001)",
     )
     parser.add_argument(
@@ -128,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         workspace=args.workspace.absolute() if args.workspace else None,
         now=args.now,
         open_conversation=args.open_conversation,
+        settings_warning=warning,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)
 

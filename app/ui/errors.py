@@ -44,8 +44,11 @@ def store_error_text(i18n: I18n, error: StoreError) -> tuple[str, str]:
             _("The disk is full"),
             _(
                 "CrossDesk could not save to {path} because the disk is full.\n\n"
-                "Nothing has been overwritten and your text is still on screen. Free some disk "
-                "space, then try again."
+                "Nothing has been overwritten and your text is still on screen. Everything "
+                "saved before is kept in the workspace, including your drafts and the replies "
+                "waiting to be sent.\n\n"
+                "Free some space on that disk (empty the trash, remove large files you no "
+                "longer need), then try again."
             ),
         ),
         StoreProblem.LOCKED: (

@@ -156,3 +156,49 @@ def test_a_broken_demo_file_is_named_with_its_line(tmp_path: Path) -> None:
     assert caught.value.path == target
     assert caught.value.line == number + 1
     assert "channel" in caught.value.problem
+
+
+def test_a_wrongly_typed_setting_does_not_stop_start_up(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "settings.json").write_text('{"workspace": 5, "ui_language": "en"}')
+    target = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "--screenshot", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert target.exists()
+    log = (data / "logs").glob("*.log")
+    assert any("workspace must be text or null, not 5" in f.read_text() for f in log)
+
+
+def test_settings_that_could_not_be_used_are_named_in_the_status_bar(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    warning = "settings.json: workspace must be text or null, not <b>5</b> (default used)"
+    crossdesk = CrossDeskApp(
+        qt_app,
+        Paths(tmp_path / "data"),
+        Settings(),
+        LaunchOptions(demo=True, ui_language="en", settings_warning=warning),
+    )
+    try:
+        crossdesk.start()
+        qtbot.waitUntil(lambda: crossdesk.window is not None, timeout=20_000)
+        assert crossdesk.window is not None
+        label = crossdesk.window.findChild(QLabel, "settingsProblem")
+        assert label is not None and "back to their defaults" in label.text()
+        assert "&lt;b&gt;5&lt;/b&gt;" in label.toolTip()  # shown as written, not as HTML
+    finally:
+        crossdesk.shutdown()
+        if crossdesk.window is not None:
+            crossdesk.window.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -52,6 +54,8 @@ def test_a_full_disk_while_sending_keeps_the_reply_and_explains(
     title, text = reporter.shown[-1]
     assert title == "The disk is full"
     assert str(store_path) in text and "your text is still on screen" in text
+    assert "drafts and the replies waiting to be sent" in text  # what was kept
+    assert "Free some space on that disk" in text  # what to do
     assert "Traceback" not in text and "sqlite3" not in title
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "errorDialog")
     assert box.textFormat() == Qt.TextFormat.PlainText
@@ -86,3 +90,60 @@ def test_list_rows_offer_no_tooltip_that_qt_could_render_as_html(
     index = model.index(0)
     assert model.data(index, ROW_ROLE) is not None
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) is None
+
+
+def _disk_with(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
+    """The operating system reports this much free space on every disk."""
+    real = shutil.disk_usage
+
+    def usage(path: object) -> object:
+        total = real(path).total  # type: ignore[arg-type]
+        return shutil._ntuple_diskusage(total, total - free, free)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(shutil, "disk_usage", usage)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("disk I/O error"),
+        sqlite3.OperationalError("unable to open database file"),
+        OSError(errno.EIO, "Input/output error"),
+    ],
+)
+def test_an_io_error_on_a_disk_with_no_space_left_is_reported_as_a_full_disk(
+    error: BaseException,
+    make_ctx: ContextFactory,
+    store_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+) -> None:
+    """SQLite says "disk I/O error" when it cannot grow its WAL index on a full disk: that
+    is not a folder or permission problem, and the agent must hear that the disk is full."""
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    _disk_with(monkeypatch, free=4096)
+    reporter = ErrorReporter(make_ctx().i18n, store_path.parent / "log.txt", lambda: None)
+    try:
+        reporter.report(error, workspace=store_path)
+        title, text = reporter.shown[-1]
+        assert title == "The disk is full"
+        assert "drafts and the replies waiting to be sent" in text and "--data-dir" not in text
+    finally:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "errorDialog":
+                widget.close()
+
+
+def test_an_io_error_with_space_left_is_still_a_folder_problem(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    _disk_with(monkeypatch, free=50 * 1024**3)
+    known = classify(sqlite3.OperationalError("disk I/O error"), store_path)
+    assert known is not None and known.problem is StoreProblem.UNREADABLE
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG])
+def test_no_space_of_any_kind_is_a_full_disk(code: int, store_path: Path) -> None:
+    known = classify(OSError(code, "no room"), store_path)
+    assert known is not None and known.problem is StoreProblem.DISK_FULL

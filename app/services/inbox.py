@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.filters import InboxQuery
@@ -19,6 +20,7 @@ from app.domain.models import (
     Workspace,
 )
 from app.services import outbox
+from app.storage import fts
 from app.storage.repository import InboxRepository
 
 PAGE_SIZE = 100
@@ -108,6 +110,27 @@ def send_message(
     return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
 
 
+def send_or_keep_draft(
+    repo: InboxRepository,
+    conversation_id: int,
+    kind: MessageKind,
+    text: str,
+    now: int,
+    store: Callable[[InboxRepository], Changes],
+) -> Changes:
+    """Run a send (``store`` clears the draft in its own transaction); if it is refused,
+    keep its text as the conversation's draft instead.
+
+    Both happen on the store lane at the place of the send, so nothing typed is lost even
+    if the agent has left the conversation, and a draft saved after it (newer text) wins.
+    """
+    try:
+        return store(repo)
+    except Exception:
+        repo.save_draft(conversation_id, kind, text, now)
+        raise
+
+
 def set_status(repo: InboxRepository, conversation_id: int, status: Status, now: int) -> Changes:
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
@@ -172,7 +195,27 @@ def save_draft(
     repo.save_draft(conversation_id, kind, body, now)
 
 
+def append_to_draft(repo: InboxRepository, conversation_id: int, text: str, now: int) -> None:
+    """Text typed for a conversation before it was on screen: it goes after its draft."""
+    with repo.transaction():
+        draft = repo.draft(conversation_id)
+        kind = draft.kind if draft is not None else MessageKind.AGENT
+        body = draft.body if draft is not None else ""
+        repo.save_draft(conversation_id, kind, body + text, now)
+
+
 def wake_snoozed(repo: InboxRepository, now: int) -> Changes:
     """Reopen conversations whose snooze has ended (run at start and every minute)."""
     count = repo.wake_snoozed(now)
     return Changes(frozenset(), list_membership=count > 0)
+
+
+def find_conversation(repo: InboxRepository, uid: str) -> int | None:
+    """The conversation with this id (``--open jp-0005``), or None if the workspace has none."""
+    return repo.conversation_id_by_uid(uid)
+
+
+def search_has_terms(text: str) -> bool:
+    """Whether a search holds anything the index can look for (letters, digits, emoji and
+    other symbols): a search of punctuation alone finds nothing, and the UI says why."""
+    return fts.is_blank(text) or bool(fts.words(text))

@@ -270,7 +270,13 @@ class TranslationService:
                 continue
             for item, result in zip(items, outputs, strict=True):
                 results[item.message_id] = result
-                if result.provenance.kind == "mt" and result.provenance.route:
+                # An incomplete translation is not cached: the cache row cannot carry the
+                # warning, and a later pack (or engine) may well translate it whole.
+                if (
+                    result.provenance.kind == "mt"
+                    and result.provenance.route
+                    and not result.provenance.incomplete
+                ):
                     key = cache_key(
                         item.body,
                         source,
@@ -353,7 +359,12 @@ def send_reply(
     held: bool = False,
 ) -> Changes:
     """Store lane: a reply as sent (or held for a human translator), with everything a lead
-    needs to review it: the agent's words, the sent text, both languages and the provenance."""
+    needs to review it: the agent's words, the sent text, both languages and the provenance.
+
+    Held: ``sent`` is the translation the agent edited by hand, if any (provenance
+    "human_edited"): it is kept as the held reply's body, the translator's starting point;
+    without one the body is the agent's own text, as ``original_body``.
+    """
     text = sent.strip("\n")
     if not held and not text.strip():
         raise ValueError("an empty message cannot be sent")
@@ -364,7 +375,7 @@ def send_reply(
         repo.add_message(
             conversation_id,
             MessageKind.AGENT,
-            text if not held else original.strip("\n"),
+            text if not held or text.strip() else original.strip("\n"),
             now,
             author_agent_id=author_id,
             language=sent_language,

@@ -404,8 +404,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
     def save_state(self) -> None:
-        """Save the draft being typed and the window layout."""
+        """Save the draft being typed (and keep an edited reply translation) and the layout."""
         self.conversation.composer.flush_draft()
+        self.conversation.keep_edit()
         if self._ui_state is not None:
             self._ui_state.setValue("main/geometry", self.saveGeometry())
             self._ui_state.setValue("main/splitter", self.splitter.saveState())

@@ -3,6 +3,14 @@
 The text is saved as a draft (debounced) while the agent types, when they switch
 conversation and when the window closes; it is cleared only after the store has
 confirmed the message was saved.
+
+The editor belongs to one conversation at a time (``conversation_id``). While the next
+one opens, the editor is emptied and sends nothing: what the agent types meanwhile is
+for the next conversation and is added after its draft once it is on screen (or to its
+stored draft, if the agent moves on or closes the window first). Every draft it saves
+names the conversation it was typed for. A text on its way to the store is never saved as a draft
+again (the send clears the stored draft, and a save queued after it must not bring the
+sent text back) and cannot be sent twice.
 """
 
 from __future__ import annotations
@@ -33,13 +41,18 @@ class Composer(QFrame):
     """Reply / internal-note editor.
 
     Signals:
-        send_requested(object, str): kind (MessageKind.AGENT or NOTE) and text.
-        draft_changed(object, str): kind and text, after a pause in typing.
+        send_requested(object, str): kind (MessageKind.AGENT or NOTE) and text, for the
+            conversation ``conversation_id``.
+        draft_changed(int, object, str): the conversation the text was typed for, kind and
+            text, after a pause in typing (and on switch and close).
+        typed_ahead(int, str): text typed for a conversation that was still opening when the
+            agent left it (or closed the window): to add after its stored draft.
         text_edited(object, str): kind and text, at every change (for the live translation).
     """
 
     send_requested = Signal(object, str)
-    draft_changed = Signal(object, str)
+    draft_changed = Signal(int, object, str)
+    typed_ahead = Signal(int, str)
     text_edited = Signal(object, str)
 
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
@@ -52,6 +65,10 @@ class Composer(QFrame):
         self._loading = False
         self._dirty = False
         self._last_text = ""
+        # None while no conversation's text is in the editor (the next one is opening).
+        self.conversation_id: int | None = None
+        self._opening: int | None = None  # the conversation being opened, while it is None
+        self._sending: set[tuple[int, MessageKind, str]] = set()
 
         self.reply_tab = self._mode_button(_("Reply"), "send", "replyMode")
         self.note_tab = self._mode_button(_("Internal note"), "note", "noteMode")
@@ -136,8 +153,28 @@ class Composer(QFrame):
     def text(self) -> str:
         return self.editor.toPlainText()
 
-    def load_draft(self, draft: Draft | None) -> None:
-        """Show a conversation's saved draft (or an empty reply)."""
+    def await_conversation(self, conversation_id: int | None) -> None:
+        """``conversation_id`` is opening: save the text of the one on screen, then empty
+        the editor. Until ``load_draft`` what is typed is for the opening conversation."""
+        self.flush_draft()
+        self.conversation_id, self._opening = None, conversation_id
+        self._loading = True
+        try:
+            self._debounce.stop()
+            self._dirty = False
+            self.editor.setPlainText("")
+        finally:
+            self._loading = False
+        self._update_send_enabled()
+
+    def load_draft(self, draft: Draft | None, conversation_id: int | None = None) -> None:
+        """Show a conversation's saved draft (or an empty reply); the editor now belongs to
+        ``conversation_id`` (by default the one it already belonged to)."""
+        typed = ""
+        if conversation_id is not None and self.conversation_id is None:
+            typed = self.text()  # typed while it opened: it was meant for it
+        if conversation_id is not None:
+            self.conversation_id, self._opening = conversation_id, None
         self._loading = True
         try:
             self._debounce.stop()
@@ -149,12 +186,45 @@ class Composer(QFrame):
             self.editor.setTextCursor(cursor)
         finally:
             self._loading = False
+        if typed:
+            self.editor.insertPlainText(typed)  # after the draft; a change to save
         self._update_send_enabled()
 
-    def clear_sent(self, kind: MessageKind, text: str) -> None:
-        """Empty the editor after a successful send, unless the agent kept typing."""
+    # ------------------------------------------------------------------ sending
+    def begin_send(self, kind: MessageKind, text: str) -> int | None:
+        """The pane is about to store ``text``: the conversation it is for, or None when it
+        must not be stored now (the next conversation is opening, or the same text is
+        already on its way). Until ``send_finished`` the text is never saved as a draft."""
+        cid = self.conversation_id
+        if cid is None or (cid, kind, text) in self._sending:
+            return None
+        self._sending.add((cid, kind, text))
+        self._debounce.stop()
+        self._dirty = False  # the send clears the stored draft; nothing to save after it
+        return cid
+
+    def send_finished(self, cid: int, kind: MessageKind, text: str, *, stored: bool) -> bool:
+        """The store answered. Stored: empty the editor unless the agent kept typing (or it
+        shows another conversation now); returns whether it was emptied. Not stored: the
+        store kept the text as the draft, the editor keeps it too."""
+        self._sending.discard((cid, kind, text))
+        if self.conversation_id != cid:
+            return False
+        if not stored:
+            if self.text() != text:  # typed on meanwhile: save it over the kept draft
+                self._dirty = True
+                self._debounce.start()
+            return False
         if self.text() == text and self.kind is kind:
             self.load_draft(None)
+            return True
+        return False
+
+    def insert_text(self, text: str) -> None:
+        """Put text at the cursor, replacing only the selection: what the agent typed stays."""
+        self.set_kind(MessageKind.AGENT)
+        self.editor.insertPlainText(text)
+        self.editor.setFocus()
 
     def focus_editor(self, kind: MessageKind | None = None) -> None:
         if kind is not None:
@@ -163,16 +233,28 @@ class Composer(QFrame):
 
     # ------------------------------------------------------------------ events
     def request_send(self) -> None:
-        text = self.text()
+        text, cid = self.text(), self.conversation_id
+        if cid is None or (cid, self.kind, text) in self._sending:
+            return  # still opening, or this very text is already being sent
         if text.strip() and self.isEnabled():
             self.send_requested.emit(self.kind, text)
 
     def flush_draft(self) -> None:
         """Save the draft now if it changed (on switch, on close, after a pause)."""
         self._debounce.stop()
-        if self._dirty:
+        cid = self.conversation_id
+        if cid is None and self._opening is not None and self.text():
+            # Left (or closing) before it opened: what was typed for it joins its draft.
+            self.typed_ahead.emit(self._opening, self.text())
+            self._loading = True
+            self.editor.setPlainText("")
+            self._loading = False
+        if self._dirty and cid is not None:
             self._dirty = False
-            self.draft_changed.emit(self.kind, self.text())
+            kind, text = self.kind, self.text()
+            if (cid, kind, text) in self._sending:
+                text = ""  # typed and deleted back to the text being sent: no draft
+            self.draft_changed.emit(cid, kind, text)
 
     def _text_changed(self) -> None:
         # Highlighting (the draft check) changes formats, which Qt also reports as a
@@ -183,7 +265,7 @@ class Composer(QFrame):
         self._last_text = text
         self._update_send_enabled()
         self.text_edited.emit(self.kind, text)
-        if not self._loading:
+        if not self._loading and self.conversation_id is not None:
             self._dirty = True
             self._debounce.start()
 
@@ -191,7 +273,7 @@ class Composer(QFrame):
         if checked:
             self._apply_mode()
             self.text_edited.emit(self.kind, self.text())
-            if not self._loading:
+            if not self._loading and self.conversation_id is not None:
                 self._dirty = True
                 self._debounce.start()
 
@@ -210,4 +292,4 @@ class Composer(QFrame):
             widget.style().polish(widget)
 
     def _update_send_enabled(self) -> None:
-        self.send_button.setEnabled(bool(self.text().strip()))
+        self.send_button.setEnabled(self.conversation_id is not None and bool(self.text().strip()))

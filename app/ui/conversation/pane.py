@@ -29,13 +29,14 @@ from app.translation.pipeline import Provenance, primary
 from app.ui.conversation.composer import Composer
 from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
 from app.ui.conversation.incoming import IncomingTranslator
-from app.ui.conversation.reply_translation import ReplyTranslation
+from app.ui.conversation.reply_translation import EditedPreview, ReplyTranslation
 from app.ui.conversation.thread_view import ThreadView
 from app.ui.dialogs.held_reply import HeldReplyDialog
 from app.ui.dialogs.message_viewer import MessageViewer
 
 CLOCK_TICK_MS = 30_000
 HUMAN_TRANSLATION_TAG = "needs-human-translation"
+MAX_KEPT_EDITS = 200  # hand-edited reply translations kept for conversations not on screen
 
 
 class ConversationPane(QStackedWidget):
@@ -63,6 +64,9 @@ class ConversationPane(QStackedWidget):
         _ = ctx.i18n._
         self.conversation_id: int | None = None
         self.detail: ConversationDetail | None = None
+        # Drafts live in the store; a hand-edited reply translation lives here while the
+        # agent looks at other conversations (and moves to a rebuilt window).
+        self.kept_edits: dict[int, EditedPreview] = {}
 
         self.empty = QLabel(_("Select a conversation to read it here."), self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -116,12 +120,14 @@ class ConversationPane(QStackedWidget):
         self.header.new_tag_requested.connect(self._ask_new_tag)
         self.composer.send_requested.connect(self.send)
         self.composer.draft_changed.connect(self._save_draft)
+        self.composer.typed_ahead.connect(self._append_to_draft)
         self.thread.full_message_requested.connect(self._show_full_message)
         self.thread.packs_requested.connect(self.packs_requested.emit)
         self.thread.held_reply_requested.connect(self._translate_held)
         self.composer.text_edited.connect(self._composer_edited)
         self.reply_translation.human_translation_requested.connect(self.hold_for_human)
         self.reply_translation.state_changed.connect(self._translation_state_changed)
+        self.reply_translation.send_confirmed.connect(self.composer.request_send)
         self.incoming.language_known.connect(self._language_detected)
         self.incoming.unavailable.connect(self._show_unavailable)
         self.header.language_chosen.connect(self.set_language)
@@ -133,8 +139,13 @@ class ConversationPane(QStackedWidget):
 
     # ------------------------------------------------------------------ loading
     def show_conversation(self, conversation_id: int | None) -> None:
-        """Open a conversation (saving the draft of the one being left)."""
-        self.composer.flush_draft()
+        """Open a conversation (saving the draft of the one being left).
+
+        Until it is on screen the composer sends nothing and what is typed is for it.
+        """
+        self.keep_edit()
+        self.composer.await_conversation(conversation_id)
+        self.reply_translation.setEnabled(False)  # its preview is the previous one's
         self.conversation_id = conversation_id
         self.notice.hide()
         if conversation_id is None:
@@ -175,8 +186,13 @@ class ConversationPane(QStackedWidget):
             states = {**kept, **self.incoming.initial_states(detail)}
             self.thread.show_detail(detail, now, states)  # one layout, pending marks included
             self.incoming.start(detail)
-        if not keep_draft or first_time:
-            self.composer.load_draft(detail.draft)
+        if not keep_draft or first_time or self.composer.conversation_id != detail.row.id:
+            self.composer.load_draft(detail.draft, detail.row.id)
+        self.reply_translation.setEnabled(True)
+        if first_time:
+            kept = self.kept_edits.pop(detail.row.id, None)
+            if kept is not None:
+                self.reply_translation.restore(kept, self.composer.text())
         self.setCurrentWidget(self.page)
         self.loaded.emit(detail.row.id)
 
@@ -206,10 +222,21 @@ class ConversationPane(QStackedWidget):
             action.triggered.connect(lambda _c=False, m=macro: self.insert_macro(m))
 
     def insert_macro(self, macro: MacroRow) -> None:
-        """Put a canned reply in the composer; its approved translation comes from the memory."""
-        self.composer.set_kind(MessageKind.AGENT)
-        self.composer.editor.setPlainText(macro.body)
-        self.composer.focus_editor()
+        """Put a canned reply at the cursor (never over what the agent typed); a reply that
+        is only the canned text gets its approved translation from the memory."""
+        self.composer.insert_text(macro.body)
+
+    def keep_edit(self) -> None:
+        """Keep the open conversation's hand-edited reply translation for when it is back."""
+        cid = self.conversation_id
+        if cid is None or self.detail is None or self.detail.row.id != cid:
+            return
+        state = self.reply_translation.edited_state()
+        self.kept_edits.pop(cid, None)
+        if state is not None:
+            self.kept_edits[cid] = state
+            while len(self.kept_edits) > MAX_KEPT_EDITS:
+                del self.kept_edits[next(iter(self.kept_edits))]
 
     # ------------------------------------------------------------------ actions
     def _mutate(self, work: Callable[[InboxRepository], Changes]) -> None:
@@ -269,36 +296,26 @@ class ConversationPane(QStackedWidget):
 
         A reply to a customer in another language sends exactly the preview's text.
         """
-        cid, now, me = self.conversation_id, self._ctx.clock(), self._ctx.workspace.me_id
-        if cid is None:
-            return
-
-        def done(changes: Changes) -> None:
-            self.composer.clear_sent(kind, text)
-            self._after_change(changes)
-
+        now, me = self._ctx.clock(), self._ctx.workspace.me_id
+        if self.composer.conversation_id is None:
+            return  # the next conversation is still opening
         if kind is MessageKind.NOTE:
-            self._ctx.tasks.run_store(
-                lambda repo: inbox.send_message(repo, cid, kind, text, me, now),
-                done,
-                self._send_failed,
-                owner=self,
+            self._store_sent(
+                kind, text, lambda repo, cid: inbox.send_message(repo, cid, kind, text, me, now)
             )
             return
         outgoing = self.reply_translation.outgoing(text)
         if outgoing is None:
-            _ = self._ctx.i18n._
-            self.notice.setText(
-                self.reply_translation.problem
-                or _("The translation is not ready yet: check it below, then send again.")
-            )
+            self.notice.setText(self.reply_translation.blocked_reason())
             self.notice.show()
             self.reply_translation.refresh_now()
             return
         agent = self._ctx.agent_language
         self.notice.hide()
-        self._ctx.tasks.run_store(
-            lambda repo: translation.send_reply(
+        self._store_sent(
+            kind,
+            text,
+            lambda repo, cid: translation.send_reply(
                 repo,
                 cid,
                 original=text,
@@ -309,42 +326,77 @@ class ConversationPane(QStackedWidget):
                 author_id=me,
                 now=now,
             ),
+        )
+
+    def _store_sent(
+        self,
+        kind: MessageKind,
+        text: str,
+        work: Callable[[InboxRepository, int], Changes],
+    ) -> None:
+        """Store a reply, note or held reply typed in the composer, once: while the store
+        has it the composer neither saves it as a draft again nor sends it twice; if the
+        store refuses it, it becomes the draft right there in the store lane's order."""
+        cid = self.composer.begin_send(kind, text)
+        if cid is None:
+            return
+        now = self._ctx.clock()
+
+        def done(changes: Changes) -> None:
+            if self.composer.send_finished(cid, kind, text, stored=True):
+                if kind is MessageKind.AGENT:
+                    self.reply_translation.clear()  # it went out with the reply
+            elif self.composer.conversation_id != cid:
+                kept = self.kept_edits.get(cid)
+                if kept is not None and kept.source_text == text:
+                    del self.kept_edits[cid]  # it went out with the reply
+            self._after_change(changes)
+
+        def failed(error: BaseException) -> None:
+            self.composer.send_finished(cid, kind, text, stored=False)
+            self._send_failed(error)
+
+        self._ctx.tasks.run_store(
+            lambda repo: inbox.send_or_keep_draft(
+                repo, cid, kind, text, now, lambda r: work(r, cid)
+            ),
             done,
-            self._send_failed,
+            failed,
             owner=self,
         )
 
     def hold_for_human(self) -> None:
         """Keep the reply for a colleague to translate (the source articles insist critical
-        messages get a human translator); it is stored, marked, and not sent."""
-        text, cid = self.composer.text(), self.conversation_id
-        tag = self.customer_language
-        if cid is None or tag is None or not text.strip():
+        messages get a human translator); it is stored, marked, and not sent. A translation
+        the agent edited by hand goes with it, as the translator's starting point."""
+        text, tag = self.composer.text(), self.customer_language
+        if self.composer.conversation_id is None or tag is None or not text.strip():
             return
         now, me, agent = self._ctx.clock(), self._ctx.workspace.me_id, self._ctx.agent_language
+        edited = self.reply_translation.edited_outgoing()
+        provenance = (
+            edited.provenance
+            if edited is not None
+            else Provenance("human", source_language=agent, target_language=tag)
+        )
 
-        def done(changes: Changes) -> None:
-            self.composer.clear_sent(MessageKind.AGENT, text)
-            self._after_change(changes)
-            self.toggle_tag(HUMAN_TRANSLATION_TAG, True)
-
-        self._ctx.tasks.run_store(
-            lambda repo: translation.send_reply(
+        def hold(repo: InboxRepository, cid: int) -> Changes:
+            changes = translation.send_reply(
                 repo,
                 cid,
                 original=text,
                 original_language=agent,
-                sent="",
+                sent=edited.text if edited is not None else "",
                 sent_language=tag,
-                provenance=Provenance("human", source_language=agent, target_language=tag),
+                provenance=provenance,
                 author_id=me,
                 now=now,
                 held=True,
-            ),
-            done,
-            self._send_failed,
-            owner=self,
-        )
+            )
+            inbox.add_tag(repo, cid, HUMAN_TRANSLATION_TAG, now)  # on this conversation
+            return changes
+
+        self._store_sent(MessageKind.AGENT, text, hold)
 
     def _translate_held(self, message_id: int) -> None:
         message = next((m for m in self.thread.messages if m.id == message_id), None)
@@ -399,6 +451,8 @@ class ConversationPane(QStackedWidget):
         self.translation_banner.setVisible(bool(reason))
 
     def _composer_edited(self, kind: MessageKind, text: str) -> None:
+        if self.composer.conversation_id is None:
+            return  # typed for a conversation still opening: translated once it is shown
         panel = self.reply_translation
         panel.setVisible(kind is MessageKind.AGENT and panel.active)
         if kind is MessageKind.AGENT:
@@ -424,15 +478,16 @@ class ConversationPane(QStackedWidget):
             return
         self._report_error(error)
 
-    def _save_draft(self, kind: MessageKind, text: str) -> None:
-        cid, now = self.conversation_id, self._ctx.clock()
-        if cid is not None:
-            self._ctx.tasks.run_store(
-                lambda repo: inbox.save_draft(repo, cid, kind, text, now),
-                None,
-                self._report_error,
-                owner=self,
-            )
+    def _save_draft(self, cid: int, kind: MessageKind, text: str) -> None:
+        """Save the composer's text under the conversation it was typed for."""
+        now = self._ctx.clock()
+        work = lambda repo: inbox.save_draft(repo, cid, kind, text, now)  # noqa: E731
+        self._ctx.tasks.run_store(work, None, self._report_error, owner=self)
+
+    def _append_to_draft(self, cid: int, text: str) -> None:
+        now = self._ctx.clock()
+        work = lambda repo: inbox.append_to_draft(repo, cid, text, now)  # noqa: E731
+        self._ctx.tasks.run_store(work, None, self._report_error, owner=self)
 
     def _show_full_message(self, message_id: int) -> None:
         message = next((m for m in self.thread.messages if m.id == message_id), None)

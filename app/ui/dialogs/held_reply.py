@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Message
 from app.services.context import AppContext
+from app.translation.pipeline import Provenance
 from app.ui.labels import localize
 
 
 class HeldReplyDialog(QDialog):
-    """The agent's words, and an editor for the human translation (pre-filled by MT if a pack
-    is installed, so the translator corrects rather than starts from nothing).
+    """The agent's words, and an editor for the human translation, pre-filled with the
+    translation the agent edited by hand if they did (else a machine suggestion on request),
+    so the translator corrects rather than starts from nothing.
 
     Signals:
         release_requested(object, str): the message and its human translation, to send.
@@ -58,6 +60,15 @@ class HeldReplyDialog(QDialog):
         self.status = QLabel(self)
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
+        provenance = Provenance.from_json(message.provenance)
+        if provenance is not None and provenance.kind == "human_edited" and message.body.strip():
+            self.translation.setPlainText(message.body)
+            self.status.setText(
+                _(
+                    "This is the agent's own edit of the machine translation: check it against"
+                    " their words above before sending."
+                )
+            )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.send = buttons.addButton(_("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.send.setObjectName("primary")

@@ -64,7 +64,7 @@ class Paths:
 
     @property
     def argos_home(self) -> Path:
-        """CrossDesk's private argostranslate folders: packs, sentence models, caches."""
+        """CrossDesk's private argostranslate folders: packs and caches."""
         return self.data_dir / "translation"
 
     @property

@@ -115,6 +115,23 @@ def test_search_by_customer_name_and_order_number(window, qtbot: QtBot) -> None:
         assert visible_names(window) == expected
 
 
+def test_a_search_with_nothing_to_look_for_says_so(window, qtbot: QtBot) -> None:
+    """Punctuation alone finds nothing (it used to show everything), and the count line
+    says why instead of a bare "0 conversations"."""
+    search = window.inbox.filters.search
+    search.setText("?!…")
+    with qtbot.waitSignal(window.inbox.page_loaded, timeout=3000):
+        qtbot.keyClick(search, "\r")
+    assert visible_names(window) == []
+    assert window.inbox.count.text() == (
+        "Nothing to search for in “?!…”: type a word, a number or an emoji"
+    )
+    search.setText("parcel")
+    with qtbot.waitSignal(window.inbox.page_loaded, timeout=3000):
+        qtbot.keyClick(search, "\r")
+    assert window.inbox.count.text() == "1 conversation"
+
+
 def test_sort_by_latest_activity(window) -> None:
     choose(window.inbox.filters.sort, SortOrder.LAST_ACTIVITY.value)
     rows = visible_rows(window)

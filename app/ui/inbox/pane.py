@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.services import inbox
 from app.services.context import AppContext
@@ -154,11 +155,19 @@ class InboxPane(QWidget):
         self._ids_requested_for = None
         if not page.complete:
             self._ids_timer.start()
-        self.count.setText(
-            self._ctx.i18n.ngettext(
-                "{count} conversation", "{count} conversations", page.count
-            ).format(count=self._ctx.i18n.number(page.count))
-        )
+        search = self.model.query.search
+        if not page.count and not inbox.search_has_terms(search):
+            self.count.setText(
+                self._ctx.i18n._(
+                    "Nothing to search for in “{text}”: type a word, a number or an emoji"
+                ).format(text=display_text(search, 40))
+            )
+        else:
+            self.count.setText(
+                self._ctx.i18n.ngettext(
+                    "{count} conversation", "{count} conversations", page.count
+                ).format(count=self._ctx.i18n.number(page.count))
+            )
         self._pending_selection = (keep, row_before)
         if page.complete or (keep is not None and self.model.row_of(keep) is not None):
             self._settle_selection()

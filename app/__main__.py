@@ -1,5 +1,5 @@
 """``python -m app`` runs CrossDesk."""
 
-from app.ui.bootstrap import main
+from app.ui.shell.bootstrap import main
 
 raise SystemExit(main())

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from app.culture.codes import Country, Language, TimeZone
+from app.contract.codes import Country, Language, TimeZone
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 

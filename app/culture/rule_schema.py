@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.culture.codes import check_country
+from app.contract.codes import check_country
 from app.domain.text import normalize_for_match
 
 Kind = Literal["idiom", "register", "sensitive", "promotion", "format"]

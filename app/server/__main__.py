@@ -1,5 +1,5 @@
 """``python -m app.server`` is ``crossdesk-server``."""
 
-from app.server.cli import main
+from app.server.entry import main
 
 raise SystemExit(main())

@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import Connection, update
 
 import app as app_package
+from app.contract.demo_schema import DemoWorkspace, load_demo
 from app.contract.models import Author, Customer
 from app.server import auth, db, store
 from app.server.config import ServerConfig
 from app.server.db import Database, get_meta, set_meta
-from app.services.demo_schema import DemoWorkspace, load_demo
 
 DEMO_PASSWORD = "demo"
 DEMO_ADMIN = "demo-admin"

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from app.culture.articles import Article
+from app.knowledge.articles import Article
 from app.storage.fts import article_document, match_expression, phrase_or_word, words
 from app.storage.repository import InboxRepository
 

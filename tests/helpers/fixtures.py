@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from app.config.paths import Paths, translations_dir
+from app.config.settings import Settings
 from app.i18n import I18n
-from app.services import inbox
-from app.services.context import AppContext
-from app.services.paths import Paths, translations_dir
-from app.services.settings import Settings
-from app.services.tasks import InlineTaskRunner
-from app.services.translation import TranslationService
+from app.ops import inbox
+from app.ops.context import AppContext
+from app.ops.tasks import InlineTaskRunner
+from app.ops.translation import TranslationService
 from app.storage.db import open_database
 from app.storage.repository import InboxRepository
 from tests.helpers.builders import NOW, STANDARD_INBOX, add_agents, add_conversation

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.paths import resources_dir
-from app.services.translation import TranslationService
+from app.config.paths import resources_dir
+from app.ops.translation import TranslationService
 from app.translation.engine import EngineSettings
 from app.translation.offline import ArgosHome
 from tests.helpers import argos_packs

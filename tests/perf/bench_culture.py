@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.culture.articles import load_articles  # noqa: E402
+from app.config.paths import Paths, resources_dir  # noqa: E402
 from app.domain.models import Customer  # noqa: E402
-from app.services import knowledge  # noqa: E402
-from app.services.culture import check_draft, customer_culture, load_culture  # noqa: E402
-from app.services.demo import load_demo_into  # noqa: E402
-from app.services.paths import Paths, resources_dir  # noqa: E402
+from app.knowledge.articles import load_articles  # noqa: E402
+from app.ops import knowledge  # noqa: E402
+from app.ops.culture import check_draft, customer_culture, load_culture  # noqa: E402
+from app.ops.demo import load_demo_into  # noqa: E402
 from app.storage import articles as article_store  # noqa: E402
 from app.storage.db import open_database  # noqa: E402
 from app.storage.repository import InboxRepository  # noqa: E402
@@ -142,9 +142,9 @@ def switching(switches: int) -> dict[str, object]:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.services.settings import Settings
-    from app.ui.application import CrossDeskApp, LaunchOptions
-    from app.ui.style import STYLE_SHEET
+    from app.config.settings import Settings
+    from app.ui.shell.application import CrossDeskApp, LaunchOptions
+    from app.ui.shell.style import STYLE_SHEET
 
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)

@@ -103,12 +103,12 @@ def interactive(store: Path) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from app.config.paths import Paths
+    from app.config.settings import Settings
     from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
     from app.domain.models import Channel, Status
-    from app.services.paths import Paths
-    from app.services.settings import Settings
-    from app.ui.application import CrossDeskApp, LaunchOptions
-    from app.ui.style import STYLE_SHEET
+    from app.ui.shell.application import CrossDeskApp, LaunchOptions
+    from app.ui.shell.style import STYLE_SHEET
     from tests.perf.qt_wait import wait_until
 
     qt_app = QApplication.instance() or QApplication([])

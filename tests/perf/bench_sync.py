@@ -632,8 +632,8 @@ def _rss_mb() -> float:
 # ------------------------------------------------------------------------ headless client
 def headless(url: str, seeded: Path, increments: int, profile: str | None) -> dict[str, Any]:
     """One fresh client store: the initial sync, then ``increments`` incremental ones."""
-    from app.services.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
-    from app.services.tasks import InlineTaskRunner
+    from app.ops.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
+    from app.ops.tasks import InlineTaskRunner
     from app.storage.db import open_database
     from app.storage.repository import InboxRepository
     from app.sync.client import ServerClient
@@ -646,7 +646,7 @@ def headless(url: str, seeded: Path, increments: int, profile: str | None) -> di
         runner = InlineTaskRunner(lambda: InboxRepository(open_database(store)))
         repo = runner.repository
         agent_id, password = credentials["agent"]
-        with repo.transaction():  # as app.ui.application.mark_server_workspace does
+        with repo.transaction():  # as app.ui.shell.application.mark_server_workspace does
             repo.set_meta(SYNC_SERVER_KEY, url)
             repo.set_meta(SYNC_AGENT_KEY, agent_id)
             repo.set_meta("me_agent_uid", agent_id)
@@ -753,13 +753,13 @@ def window(url: str, seeded: Path) -> dict[str, Any]:
     import keyring
     from PySide6.QtWidgets import QApplication
 
-    from app.services.paths import Paths
-    from app.services.settings import Settings
+    from app.config.paths import Paths
+    from app.config.settings import Settings
     from app.sync import auth
     from app.sync.client import ServerClient
-    from app.ui.application import CrossDeskApp, LaunchOptions
-    from app.ui.style import STYLE_SHEET
-    from app.ui.sync_status import SyncController
+    from app.ui.shell.application import CrossDeskApp, LaunchOptions
+    from app.ui.shell.style import STYLE_SHEET
+    from app.ui.sync.status import SyncController
     from tests.helpers.keychain import MemoryKeyring
 
     credentials = json.loads((seeded / "credentials.json").read_text())

@@ -39,8 +39,8 @@ import platformdirs
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.services.paths import resources_dir  # noqa: E402
-from app.services.translation import TranslationService  # noqa: E402
+from app.config.paths import resources_dir  # noqa: E402
+from app.ops.translation import TranslationService  # noqa: E402
 from app.translation.engine import EngineSettings  # noqa: E402
 from app.translation.offline import ArgosHome  # noqa: E402
 from tests.helpers.argos_packs import sbd_onnx_bytes  # noqa: E402
@@ -160,17 +160,17 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.config.paths import Paths, translations_dir
+    from app.config.settings import Settings
     from app.domain.models import Channel, Customer, MessageKind, Status
     from app.i18n import I18n
-    from app.services import inbox
-    from app.services.context import AppContext
-    from app.services.paths import Paths, translations_dir
-    from app.services.settings import Settings
+    from app.ops import inbox
+    from app.ops.context import AppContext
     from app.storage.db import open_database
     from app.storage.repository import InboxRepository
-    from app.ui.main_window import MainWindow
-    from app.ui.style import STYLE_SHEET
-    from app.ui.tasks import QtTaskRunner
+    from app.ui.shell.main_window import MainWindow
+    from app.ui.shell.style import STYLE_SHEET
+    from app.ui.shell.tasks import QtTaskRunner
 
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)

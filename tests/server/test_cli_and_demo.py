@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.contract.demo_schema import load_demo
 from app.server import db
 from app.server.cli import main
 from app.server.config import ServerConfig
 from app.server.db import Database
 from app.server.demo import DEMO_PASSWORD, demo_admin_token, demo_folder, load_demo_into
-from app.services.demo_schema import load_demo
 from tests.contract.client import Api, expect_problem
 from tests.contract.server import RunningServer
 
@@ -133,3 +133,23 @@ def test_demo_server_speaks_the_contract(tmp_path: Path) -> None:
         admin.close()
     finally:
         server.stop()
+
+
+def test_the_server_command_without_the_server_extra_says_what_to_install() -> None:
+    """A desktop-only install has the console script but not FastAPI/SQLAlchemy: it must
+    say what to install, not crash with an import traceback."""
+    script = """
+import importlib.util
+real = importlib.util.find_spec
+hidden = ("sqlalchemy", "fastapi")
+importlib.util.find_spec = lambda name, *a: None if name in hidden else real(name, *a)
+from app.server.entry import main
+raise SystemExit(main(["--help"]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert "pip install 'crossdesk[server]'" in done.stderr
+    assert "fastapi, sqlalchemy" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -71,7 +71,7 @@ def test_server_imports_nothing_from_the_desktop_client() -> None:
     code = (
         "import sys, app.server.app, app.server.cli, app.server.demo, app.server.openapi; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6') "
-        "or m.startswith(('app.ui', 'app.storage', 'app.services.translation', 'app.sync'))); "
+        "or m.startswith(('app.ui', 'app.storage', 'app.ops.translation', 'app.sync'))); "
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run(

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.services.tasks import InlineTaskRunner
+from app.ops.tasks import InlineTaskRunner
 from app.storage.db import open_database
 from app.storage.repository import InboxRepository
 from app.sync.auth import Tokens

@@ -1,6 +1,6 @@
 """An agent's desk without Qt: a local store bound to a server, its client and engine.
 
-Wired the way the application wires them (``app.ui.application``: ``_make_engine`` and
+Wired the way the application wires them (``app.ui.shell.application``: ``_make_engine`` and
 ``mark_server_workspace``): the store marked as a server workspace, tokens in the
 keychain (the test's in-memory one), the store lane as the engine's ``store_call``,
 and the agent's actions through the same use-cases the window calls.
@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 
 from app.domain.models import MessageKind, Status
-from app.services import inbox
-from app.services.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
-from app.services.tasks import InlineTaskRunner
+from app.ops import inbox
+from app.ops.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
+from app.ops.tasks import InlineTaskRunner
 from app.storage.db import open_database
 from app.storage.repository import InboxRepository
 from app.storage.sync_store import Operation, SyncStore
@@ -54,7 +54,7 @@ class SleepLog:
 
 
 def mark_server_workspace(repo: InboxRepository, server_url: str, agent_id: str) -> None:
-    """What ``app.ui.application.mark_server_workspace`` does, without Qt."""
+    """What ``app.ui.shell.application.mark_server_workspace`` does, without Qt."""
     with repo.transaction():
         repo.set_meta(SYNC_SERVER_KEY, server_url)
         repo.set_meta(SYNC_AGENT_KEY, agent_id)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from app.services import knowledge
-from app.services.paths import resources_dir
+from app.config.paths import resources_dir
+from app.ops import knowledge
 from tests.contract.client import Api
 from tests.sync.conftest import DeskFactory, ProxyFactory
 from tests.sync.proxy import Answer, Reply

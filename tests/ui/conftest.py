@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.services.context import AppContext
-from app.ui.main_window import MainWindow
+from app.ops.context import AppContext
+from app.ui.shell.main_window import MainWindow
 from tests.helpers.fixtures import ContextFactory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.models import ConversationRow
 from app.ui.inbox.model import ROW_ROLE
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 
 
 def visible_rows(window: MainWindow) -> list[ConversationRow]:

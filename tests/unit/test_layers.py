@@ -19,7 +19,9 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Only app.ui imports Qt KEPT" in result.stdout
-    assert "Layers: ui above services above storage above domain KEPT" in result.stdout
+    assert "Layers: ui above operations above storage above domain KEPT" in result.stdout
+    assert "The reference server and the client share only the contract KEPT" in result.stdout
+    assert "The client never imports the reference server KEPT" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -27,12 +29,12 @@ def test_import_linter_contracts_hold() -> None:
     [
         "app.domain.models",
         "app.storage.repository",
-        "app.services.inbox",
-        "app.services.demo",
-        "app.services.demo_schema",
+        "app.ops.inbox",
+        "app.ops.demo",
+        "app.contract.demo_schema",
         "app.i18n",
         "app.translation.engine",
-        "app.services.translation",
+        "app.ops.translation",
     ],
 )
 def test_lower_layers_load_without_qt(module: str) -> None:
@@ -62,7 +64,7 @@ def test_heavy_translation_libraries_load_only_when_translating() -> None:
     """Start-up stays fast: argostranslate, CTranslate2, ONNX Runtime and lingua are imported
     on the compute lane the first time something is translated, not with the window."""
     code = (
-        "import sys, app.ui.application; "
+        "import sys, app.ui.shell.application; "
         "heavy = [m for m in ('argostranslate', 'ctranslate2', 'onnxruntime', 'lingua',"
         " 'pydantic') if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
     )

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Draft, MessageKind
 from app.i18n import I18n
-from app.ui.icons import icon
+from app.ui.shell.icons import icon
 
 DRAFT_DEBOUNCE_MS = 600
 

@@ -22,9 +22,9 @@ from app.domain.display import display_text
 from app.domain.models import Agent, ConversationDetail, Status
 from app.domain.snooze import SnoozePreset, local_zone, snooze_choices
 from app.i18n import N_, I18n
-from app.ui.elided import ElidedLabel
-from app.ui.icons import channel_icon, icon
-from app.ui.labels import STATUSES, channel_label
+from app.ui.shell.elided import ElidedLabel
+from app.ui.shell.icons import channel_icon, icon
+from app.ui.shell.labels import STATUSES, channel_label
 
 # Offered in the language menu besides the conversation's own (BCP 47).
 COMMON_LANGUAGES = (

@@ -20,19 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.models import ConversationDetail, Message, MessageKind, Status
-from app.services import inbox, translation
-from app.services.context import AppContext
-from app.services.inbox import Changes, MessageTooLongError
+from app.ops import inbox, translation
+from app.ops.context import AppContext
+from app.ops.inbox import Changes, MessageTooLongError
 from app.storage.repository import InboxRepository
 from app.storage.translation_store import MacroRow, TranslationStore
 from app.translation.pipeline import Provenance, primary
 from app.ui.conversation.composer import Composer
 from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
-from app.ui.conversation.incoming import IncomingTranslator
-from app.ui.conversation.reply_translation import EditedPreview, ReplyTranslation
+from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.thread_view import ThreadView
-from app.ui.dialogs.held_reply import HeldReplyDialog
-from app.ui.dialogs.message_viewer import MessageViewer
+from app.ui.translation.held_reply_dialog import HeldReplyDialog
+from app.ui.translation.incoming import IncomingTranslator
+from app.ui.translation.reply_translation import EditedPreview, ReplyTranslation
 
 CLOCK_TICK_MS = 30_000
 HUMAN_TRANSLATION_TAG = "needs-human-translation"

@@ -28,8 +28,8 @@ from app.domain.display import display_body, isolated
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
 from app.translation.pipeline import Provenance, Result
-from app.ui import style
-from app.ui.labels import channel_label, provenance_text
+from app.ui.shell import style
+from app.ui.shell.labels import channel_label, provenance_text
 
 DISPLAY_LIMIT = 8_000  # characters of one message shown inline
 AUTHOR_CHARS = 120  # of a customer's (or agent's) name above each message

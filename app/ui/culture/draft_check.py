@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from app.domain.models import MessageKind
-from app.services.context import AppContext
-from app.services.culture import CultureData, CustomerCulture, check_draft
+from app.ops.context import AppContext
+from app.ops.culture import CultureData, CustomerCulture, check_draft
 from app.ui.conversation.header import plain_label
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from app.domain.display import display_text, isolated
 from app.domain.filters import DUE_SOON_SECONDS
 from app.domain.models import ConversationRow, MessageKind, Status
 from app.i18n import I18n
-from app.ui import style
-from app.ui.icons import channel_icon
 from app.ui.inbox.model import ROW_ROLE
-from app.ui.labels import status_label
+from app.ui.shell import style
+from app.ui.shell.icons import channel_icon
+from app.ui.shell.labels import status_label
 
 PAD = 10
 ICON = 22

@@ -9,8 +9,8 @@ from app.domain.display import display_text
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
-from app.ui.icons import icon
-from app.ui.labels import ASSIGNEES, SLAS, SORTS, STATUSES, channel_label
+from app.ui.shell.icons import icon
+from app.ui.shell.labels import ASSIGNEES, SLAS, SORTS, STATUSES, channel_label
 
 SEARCH_DEBOUNCE_MS = 250
 OPEN_AND_PENDING = "open+pending"

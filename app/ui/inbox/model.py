@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.domain.models import ConversationRow
-from app.services.inbox import PAGE_SIZE, InboxPage
-from app.services.tasks import TaskRunner
+from app.ops.inbox import PAGE_SIZE, InboxPage
+from app.ops.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

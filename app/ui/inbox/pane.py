@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
-from app.services import inbox
-from app.services.context import AppContext
-from app.services.inbox import InboxPage
+from app.ops import inbox
+from app.ops.context import AppContext
+from app.ops.inbox import InboxPage
 from app.ui.inbox.delegate import ConversationDelegate
 from app.ui.inbox.filter_bar import FilterBar
 from app.ui.inbox.model import ConversationListModel

@@ -1,0 +1,113 @@
+"""Culture for the open conversation: the etiquette profile, live facts, the draft check.
+
+Profiles and rules are data files (built-in, then the team's folder, then region
+overlays); a file that fails its schema is reported by name and the rest load.
+Everything here is Qt-free and quick enough for the compute lane on each
+conversation switch (facts) and each pause in typing (the draft check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.config.paths import Paths, resources_dir
+from app.culture.facts import LocalFacts, compute_facts
+from app.domain.datafiles import DataFileError
+from app.domain.models import Customer
+
+if TYPE_CHECKING:  # pydantic models: imported on the compute lane, not with the window
+    from app.culture.checker import Checker, Finding
+    from app.culture.profile_schema import Profile
+    from app.culture.profiles import ProfileSet
+
+
+@dataclass
+class CultureData:
+    """Loaded once at start-up (compute lane), then read-only."""
+
+    profiles: ProfileSet
+    checker: Checker
+    errors: list[DataFileError] = field(default_factory=list)
+
+
+def load_culture(paths: Paths) -> CultureData:
+    """Built-in < team < region overlay, for profiles; built-in then team, for rules."""
+    from app.culture.checker import Checker, load_rules
+    from app.culture.profiles import load_profiles
+
+    builtin = resources_dir() / "etiquette"
+    team = paths.team_etiquette
+    profiles = load_profiles(builtin / "profiles", team / "profiles", team / "overlays")
+    rules = load_rules(builtin / "rules", team / "rules")
+    return CultureData(profiles, Checker(rules), [*profiles.errors, *rules.errors])
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCulture:
+    """What the side panel shows for one customer, now."""
+
+    country: str
+    profile: Profile | None
+    facts: LocalFacts
+    mourning: str | None = None  # the reason, while a declared national mourning lasts
+
+    @property
+    def observances(self) -> frozenset[str]:
+        """What the draft check must respect today (Ramadan, national mourning...)."""
+        extra = {"mourning"} if self.mourning else set()
+        return self.facts.observances_now | extra
+
+
+def customer_culture(data: CultureData, customer: Customer, now: int) -> CustomerCulture:
+    profile = data.profiles.get(customer.country)
+    moment = dt.datetime.fromtimestamp(now, dt.UTC)
+    hours = (profile.business_hours.start, profile.business_hours.end) if profile else None
+    facts = compute_facts(
+        country=customer.country or None,
+        timezone=customer.timezone or (profile.timezone if profile else None),
+        locale=customer.language or None,
+        now=moment,
+        business_hours=hours,
+        observances=frozenset(profile.observances) if profile else frozenset(),
+        weekend=_weekend(profile),
+    )
+    today = facts.local_time.date() if facts.local_time else moment.date()
+    mourning = next(
+        (m.reason for m in (profile.mourning if profile else []) if m.start <= today <= m.end),
+        None,
+    )
+    return CustomerCulture(customer.country, profile, facts, mourning)
+
+
+def _weekend(profile: Profile | None) -> tuple[int, ...] | None:
+    from app.culture.profile_schema import WEEKDAYS
+
+    if profile is None or not profile.weekend:
+        return None
+    return tuple(WEEKDAYS.index(day) for day in profile.weekend)
+
+
+def check_draft(
+    data: CultureData,
+    text: str,
+    *,
+    draft_language: str,
+    culture: CustomerCulture | None,
+    customer_locale: str | None,
+    ui_language: str,
+) -> list[Finding]:
+    """The draft against the rules for this customer, today."""
+    from app.culture.checker import CheckContext
+
+    profile = culture.profile if culture else None
+    context = CheckContext(
+        draft_language=draft_language.split("-")[0].lower(),
+        country=culture.country if culture else None,
+        formal=bool(profile and profile.address.formal_by_default),
+        observances=culture.observances if culture else frozenset(),
+        customer_locale=customer_locale.replace("-", "_") if customer_locale else None,
+        ui_language=ui_language,
+    )
+    return data.checker.check(text, context)

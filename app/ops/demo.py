@@ -1,0 +1,147 @@
+"""Loading the demo workspace (``resources/demo``) into a store.
+
+Loading is idempotent: conversations are keyed by their id in the files, so
+running ``crossdesk --demo`` again adds only what is new and duplicates nothing.
+A fingerprint of the files lets later starts skip parsing altogether.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.domain.models import Customer, MessageKind
+from app.storage.repository import InboxRepository
+from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow, TranslationStore
+from app.translation.pipeline import primary
+
+if TYPE_CHECKING:  # pydantic (behind demo_schema) is imported only when the demo loads
+    from app.contract.demo_schema import DemoWorkspace
+
+FINGERPRINT_KEY = "demo_fingerprint"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoadResult:
+    """How many conversations the load added (0 when the demo was already there)."""
+
+    added: int
+    skipped: int
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of every demo file, to know whether anything changed since the last load."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.yaml")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadResult:
+    """Validate the demo files and write what is missing; raises DataFileError on bad data."""
+    stamp = fingerprint(folder)
+    if repo.meta(FINGERPRINT_KEY) == stamp:
+        return DemoLoadResult(0, 0)
+    from app.contract.demo_schema import load_demo  # pydantic is only needed here
+
+    demo = load_demo(folder)
+    added = skipped = 0
+    with repo.transaction():
+        agents = {a.id: repo.upsert_agent(a.id, a.name, a.email) for a in demo.workspace.agents}
+        if repo.meta("me_agent_uid") is None:
+            repo.set_meta("me_agent_uid", demo.workspace.me)
+        customers = {c.id: c for c in demo.customers}
+        for spec in demo.conversations:
+            if repo.conversation_id_by_uid(spec.id) is not None:
+                skipped += 1
+                continue
+            cust = customers[spec.customer]
+            customer_id = repo.insert_customer(
+                Customer(
+                    0,
+                    cust.id,
+                    cust.name,
+                    cust.country,
+                    cust.language,
+                    cust.timezone,
+                    dict(cust.handles),
+                ),
+                now + spec.messages[0].offset,
+            )
+            conversation_id = repo.insert_conversation(
+                uid=spec.id,
+                customer_id=customer_id,
+                channel=spec.channel,
+                subject=spec.subject,
+                status=spec.status,
+                assignee_id=agents[spec.assignee] if spec.assignee else None,
+                language=cust.language,
+                country=cust.country,
+                created_at=now + spec.messages[0].offset,
+            )
+            for index, message in enumerate(spec.messages):
+                kind_text, _, agent_uid = message.author.partition(":")
+                kind = MessageKind(kind_text)
+                language = message.language or (None if kind is MessageKind.NOTE else cust.language)
+                repo.add_message(
+                    conversation_id,
+                    kind,
+                    message.text.rstrip("\n"),
+                    now + message.offset,
+                    author_agent_id=agents[agent_uid] if agent_uid else None,
+                    language=language,
+                    uid=f"{spec.id}-{index + 1}",
+                    reindex=False,
+                )
+            repo.set_import_state(
+                conversation_id,
+                status=spec.status,
+                snoozed_until=now + spec.snoozed_until if spec.snoozed_until is not None else None,
+                sla_due_at=now + spec.sla_due if spec.sla_due is not None else None,
+                unread=spec.unread,
+            )
+            for tag in spec.tags:
+                repo.add_tag(conversation_id, tag, now)
+            repo.reindex(conversation_id)
+            added += 1
+        for tag in demo.workspace.tags:
+            repo.add_tag_name(tag)
+        _load_translation_data(repo, demo, now)
+        repo.set_meta(FINGERPRINT_KEY, stamp)
+    return DemoLoadResult(added, skipped)
+
+
+def _load_translation_data(repo: InboxRepository, demo: DemoWorkspace, now: int) -> None:
+    """The team's glossary and canned replies with their approved translations."""
+    store = TranslationStore(repo)
+    for index, term in enumerate(demo.translation.glossary, start=1):
+        store.save_term(
+            GlossaryRow(
+                f"demo-glossary-{index}",
+                term.term,
+                term.rendering,
+                term.source_language,
+                term.target_language,
+                term.note,
+            ),
+            now,
+        )
+    for macro in demo.translation.macros:
+        uid = f"demo-macro-{macro.id}"
+        store.save_macro(MacroRow(uid, macro.title, macro.language, macro.body.rstrip("\n")), now)
+        for language, text in macro.translations.items():
+            store.save_memory(
+                MemoryRow(
+                    f"demo-tm-{macro.id}-{language}",
+                    primary(macro.language),
+                    primary(language),
+                    macro.body.rstrip("\n"),
+                    text.rstrip("\n"),
+                    "macro",
+                    uid,
+                ),
+                now,
+            )

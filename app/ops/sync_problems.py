@@ -1,0 +1,173 @@
+"""What the sync could not do on its own, and the agent's decisions about it.
+
+Two kinds of problem wait for the agent: a *conflict* (someone else changed the
+same status or assignee while the agent's change was on its way: the agent sees
+both values and chooses, nothing is overwritten silently) and an operation the
+server *refused* for good (parked as "needs attention": the agent can try it
+again or drop it; a refused reply stays in the thread, marked "not sent").
+An operation the server failed only for now (5xx, 429) is *retrying* on the sync's
+backoff schedule: listed too, with its tries and next try, so the agent sees why a
+reply is still queued and can try it now or drop it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.ops.inbox import Changes
+from app.storage.repository import InboxRepository
+from app.storage.sync_store import SEND, Operation, SyncStore
+
+CONFLICT = "conflict"
+NEEDS_ATTENTION = "needs_attention"
+RETRYING = "retrying"
+_ORDER = {CONFLICT: 0, NEEDS_ATTENTION: 1, RETRYING: 2}
+EXCERPT_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field in conflict: what the agent saw, what they chose, what the server has.
+
+    ``field`` is ``status`` or ``assignee``; assignee values are agent names (None:
+    unassigned)."""
+
+    field: str
+    was: str | None
+    mine: str | None
+    theirs: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProblem:
+    operation_id: int
+    kind: str  # CONFLICT, NEEDS_ATTENTION or RETRYING
+    conversation_id: int | None
+    subject: str
+    is_message: bool
+    excerpt: str | None  # the start of a refused reply
+    error: str | None
+    changes: tuple[FieldChange, ...] = ()
+    attempts: int = 0  # failed tries so far
+    next_attempt_at: int | None = None  # RETRYING: when it is tried again (epoch seconds)
+
+
+def list_problems(repo: InboxRepository) -> list[SyncProblem]:
+    """Conflicts first, then refused operations, then retrying ones, oldest first."""
+    store = SyncStore(repo)
+    names = dict(repo.conn.execute("SELECT uid, name FROM agents WHERE uid IS NOT NULL"))
+    problems = [_problem(repo, op, names) for op in store.problems() + store.retrying()]
+    return sorted(problems, key=lambda p: (_ORDER[p.kind], p.operation_id))
+
+
+def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> SyncProblem:
+    row = repo.conn.execute(
+        "SELECT id, subject FROM conversations WHERE uid = ?", (op.conversation_uid,)
+    ).fetchone()
+    excerpt = None
+    if op.op == SEND:
+        body = str(op.payload.get("original_body") or op.payload.get("body") or "")
+        excerpt = body[:EXCERPT_CHARS] + ("…" if len(body) > EXCERPT_CHARS else "")
+    retrying = op.state == "pending"
+    return SyncProblem(
+        op.id,
+        RETRYING if retrying else op.state,
+        row[0] if row else None,
+        row[1] if row else op.conversation_uid,
+        op.op == SEND,
+        excerpt,
+        op.last_error,
+        _field_changes(op, names) if op.state == CONFLICT else (),
+        op.attempts,
+        op.next_attempt_at if retrying else None,
+    )
+
+
+def _field_changes(op: Operation, names: dict[str, str]) -> tuple[FieldChange, ...]:
+    patch: dict[str, Any] = op.payload.get("patch", {})
+    expected: dict[str, Any] = op.payload.get("expected", {})
+    current = op.conflict or {}
+    changes = []
+    for key, was in expected.items():
+        theirs = current.get(key)
+        if theirs == was:
+            continue  # this field is not what conflicts
+        if key == "assignee_id":
+            changes.append(
+                FieldChange(
+                    "assignee",
+                    names.get(was, was) if was else None,
+                    names.get(patch.get(key), patch.get(key)) if patch.get(key) else None,
+                    names.get(theirs, theirs) if theirs else None,
+                )
+            )
+        else:
+            changes.append(FieldChange(key, was, patch.get(key), theirs))
+    return tuple(changes)
+
+
+def _changes(repo: InboxRepository, op: Operation) -> Changes:
+    local = repo.conversation_id_by_uid(op.conversation_uid)
+    return Changes(frozenset({local} if local is not None else set()), messages=op.op == SEND)
+
+
+def keep_mine(repo: InboxRepository, operation_id: int) -> Changes:
+    """Send the agent's change on top of the server's current version."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = store.operation(operation_id)
+        current = op.conflict or {}
+        expected = {key: current.get(key) for key in op.payload.get("expected", {})}
+        store.keep_mine(operation_id, int(current.get("version") or 0), expected)
+    return _changes(repo, op)
+
+
+def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
+    """Drop the agent's change and show what the server has."""
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = store.operation(operation_id)
+        current = op.conflict or {}
+        store.drop(operation_id)
+        local = repo.conversation_id_by_uid(op.conversation_uid)
+        if local is not None and current:
+            assignee = None
+            if current.get("assignee_id"):
+                found = repo.conn.execute(
+                    "SELECT id FROM agents WHERE uid = ?", (current["assignee_id"],)
+                ).fetchone()
+                assignee = found[0] if found else None
+            repo.conn.execute(
+                "UPDATE conversations SET status = ?, assignee_id = ?, snoozed_until = ?,"
+                " server_version = max(coalesce(server_version, 0), ?) WHERE id = ?",
+                (
+                    current.get("status"),
+                    assignee,
+                    current.get("snoozed_until"),
+                    current.get("version") or 0,
+                    local,
+                ),
+            )
+    return _changes(repo, op)
+
+
+def retry(repo: InboxRepository, operation_id: int) -> Changes:
+    """Try a refused or retrying operation again now, with its original idempotency key."""
+    return _on_operation(repo, operation_id, SyncStore.retry_now)
+
+
+def discard(repo: InboxRepository, operation_id: int) -> Changes:
+    """Stop trying. A refused reply stays in the local thread, marked "not sent"."""
+    return _on_operation(repo, operation_id, SyncStore.drop)
+
+
+def _on_operation(
+    repo: InboxRepository, operation_id: int, action: Callable[[SyncStore, int], None]
+) -> Changes:
+    store = SyncStore(repo)
+    with repo.transaction():
+        op = store.operation(operation_id)
+        action(store, operation_id)
+    return _changes(repo, op)

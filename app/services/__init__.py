@@ -1,1 +1,0 @@
-"""Qt-free use cases: what the UI asks for, expressed over storage and domain."""

@@ -1,0 +1,1 @@
+"""The knowledge tab of the side panel and the article reader."""

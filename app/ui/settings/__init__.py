@@ -1,0 +1,1 @@
+"""The settings and keyboard-shortcut dialogs."""

@@ -1,0 +1,173 @@
+"""``crossdesk`` command: parse the command line, set up logging, run the Qt app."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+import app
+from app.config.paths import DATA_DIR_ENV, Paths
+from app.config.settings import UI_LANGUAGES, load_settings
+
+# --now must lie in this range (UTC). Not before 1970: the clock counts seconds since
+# then and some systems cannot show earlier moments; not after 2100: far beyond any
+# training scenario, and well inside what the calendars (holidays, Umm al-Qura) and
+# date formatting handle.
+NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+NOW_LATEST = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+MAX_ID_LENGTH = 200
+
+
+def _moment(text: str) -> int:
+    """``--now``: an ISO date and time (UTC unless it has an offset) as epoch seconds."""
+    example = "2027-02-20T10:00 or 2027-02-20T10:00+03:00"
+    try:
+        moment = dt.datetime.fromisoformat(text.strip()[:64])
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        inside = NOW_EARLIEST <= moment <= NOW_LATEST
+    except (ValueError, OverflowError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:64]}' is not a date and time like {example}"
+        ) from exc
+    if not inside:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:64]}' is outside the range --now accepts: "
+            f"{NOW_EARLIEST:%Y-%m-%d} to {NOW_LATEST:%Y-%m-%d} (e.g. {example})"
+        )
+    return int(moment.timestamp())
+
+
+def _conversation_id(text: str) -> str:
+    """``--open``: a conversation id as the workspace stores it (short, printable)."""
+    if not text or len(text) > MAX_ID_LENGTH or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a conversation id (like jp-0005: at most "
+            f"{MAX_ID_LENGTH} printable characters)"
+        )
+    return text
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="crossdesk",
+        description="CrossDesk: the desktop for cross-border customer service.",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the built-in demo workspace (no server needed)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where CrossDesk keeps its files (default: the OS convention; also ${DATA_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--workspace",
+        metavar="FILE",
+        type=Path,
+        help="open this workspace file instead of the demo",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        type=Path,
+        help="render the main window to a PNG once the inbox has loaded, then exit",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=[c for c in UI_LANGUAGES if c != "system"],
+        help="interface language for this run (overrides the setting)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="YYYY-MM-DDTHH:MM",
+        type=_moment,
+        help="pretend it is this moment (UTC unless an offset is given, e.g. "
+        "2027-02-20T10:00+03:00); the clock runs on from there. For training and screenshots",
+    )
+    parser.add_argument(
+        "--open",
+        metavar="ID",
+        dest="open_conversation",
+        type=_conversation_id,
+        help="show this conversation at start (its id in the workspace, e.g. jp-0001)",
+    )
+    parser.add_argument(
+        "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
+    )  # used by tests/perf to time start-up
+    parser.add_argument("--version", action="version", version=f"CrossDesk {app.__version__}")
+    return parser.parse_args(argv)
+
+
+def setup_logging(paths: Paths) -> None:
+    """Log to a rotating file in the data folder (stderr if the folder is not writable)."""
+    handler: logging.Handler
+    try:
+        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``crossdesk`` console script."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.screenshot is not None or args.exit_after_first_paint:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    paths = Paths.resolve(args.data_dir)
+    setup_logging(paths)
+    settings, warning = load_settings(paths.settings_file)
+    if warning:
+        logging.getLogger(__name__).warning("settings ignored: %s", warning)
+
+    # Qt is imported only now, so `crossdesk --help` answers instantly.
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.shell.application import CrossDeskApp, LaunchOptions
+    from app.ui.shell.errors import ErrorReporter
+    from app.ui.shell.icons import icon
+    from app.ui.shell.style import STYLE_SHEET
+
+    qt_app = QApplication(sys.argv[:1])
+    qt_app.setApplicationName("CrossDesk")
+    qt_app.setOrganizationName("CrossDesk")
+    qt_app.setApplicationVersion(app.__version__)
+    qt_app.setWindowIcon(icon("crossdesk") or QIcon())
+    qt_app.setStyleSheet(STYLE_SHEET)
+    options = LaunchOptions(
+        demo=args.demo,
+        screenshot=args.screenshot,
+        ui_language=args.lang,
+        exit_after_first_paint=args.exit_after_first_paint,
+        workspace=args.workspace.absolute() if args.workspace else None,
+        now=args.now,
+        open_conversation=args.open_conversation,
+        settings_warning=warning,
+    )
+    crossdesk = CrossDeskApp(qt_app, paths, settings, options)
+
+    def excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        # No traceback reaches the user: it goes to the log, they get a dialog.
+        reporter: ErrorReporter = crossdesk.reporter
+        reporter.report(error)
+
+    sys.excepthook = excepthook
+    crossdesk.start()
+    code = qt_app.exec()
+    return crossdesk.exit_code or code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

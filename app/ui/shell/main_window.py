@@ -1,0 +1,416 @@
+"""The main window: three panes, the menus and every keyboard shortcut.
+
+It only wires the panes together; each pane owns its widgets and its store
+round-trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
+
+from app.domain.models import MessageKind, Status
+from app.ops import inbox
+from app.ops.context import AppContext
+from app.ops.inbox import Changes
+from app.storage.translation_store import TranslationStore
+from app.ui.conversation.pane import ConversationPane
+from app.ui.culture.draft_check import DraftCheck
+from app.ui.culture.side_panel import SidePanel
+from app.ui.inbox.pane import InboxPane
+from app.ui.settings.settings_dialog import SettingsDialog
+from app.ui.settings.shortcuts_dialog import ShortcutsDialog
+from app.ui.shell.icons import icon
+from app.ui.shell.labels import localize
+from app.ui.sync.status import SyncController, SyncStatus
+from app.ui.translation.glossary_dialog import GlossaryDialog
+from app.ui.translation.memory_dialog import MemoryDialog
+from app.ui.translation.packs_dialog import PackManagerDialog
+
+if TYPE_CHECKING:
+    from app.domain.datafiles import DataFileError
+    from app.ops.culture import CultureData, CustomerCulture
+    from app.ui.sync.problems_dialog import SyncProblemsDialog
+
+WAKE_INTERVAL_MS = 60_000
+PANEL_SETTLE_MS = 120
+ARTICLE_LANGUAGE = "en"  # the bundled knowledge articles are written in English
+
+
+class MainWindow(QMainWindow):
+    """Inbox | conversation | side panel.
+
+    Signals:
+        settings_changed(object): the user saved new Settings (the app applies them).
+        sign_in_requested(): File > Sign in to a server.
+        sign_out_requested(): File > Sign out.
+    """
+
+    settings_changed = Signal(object)
+    sign_in_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        report_error: Callable[[BaseException], None],
+        ui_state: QSettings | None = None,
+        sync: SyncController | None = None,
+    ) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._ui_state = ui_state
+        _ = ctx.i18n._
+        self.setWindowTitle(_("CrossDesk — {workspace}").format(workspace=self._workspace_label()))
+        self.setWindowIcon(icon("crossdesk"))
+        self.setObjectName("mainWindow")
+
+        self.inbox = InboxPane(ctx, self)
+        self.conversation = ConversationPane(ctx, report_error, self)
+        self.side_panel = SidePanel(ctx, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for widget in (self.inbox, self.conversation, self.side_panel):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([380, 700, 360])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.inbox.conversation_selected.connect(self.conversation.show_conversation)
+        self.inbox.conversation_selected.connect(self._selection_changed)
+        self.conversation.changed.connect(self._apply_changes)
+        # The thread first; the side panel fills in once the selection settles (flicking
+        # through conversations with Alt+Down does not recompute it for each one).
+        self._panel_timer = QTimer(self)
+        self._panel_timer.setSingleShot(True)
+        self._panel_timer.setInterval(PANEL_SETTLE_MS)
+        self._panel_timer.timeout.connect(self._show_side_panel)
+        self.conversation.loaded.connect(lambda _cid: self._panel_timer.start())
+        composer = self.conversation.composer
+        self.draft_check = DraftCheck(ctx, composer.editor.document(), composer)
+        composer.add_panel(self.draft_check)
+        composer.text_edited.connect(self.draft_check.text_edited)
+        self.side_panel.culture_ready.connect(self._culture_ready)
+        self.side_panel.insert_requested.connect(self._insert_into_reply)
+        self.inbox.page_loaded.connect(self._select_first_if_none)
+        self.conversation.packs_requested.connect(self.open_packs)
+
+        self.workspace_label = QLabel(self)
+        self.statusBar().addWidget(self.workspace_label)
+        self.sync = sync
+        self.sync_status: SyncStatus | None = None
+        if sync is not None:
+            self.sync_status = SyncStatus(ctx, sync, self)
+            self.statusBar().addPermanentWidget(self.sync_status)
+            sync.finished.connect(self._synced)
+            self.sync_status.attention.clicked.connect(self.open_sync_problems)
+            self.sync_status.sign_in_requested.connect(self.sign_in_requested)
+        self._update_status_bar()
+
+        self._wake_timer = QTimer(self)
+        self._wake_timer.setInterval(WAKE_INTERVAL_MS)
+        self._wake_timer.timeout.connect(self._wake_snoozed)
+
+        self.actions_for_help: list[QAction] = []
+        self._build_actions()
+        self.resize(1480, 900)
+        if ui_state is not None:
+            geometry = ui_state.value("main/geometry")
+            splitter = ui_state.value("main/splitter")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if splitter is not None:
+                self.splitter.restoreState(splitter)
+
+    # ------------------------------------------------------------------ start
+    def start(self) -> None:
+        """Load filter menus and the first page of the inbox."""
+        self.inbox.load_filter_options()
+        self._load_choices()
+        self.inbox.run_query()
+        if not self._wake_timer.isActive():
+            self._wake_timer.start()
+
+    def _wake_snoozed(self) -> None:
+        """Bring back conversations whose snooze ended (checked every minute)."""
+        now = self._ctx.clock()
+        self._ctx.tasks.run_store(
+            lambda repo: inbox.wake_snoozed(repo, now),
+            lambda changes: self._apply_changes(changes) if changes.list_membership else None,
+            owner=self,
+        )
+
+    def _load_choices(self) -> None:
+        self._ctx.tasks.run_store(
+            lambda repo: (
+                repo.agents(),
+                repo.distinct_values()["tag"],
+                TranslationStore(repo).macros(),
+            ),
+            lambda result: self.conversation.set_choices(*result),
+            key="header-choices",
+            owner=self,
+        )
+
+    def _workspace_label(self) -> str:
+        _ = self._ctx.i18n._
+        return (
+            _("Demo workspace") if self._ctx.workspace.name == "demo" else self._ctx.workspace.name
+        )
+
+    def _update_status_bar(self) -> None:
+        _ = self._ctx.i18n._
+        parts = [self._workspace_label()]
+        if self._ctx.workspace.me_name:
+            parts.append(_("Signed in as {agent}").format(agent=self._ctx.workspace.me_name))
+        if self._ctx.workspace.name == "demo" or not self.sync:
+            parts.append(_("Local only: no server configured"))
+        self.workspace_label.setText("   ·   ".join(parts))
+
+    # ------------------------------------------------------------------ reactions
+    def _selection_changed(self, conversation_id: int | None) -> None:
+        if conversation_id is None:
+            self.side_panel.show_detail(None, self._ctx.clock())
+
+    def _select_first_if_none(self) -> None:
+        if self.inbox.selected_id is None and self.inbox.model.rowCount():
+            self.inbox.select_row(0)
+
+    def _synced(self, report: object) -> None:
+        """The server sent changes (or took ours): refresh what is on screen."""
+        if (
+            getattr(report, "pulled_conversations", 0)
+            or getattr(report, "pulled_messages", 0)
+            or getattr(report, "pushed", 0)
+        ):
+            self.inbox.run_query()
+            self.inbox.load_filter_options()
+            self._load_choices()
+            self.conversation.reload()
+        self.side_panel.knowledge.refresh()  # the articles feed may have brought some
+
+    def _show_side_panel(self) -> None:
+        self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
+
+    def set_culture_data(self, data: CultureData) -> None:
+        """Etiquette profiles and rules are loaded (start-up, off the UI thread)."""
+        self.side_panel.set_culture_data(data)
+        self.draft_check.set_data(data)
+
+    def show_data_problems(self, errors: list[DataFileError]) -> None:
+        """Data files that failed their schema: named, the rest of the data still works."""
+        if not errors:
+            return
+        _ = self._ctx.i18n.ngettext
+        text = _(
+            "{count} data file could not be used (hover for details)",
+            "{count} data files could not be used (hover for details)",
+            len(errors),
+        ).format(count=len(errors))
+        label = self.findChild(QLabel, "dataProblems")
+        if label is None:
+            label = QLabel(self)
+            label.setObjectName("dataProblems")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addWidget(label)
+        label.setText(f"⚠ {text}")
+        label.setToolTip("\n".join(str(error) for error in errors))
+
+    def _culture_ready(self, culture: CustomerCulture) -> None:
+        detail = self.conversation.detail
+        self.draft_check.set_customer(culture, detail.customer.language if detail else None)
+
+    def _insert_into_reply(self, text: str) -> None:
+        """An article's customer text into the reply, in the agent's language (articles are
+        English): the reply translation then takes it into the customer's language."""
+        agent = self._ctx.agent_language
+        translation = self._ctx.translation
+        if agent.split("-")[0] == ARTICLE_LANGUAGE or translation is None:
+            self._insert_text(text)
+            return
+
+        def failed(error: BaseException) -> None:
+            self._insert_text(text)
+            pane = self.conversation
+            pane.notice.setText(
+                self._ctx.i18n._("The article text was inserted in English: {reason}").format(
+                    reason=localize(self._ctx.i18n, error)
+                )
+            )
+            pane.notice.show()
+
+        self._ctx.tasks.run(
+            lambda: translation.back_translate(text, ARTICLE_LANGUAGE, agent),
+            self._insert_text,
+            failed,
+            owner=self,
+        )
+
+    def _insert_text(self, text: str) -> None:
+        composer = self.conversation.composer
+        composer.set_kind(MessageKind.AGENT)
+        composer.editor.insertPlainText(text)
+        composer.editor.setFocus()
+
+    def open_sync_problems(self) -> SyncProblemsDialog:
+        """Conflicts and refused changes, for the agent to decide."""
+        from app.ui.sync.problems_dialog import SyncProblemsDialog
+
+        dialog = SyncProblemsDialog(self._ctx, self)
+        dialog.changed.connect(self._apply_changes)
+        dialog.changed.connect(lambda _changes: self.conversation.reload())
+        dialog.open()
+        return dialog
+
+    def _apply_changes(self, changes: Changes) -> None:
+        if changes.list_membership:
+            self.inbox.run_query(after_action=True)
+        else:
+            self.inbox.model.refresh_rows(changes.conversation_ids)
+        self.inbox.load_filter_options()
+        self._load_choices()
+        if self.sync is not None:
+            self.sync.sync_now()  # send the change at once when online
+
+    # ------------------------------------------------------------------ actions
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: list[str],
+        slot: Callable[[], object],
+        icon_name: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        self.actions_for_help.append(action)
+        return action
+
+    def _build_actions(self) -> None:
+        _ = self._ctx.i18n._
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("File"))
+        if self.sync is None:
+            self._action(file_menu, _("Sign in to a server…"), [], self.sign_in_requested.emit)
+        else:
+            self._action(file_menu, _("Sync now"), ["Ctrl+Shift+Y"], self.sync.sync_now)
+            self._action(file_menu, _("Sync: needs attention…"), [], self.open_sync_problems)
+            self._action(file_menu, _("Sign out"), [], self.sign_out_requested.emit)
+        self._action(file_menu, _("Settings…"), ["Ctrl+,"], self.open_settings, "settings")
+        file_menu.addSeparator()
+        self._action(file_menu, _("Quit"), ["Ctrl+Q"], self.close)
+
+        go = bar.addMenu(_("Go"))
+        self._action(go, _("Next conversation"), ["Alt+Down", "Alt+J"], lambda: self.inbox.step(1))
+        self._action(
+            go, _("Previous conversation"), ["Alt+Up", "Alt+K"], lambda: self.inbox.step(-1)
+        )
+        self._action(go, _("Search"), ["Ctrl+F", "Ctrl+K"], self.inbox.focus_search, "search")
+        self._action(go, _("Refresh"), ["F5"], self.start)
+
+        conv = bar.addMenu(_("Conversation"))
+        pane = self.conversation
+        self._action(
+            conv,
+            _("Reply"),
+            ["Ctrl+R"],
+            lambda: pane.composer.focus_editor(MessageKind.AGENT),
+            "send",
+        )
+        self._action(
+            conv,
+            _("Internal note"),
+            ["Ctrl+Shift+N"],
+            lambda: pane.composer.focus_editor(MessageKind.NOTE),
+            "note",
+        )
+        self._action(
+            conv,
+            _("Resolve"),
+            ["Ctrl+Shift+R"],
+            lambda: pane.set_status(Status.RESOLVED),
+            "check-circle",
+        )
+        self._action(
+            conv, _("Mark as pending"), ["Ctrl+Shift+P"], lambda: pane.set_status(Status.PENDING)
+        )
+        self._action(conv, _("Reopen"), ["Ctrl+Shift+O"], lambda: pane.set_status(Status.OPEN))
+        self._action(conv, _("Assign to me"), ["Ctrl+Shift+A"], pane.assign_to_me, "user")
+        self._action(
+            conv,
+            _("Snooze…"),
+            ["Ctrl+Shift+S"],
+            lambda: pane.header.snooze_button.showMenu(),
+            "clock",
+        )
+        self._action(
+            conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
+        )
+
+        words = bar.addMenu(_("Translation"))
+        self._action(words, _("Language packs…"), ["Ctrl+Shift+L"], self.open_packs, "globe")
+        self._action(words, _("Glossary…"), [], self.open_glossary)
+        self._action(words, _("Translation memory…"), [], self.open_memory)
+
+        help_menu = bar.addMenu(_("Help"))
+        self._action(
+            help_menu, _("Keyboard shortcuts"), ["F1", "Ctrl+/"], self.show_shortcuts, "keyboard"
+        )
+        send = QAction(_("Send the reply or note (in the composer)"), self)
+        send.setShortcuts([QKeySequence("Ctrl+Return")])
+        send.setEnabled(False)  # documented here; the composer owns the real shortcut
+        self.actions_for_help.append(send)
+
+    def open_packs(self) -> PackManagerDialog:
+        dialog = PackManagerDialog(self._ctx, self)
+        dialog.packs_changed.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
+
+    def open_glossary(self) -> GlossaryDialog:
+        dialog = GlossaryDialog(self._ctx, self)
+        dialog.saved.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
+
+    def open_memory(self) -> MemoryDialog:
+        dialog = MemoryDialog(self._ctx, self)
+        dialog.saved.connect(self.conversation.retranslate)
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self._ctx.i18n, self.actions_for_help, self)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self._ctx.i18n, self._ctx.settings, self)
+        dialog.accepted.connect(lambda: self.settings_changed.emit(dialog.result_settings()))
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ closing
+    def save_state(self) -> None:
+        """Save the draft being typed (and keep an edited reply translation) and the layout."""
+        self.conversation.composer.flush_draft()
+        self.conversation.keep_edit()
+        if self._ui_state is not None:
+            self._ui_state.setValue("main/geometry", self.saveGeometry())
+            self._ui_state.setValue("main/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        super().closeEvent(event)

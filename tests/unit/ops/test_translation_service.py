@@ -1,0 +1,255 @@
+"""Translation use cases over a real store: detection, cache, replies and their provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.models import MessageKind
+from app.ops.translation import TranslationService, release_held, send_reply
+from app.storage.repository import InboxRepository
+from app.storage.translation_store import CachedTranslation, MemoryRow, TranslationStore
+from app.translation.detect import Detection, LanguageDetector, conversation_language
+from app.translation.pipeline import Provenance
+from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
+from tests.helpers.translation import Packs
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Oi, boa tarde! Vi a luminária Aurora no site de vocês", "pt"),
+        ("Hola, ¿tienen meses sin intereses con tarjeta?", "es"),
+        ("Bitte löschen Sie meine Daten gemäß Art. 17 DSGVO.", "de"),
+        ("Kindly do the needful and share the refund status.", "en"),
+        ("商品がまだ届いていません。返金をお願いします。", "ja"),
+        ("我想申请退款，商品有质量问题", "zh"),
+        ("배송이 너무 늦어요", "ko"),
+        ("ส่งของถึงแล้วครับ ขอบคุณครับ", "th"),
+        ("السلام عليكم، هل الدفع عند الاستلام متاح؟", "ar"),
+        ("डिलीवरी कब होगी?", "hi"),
+        ("Pesanan saya belum sampai, bisa dicek?", "id"),
+    ],
+)
+def test_language_identification(text: str, code: str) -> None:
+    detection = LanguageDetector().detect(text)
+    assert detection is not None and detection.code == code
+    assert 0 < detection.confidence <= 1
+
+
+def test_too_little_text_is_not_guessed() -> None:
+    detector = LanguageDetector()
+    assert detector.detect("👍🙏") is None
+    assert detector.detect("LM-2026-104233 https://x.example 42") is None
+
+
+def test_the_conversation_language_is_the_recent_majority() -> None:
+    history = [Detection("en", 0.9)] + [Detection("pt", 0.7)] * 3 + [None, Detection("es", 0.3)]
+    result = conversation_language(history)
+    assert result is not None and result.code == "pt"
+
+
+@pytest.fixture
+def spanish_conversation(repo: InboxRepository) -> int:
+    return add_conversation(
+        repo,
+        Conv(
+            customer="Lucía García",
+            country="MX",
+            language="es-MX",
+            timezone="America/Mexico_City",
+            messages=[
+                (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido?"),
+                (MessageKind.AGENT, "Hola Lucía"),
+                (MessageKind.CUSTOMER, "gracias por la ayuda."),
+            ],
+        ),
+        add_agents(repo),
+    )
+
+
+def test_incoming_translation_is_detected_translated_cached(
+    repo: InboxRepository,
+    spanish_conversation: int,
+    translation_service: TranslationService,
+    packs: Packs,
+) -> None:
+    service = translation_service
+    service.engine.install(packs.get("es-en", transform="upper"))
+    plan = service.prepare_incoming(repo, spanish_conversation, "en")
+    assert all(item.needs_detection for item in plan.items) and not plan.cached
+    result = service.translate_incoming(plan)
+    assert {r.text for r in result.results.values()} == {
+        "HOLA, ¿DÓNDE ESTÁ MI PEDIDO?",
+        "GRACIAS POR LA AYUDA.",
+    }
+    assert {d.code for d in result.detections.values()} == {"es"}
+    assert result.language == "es-MX"  # the detected language agrees with the profile
+    service.save_incoming(repo, result, NOW)
+
+    again = service.prepare_incoming(repo, spanish_conversation, "en")
+    assert not any(item.needs_detection for item in again.items)
+    assert {r.text for r in again.cached.values()} == {
+        "HOLA, ¿DÓNDE ESTÁ MI PEDIDO?",
+        "GRACIAS POR LA AYUDA.",
+    }  # nothing translated twice
+    assert service.translate_incoming(again).results == {}
+
+
+def test_an_upgraded_pack_invalidates_only_its_own_pair(
+    repo: InboxRepository,
+    spanish_conversation: int,
+    translation_service: TranslationService,
+    packs: Packs,
+) -> None:
+    service = translation_service
+    service.engine.install(packs.get("es-en", transform="upper"))
+    service.save_incoming(
+        repo,
+        service.translate_incoming(service.prepare_incoming(repo, spanish_conversation, "en")),
+        NOW,
+    )
+    store = TranslationStore(repo)
+    store.remember([("other-pair", CachedTranslation("x", 1.0, "fr-en@1.0"))], NOW)
+    service.engine.install(packs.get("es-en", transform="copy", version="2.0"))
+    store.forget_pack("es-en@1.0")
+    assert store.cache_size() == 1  # fr-en's entry stays
+    plan = service.prepare_incoming(repo, spanish_conversation, "en")
+    assert plan.cached == {}
+    texts = {r.text for r in service.translate_incoming(plan).results.values()}
+    assert texts == {"hola, ¿dónde está mi pedido?", "gracias por la ayuda."}  # new model
+
+
+def test_no_pack_is_said_plainly(
+    repo: InboxRepository, spanish_conversation: int, translation_service: TranslationService
+) -> None:
+    result = translation_service.translate_incoming(
+        translation_service.prepare_incoming(repo, spanish_conversation, "zh")
+    )
+    assert result.results == {}
+    assert str(result.no_route) == "No es → zh language pack is installed."
+
+
+def test_messages_in_the_agents_language_are_not_translated(
+    repo: InboxRepository, translation_service: TranslationService, packs: Packs
+) -> None:
+    cid = add_conversation(
+        repo, Conv(messages=[(MessageKind.CUSTOMER, "Where is my parcel?")]), add_agents(repo)
+    )
+    translation_service.engine.install(packs["es-en"])
+    result = translation_service.translate_incoming(
+        translation_service.prepare_incoming(repo, cid, "en")
+    )
+    assert result.results == {} and len(result.same_language) == 1
+
+
+def test_preview_back_translation_and_memory(
+    repo: InboxRepository, translation_service: TranslationService, packs: Packs
+) -> None:
+    service = translation_service
+    service.engine.install(packs.get("en-es", transform="upper"))
+    service.engine.install(packs.get("es-en", transform="lower"))
+    preview = service.preview("your order ships today", "en", "es-MX")
+    assert preview.text == "YOUR ORDER SHIPS TODAY"
+    assert preview.back_translation == "your order ships today"
+    assert preview.provenance.kind == "mt" and preview.provenance.route == "en-es@1.0"
+    TranslationStore(repo).save_memory(
+        MemoryRow("", "en", "es", "Thank you for waiting.", "Gracias por esperar.", "macro", None),
+        NOW,
+    )
+    service.load_team_data(repo)
+    approved = service.preview("thank you for waiting", "en", "es-MX")
+    assert (approved.text, approved.provenance.kind) == ("Gracias por esperar.", "tm")
+
+
+def test_a_translated_reply_keeps_both_texts_languages_and_provenance(
+    repo: InboxRepository, spanish_conversation: int
+) -> None:
+    provenance = Provenance("mt", "en-es@1.0", (), 0.9, source_language="en", target_language="es")
+    send_reply(
+        repo,
+        spanish_conversation,
+        original="your order ships today",
+        original_language="en",
+        sent="SU PEDIDO SALE HOY",
+        sent_language="es-MX",
+        provenance=provenance,
+        author_id=None,
+        now=NOW + 5,
+    )
+    message = repo.messages(spanish_conversation)[-1]
+    assert (message.body, message.original_body) == ("SU PEDIDO SALE HOY", "your order ships today")
+    assert (message.language, message.original_language) == ("es-MX", "en")
+    assert Provenance.from_json(message.provenance) == provenance
+    assert repo.conversation_row(spanish_conversation).sla_due_at is None
+
+
+def test_a_held_reply_waits_for_a_human_and_is_then_sent(
+    repo: InboxRepository, spanish_conversation: int
+) -> None:
+    sla_before = repo.conversation_row(spanish_conversation).sla_due_at
+    send_reply(
+        repo,
+        spanish_conversation,
+        original="we will refund you in full",
+        original_language="en",
+        sent="",
+        sent_language="es-MX",
+        provenance=Provenance("human"),
+        author_id=None,
+        now=NOW + 5,
+        held=True,
+    )
+    held = repo.messages(spanish_conversation)[-1]
+    assert held.held and held.original_body == "we will refund you in full"
+    row = repo.conversation_row(spanish_conversation)
+    assert row.sla_due_at == sla_before  # not answered yet
+    assert row.last_message_kind is MessageKind.CUSTOMER
+    release_held(repo, held, "Le reembolsaremos el importe completo.", None, NOW + 60)
+    sent = repo.messages(spanish_conversation)[-1]
+    assert not sent.held and sent.body == "Le reembolsaremos el importe completo."
+    assert Provenance.from_json(sent.provenance).kind == "human"  # type: ignore[union-attr]
+    assert repo.conversation_row(spanish_conversation).sla_due_at is None
+
+
+def test_language_identification_on_the_whole_demo_workspace() -> None:
+    """Regression guard for the figures in app.translation.detect's docstring."""
+    from app.config.paths import resources_dir
+    from app.contract.demo_schema import load_demo
+    from app.translation.pipeline import primary
+
+    demo = load_demo(resources_dir() / "demo")
+    customers = {c.id: c for c in demo.customers}
+    detector = LanguageDetector()
+    right = confidently_wrong = 0
+    for conversation in demo.conversations:
+        expected = customers[conversation.customer].language
+        for message in conversation.messages:
+            if message.author != "customer":
+                continue
+            found = detector.detect(message.text)
+            if found is None:
+                continue
+            if primary(found.code) == primary(message.language or expected):
+                right += 1
+            elif found.confidence >= 0.8:
+                confidently_wrong += 1
+    assert right >= 220
+    assert confidently_wrong <= 5
+
+
+def test_an_incomplete_translation_is_flagged_and_never_cached(
+    repo: InboxRepository, spanish_conversation: int, argos_home, packs: Packs
+) -> None:
+    """The cache row cannot carry the warning: an incomplete result is recomputed, flagged."""
+    from app.translation.engine import EngineSettings
+    from tests.helpers.translation import PATTERNS
+
+    service = TranslationService(argos_home, PATTERNS, EngineSettings(max_decoding_length=16))
+    service.engine.install(packs.get("es-en", transform="upper"))
+    result = service.translate_incoming(service.prepare_incoming(repo, spanish_conversation, "en"))
+    assert sorted(r.text for r in result.results.values()) == ["GRACIAS POR LA ", "HOLA, ¿DÓNDE ES"]
+    assert all(r.provenance.incomplete for r in result.results.values())
+    assert result.to_cache == ()
+    service.save_incoming(repo, result, NOW)
+    again = service.prepare_incoming(repo, spanish_conversation, "en")
+    assert again.cached == {}

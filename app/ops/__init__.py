@@ -1,1 +1,1 @@
-"""The operations the UI asks for: each use case reads or changes the store and says what changed."""
+"""The operations the UI asks for: each reads or changes the store and says what changed."""

@@ -118,7 +118,8 @@ class ConversationHeader(QFrame):
 
         self.channel_icon = QLabel(self)
         # Customer text is elided to the room it gets: it never sizes the window.
-        self.customer_name = ElidedLabel(i18n, self, "customerName")
+        # At least ~8 characters of a name always show; a longer name is elided.
+        self.customer_name = ElidedLabel(i18n, self, "customerName", min_chars=8)
         self.facts = ElidedLabel(i18n, self, "muted")
         self.subject = ElidedLabel(i18n, self, "muted", max_chars=300)
         self.tags_row = QHBoxLayout()

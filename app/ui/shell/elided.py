@@ -39,11 +39,13 @@ class ElidedLabel(QLabel):
         *,
         max_chars: int = 200,
         hint_chars: int = HINT_CHARS,
+        min_chars: int = 0,
     ) -> None:
         super().__init__(parent)
         self._i18n = i18n
         self._max_chars = max_chars
         self._hint_chars = hint_chars
+        self._min_chars = min_chars  # a short text (a name) is never squeezed below this
         self._full = ""
         self._lines: list[str] = []
         self.setTextFormat(Qt.TextFormat.PlainText)
@@ -105,7 +107,8 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = self.sizeHint()
-        return QSize(min(hint.width(), MIN_WIDTH), hint.height())
+        floor = max(MIN_WIDTH, self.fontMetrics().averageCharWidth() * self._min_chars)
+        return QSize(min(hint.width(), floor), hint.height())
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         return self.sizeHint().height()

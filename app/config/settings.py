@@ -18,14 +18,42 @@ UI_LANGUAGES = ("system", "en", "zh_CN")
 
 
 @dataclass(frozen=True, slots=True)
+class ServerWorkspace:
+    """A team's server and the agent signed in to it (``workspace`` in settings.json).
+
+    Written as ``{"server_url": ..., "agent_id": ...}``; the older ``"url|agent"`` text
+    is still read (and written back in the new form on the next save)."""
+
+    server_url: str
+    agent_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> ServerWorkspace | None:
+        """The old ``"url|agent"`` form; None if it is not one (the demo opens)."""
+        if "|" not in text:
+            return None
+        url, agent = text.rsplit("|", 1)
+        return cls(url, agent)
+
+    @property
+    def account(self) -> str:
+        """``url|agent``: names the workspace's local store file, as it always has."""
+        return f"{self.server_url}|{self.agent_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The user's preferences (UI state such as splitter sizes lives elsewhere)."""
 
     ui_language: str = "system"  # "system" follows the OS locale
-    workspace: str | None = None  # None until a server workspace is set up: the demo opens
+    workspace: ServerWorkspace | None = None  # None until signed in to a server: the demo
     agent_language: str = "auto"  # the language the agent reads and writes; auto: the UI's
     workspace_agent_name: str | None = None  # the signed-in agent's name (shown at once)
     ca_bundle: str | None = None  # a team's own CA certificate for its server (TLS stays on)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.workspace, str):  # the old "url|agent" text (scripts, benchmarks)
+            object.__setattr__(self, "workspace", ServerWorkspace.parse(self.workspace))
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -49,6 +77,14 @@ _OPTIONAL = frozenset({"workspace", "workspace_agent_name", "ca_bundle"})
 
 def _check(name: str, value: object) -> str | None:
     """Why ``value`` cannot be the setting ``name`` (None: it can)."""
+    if name == "workspace" and isinstance(value, dict):
+        if set(value) != {"server_url", "agent_id"} or not all(
+            isinstance(v, str) and v for v in value.values()
+        ):
+            return "must have a server_url and an agent_id (text)"
+        return _check("workspace", value["server_url"]) or _check(
+            "workspace_agent_name", value["agent_id"]
+        )
     if value is None:
         return None if name in _OPTIONAL else "must be text"
     if not isinstance(value, str):
@@ -88,12 +124,19 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
             continue
         problem = _check(f.name, raw[f.name])
         if problem is None:
-            values[f.name] = raw[f.name]
+            values[f.name] = _workspace(raw[f.name]) if f.name == "workspace" else raw[f.name]
         else:
             problems.append(f"{f.name} {problem}")
     if problems:
         return Settings(**values), f"{path}: {'; '.join(problems)} (default used)"
     return Settings(**values), None
+
+
+def _workspace(value: object) -> ServerWorkspace | None:
+    """settings.json's workspace, either form (checked by :func:`_check` already)."""
+    if isinstance(value, dict):
+        return ServerWorkspace(value["server_url"], value["agent_id"])
+    return ServerWorkspace.parse(value) if isinstance(value, str) else None
 
 
 def save_settings(path: Path, settings: Settings) -> None:

@@ -16,7 +16,9 @@ from pydantic import AfterValidator
 
 @cache
 def territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if isinstance(code, str) and code.isalpha()
+    )
 
 
 def check_country(code: str) -> str:

@@ -83,12 +83,17 @@ class RevokeRequest(Wire):
 
 
 # ------------------------------------------------------------------------ identity
+def _agent_only() -> list[Role]:
+    """A new agent's roles (a typed factory: a lambda's list would be ``list[str]``)."""
+    return ["agent"]
+
+
 class Agent(Wire):
     id: Id
     name: str = Field(max_length=200)
     locale: str = Field(default="en", max_length=35)
     languages: list[str] = Field(default_factory=list, max_length=50)
-    roles: list[Role] = Field(default_factory=lambda: ["agent"])
+    roles: list[Role] = Field(default_factory=_agent_only)
 
 
 class Capabilities(Wire):

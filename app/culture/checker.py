@@ -31,7 +31,7 @@ from babel.numbers import get_decimal_symbol
 from pydantic import ValidationError
 
 from app.culture.phrases import PhraseIndex
-from app.culture.rule_schema import Rule, RuleFile, compile_regex
+from app.culture.rule_schema import FindingKind, Rule, RuleFile, compile_regex
 from app.domain.datafiles import DataFileError, LineList, line_of, load_yaml
 
 
@@ -52,7 +52,7 @@ class Finding:
     """One piece of advice about a span of the draft."""
 
     rule_id: str
-    kind: str  # "idiom" | "register" | "sensitive" | "promotion" | "format"
+    kind: FindingKind
     start: int  # character offsets into the draft (Python str indices)
     end: int
     excerpt: str  # draft[start:end]
@@ -244,6 +244,10 @@ class Checker:
         self._by_language: dict[str, _Compiled] = {}
         self._compile_lock = threading.Lock()
         self._active: dict[CheckContext, frozenset[int]] = {}
+        # (explanation, suggestion) of a rule in a UI language: picked once, not per finding.
+        self._texts: dict[tuple[int, str], tuple[str, str]] = {}
+        self._ids = tuple(rule.id for rule in self.rules)  # read per hit when sorting
+        self._kinds = tuple(rule.kind for rule in self.rules)
 
     def _compiled(self, language: str) -> _Compiled:
         if language not in self._languages:
@@ -301,32 +305,39 @@ class Checker:
     def _outermost(self, hits: set[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drops a hit that lies inside another hit of the same kind: one highlight per
         problem (e.g. "sale" inside "flash sale"). Sorted by start."""
-        ordered = sorted(hits, key=lambda hit: (hit[1], -hit[2], self.rules[hit[0]].id))
+        ids, kinds = self._ids, self._kinds
+        ordered = sorted(hits, key=lambda hit: (hit[1], -hit[2], ids[hit[0]]))
         reach: dict[str, tuple[int, int]] = {}  # kind -> (start, end) of the furthest kept
         kept: list[tuple[int, int, int]] = []
         for hit in ordered:
             _, start, end = hit
-            kind = self.rules[hit[0]].kind
+            kind = kinds[hit[0]]
             far_start, far_end = reach.get(kind, (-1, -1))
             if far_end > end or (far_end == end and far_start < start):
                 continue  # inside an earlier hit (the same span by another rule stays)
             if end > far_end:
                 reach[kind] = (start, end)
             kept.append(hit)
-        kept.sort(key=lambda hit: (hit[1], hit[2], self.rules[hit[0]].id))
+        kept.sort(key=lambda hit: (hit[1], hit[2], ids[hit[0]]))
         return kept
 
     def _finding(self, text: str, ctx: CheckContext, hit: tuple[int, int, int]) -> Finding:
-        rule = self.rules[hit[0]]
-        start, end = hit[1], hit[2]
+        index, start, end = hit
+        rule = self.rules[index]
+        texts = self._texts.get((index, ctx.ui_language))
+        if texts is None:
+            if len(self._texts) > 4096:  # UI languages are few; bounded all the same
+                self._texts.clear()
+            texts = rule.explanation.pick(ctx.ui_language), rule.suggestion.pick(ctx.ui_language)
+            self._texts[index, ctx.ui_language] = texts
         return Finding(
             rule_id=rule.id,
             kind=rule.kind,
             start=start,
             end=end,
             excerpt=text[start:end],
-            explanation=rule.explanation.pick(ctx.ui_language),
-            suggestion=rule.suggestion.pick(ctx.ui_language),
+            explanation=texts[0],
+            suggestion=texts[1],
         )
 
 

@@ -13,6 +13,7 @@ is slow; a warm call takes well under a millisecond.
 Advice is an English template marked with ``N_`` plus already-formatted values; the
 UI translates the template. Values are locale-neutral (ISO dates, 24-hour times,
 English country and holiday names) because the UI language is not known here.
+Holidays and observances themselves live in :mod:`app.culture.calendar`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -32,55 +34,49 @@ from babel.numbers import (
     get_decimal_symbol,
     get_territory_currencies,
 )
-from hijridate import Gregorian, Hijri
 
+from app.culture.calendar import (
+    ISLAMIC_OBSERVANCES,
+    OBSERVANCE_NAMES,
+    Holiday,
+    HolidayKind,
+    holiday_runs,
+    islamic_observances,
+    public_holidays,
+)
 from app.i18n import N_
 
 DEFAULT_HOURS = ("09:00", "18:00")
 UPCOMING_DAYS = 30  # the panel lists holidays up to this many days ahead
 SOON_DAYS = 7  # ... and advises on those starting within this many days
-ISLAMIC_OBSERVANCES = frozenset({"ramadan", "eid_al_fitr", "eid_al_adha", "islamic_new_year"})
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _QUOTED = re.compile(r"'[^']*'")
 _EXAMPLE_AMOUNT = 1234.56
 
-# Observance names shown in the holiday list (the UI may translate them).
-_OBSERVANCE_NAMES = {
-    "ramadan": N_("Ramadan begins"),
-    "eid_al_fitr": N_("Eid al-Fitr"),
-    "eid_al_adha": N_("Eid al-Adha"),
-    "islamic_new_year": N_("Islamic New Year"),
-}
-# Public-holiday names that already stand for an observance (so it is not listed twice).
-_SAME_AS_PUBLIC = {
-    "ramadan": "ramadan",
-    "eid_al_fitr": "eid al-fitr",
-    "eid_al_adha": "eid al-adha",
-    "islamic_new_year": "islamic new year",
-}
+
+class AdviceKind(Enum):
+    """What a line of advice is about (tests and the panel pick lines by it)."""
+
+    AFTER_HOURS = "after_hours"
+    WEEKEND = "weekend"
+    HOLIDAY = "holiday"
+    OBSERVANCE = "observance"
+    UPCOMING = "upcoming"
+    FORMATS = "formats"
 
 
 @dataclass(frozen=True, slots=True)
 class Advice:
     """One line of advice: an ``N_`` template and the values to fill it with."""
 
-    kind: str  # "after_hours" | "weekend" | "holiday" | "observance" | "upcoming" | "formats"
+    kind: AdviceKind
     template: str
     params: dict[str, str]
 
     def text(self) -> str:
         """The English text (logs, tests); the UI shows ``_(template)`` filled instead."""
         return self.template.format(**self.params)
-
-
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    """A public holiday (``holidays`` package) or an Islamic observance (Umm al-Qura)."""
-
-    day: date
-    name: str
-    kind: str  # "public" | "observance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +111,9 @@ def _english() -> Locale:
 
 @lru_cache(maxsize=1)
 def _territories() -> frozenset[str]:
-    return frozenset(code for code in _english().territories if code.isalpha())
+    return frozenset(
+        code for code in _english().territories if isinstance(code, str) and code.isalpha()
+    )
 
 
 def _country_name(code: str) -> str:
@@ -201,62 +199,6 @@ def _currency(country: str, day: date) -> str | None:
     return currencies[0] if currencies else None
 
 
-@lru_cache(maxsize=256)
-def _holiday_language(country: str) -> str | None:
-    """English names where the country class has them (``en_US``, else any ``en``)."""
-    import holidays  # ~70 ms to import: on the compute lane at first use, not at start-up
-
-    supported = holidays.country_holidays(country).supported_languages
-    if "en_US" in supported:
-        return "en_US"
-    return next((lang for lang in supported if lang.startswith("en")), None)
-
-
-@lru_cache(maxsize=512)
-def _public_holidays(country: str, year: int) -> tuple[Holiday, ...] | None:
-    """One country's public holidays in one year; ``None`` if the library lacks it."""
-    import holidays
-
-    try:
-        language = _holiday_language(country)
-        table = holidays.country_holidays(country, years=year, language=language)
-    except NotImplementedError:  # what the library raises for a country it lacks
-        return None
-    return tuple(
-        Holiday(day, name, "public") for day in sorted(table) for name in table.get_list(day)
-    )
-
-
-@lru_cache(maxsize=4096)
-def _hijri(day: date) -> tuple[int, int, int] | None:
-    try:
-        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-    except OverflowError:  # Umm al-Qura tables cover 1924-08-01 .. 2077-11-16
-        return None
-    return hijri.year, hijri.month, hijri.day
-
-
-@lru_cache(maxsize=64)
-def _islamic_year(year: int) -> dict[str, tuple[date, date]] | None:
-    """Gregorian dates of one Hijri year's observances as (first day, last day)."""
-
-    def gregorian(month: int, day: int) -> date:
-        converted = Hijri(year, month, day).to_gregorian()
-        return date(converted.year, converted.month, converted.day)
-
-    try:
-        ramadan_days = Hijri(year, 9, 1).month_length()
-        return {
-            "islamic_new_year": (gregorian(1, 1), gregorian(1, 1)),
-            "ramadan": (gregorian(9, 1), gregorian(9, ramadan_days)),
-            # Eid al-Fitr is kept three days and Eid al-Adha four; greetings fit all of them.
-            "eid_al_fitr": (gregorian(10, 1), gregorian(10, 3)),
-            "eid_al_adha": (gregorian(12, 10), gregorian(12, 13)),
-        }
-    except (OverflowError, ValueError):  # outside the tables (AH 1343-1500)
-        return None
-
-
 # --- small helpers -------------------------------------------------------------------
 
 
@@ -284,57 +226,7 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-def _runs(days: list[Holiday], weekend: tuple[int, ...]) -> list[tuple[date, date, str]]:
-    """Group public-holiday days into breaks: (first day, last day, first day's names).
-
-    Days one apart, or separated only by weekend days, belong to the same break, so a
-    week-long holiday (Chinese New Year, Eid) is one line of advice, not six.
-    """
-    by_day: dict[date, list[str]] = {}
-    for holiday in days:
-        by_day.setdefault(holiday.day, []).append(holiday.name)
-    runs: list[tuple[date, date, str]] = []
-    for day in sorted(by_day):
-        if runs:
-            first, last, names = runs[-1]
-            gap = (last + timedelta(days=i) for i in range(1, (day - last).days))
-            if all(d.weekday() in weekend for d in gap):
-                runs[-1] = (first, day, names)
-                continue
-        runs.append((day, day, " / ".join(dict.fromkeys(by_day[day]))))
-    return runs
-
-
 # --- the computation -----------------------------------------------------------------
-
-
-def _islamic(
-    wanted: frozenset[str], today: date, horizon: date, public: list[Holiday]
-) -> tuple[list[Holiday], set[str], tuple[date, date] | None, bool]:
-    """Observances starting in [today, horizon], those under way today, this Ramadan.
-
-    The last value is False when today is outside the Umm al-Qura tables.
-    """
-    hijri = _hijri(today)
-    if hijri is None:
-        return [], set(), None, False
-    starting: list[Holiday] = []
-    now: set[str] = set()
-    ramadan: tuple[date, date] | None = None
-    for hijri_year in (hijri[0] - 1, hijri[0], hijri[0] + 1):
-        spans = _islamic_year(hijri_year) or {}
-        for name in sorted(wanted & spans.keys()):
-            first, last = spans[name]
-            if first <= today <= last:
-                now.add(name)
-                if name == "ramadan":
-                    ramadan = (first, last)
-            already_public = any(
-                h.day == first and _SAME_AS_PUBLIC[name] in h.name.casefold() for h in public
-            )
-            if today <= first <= horizon and not already_public:
-                starting.append(Holiday(first, _OBSERVANCE_NAMES[name], "observance"))
-    return starting, now, ramadan, True
 
 
 def _timing_advice(
@@ -353,30 +245,36 @@ def _timing_advice(
         template = N_(
             "It is {time} for this customer: a short reply now, the full answer in their morning."
         )
-        advice.append(Advice("after_hours", template, {"time": local_time.strftime("%H:%M")}))
+        advice.append(
+            Advice(AdviceKind.AFTER_HOURS, template, {"time": local_time.strftime("%H:%M")})
+        )
     if is_weekend:
         template = N_("It is the weekend in {country} ({days}): banks and carriers are slower.")
-        advice.append(Advice("weekend", template, {"country": place, "days": _days_label(weekend)}))
-    runs = _runs(public, weekend)
+        advice.append(
+            Advice(AdviceKind.WEEKEND, template, {"country": place, "days": _days_label(weekend)})
+        )
+    runs = holiday_runs(public, weekend)
     if runs and runs[0][0] == today:
         _first, last, names = runs.pop(0)
         params = {"holiday": names, "country": place}
         if last > today:
             template = N_("Today is {holiday}, a public holiday in {country}, off until {end}.")
-            advice.append(Advice("holiday", template, {**params, "end": _iso(last)}))
+            advice.append(Advice(AdviceKind.HOLIDAY, template, {**params, "end": _iso(last)}))
         else:
             template = N_("Today is {holiday}, a public holiday in {country}.")
-            advice.append(Advice("holiday", template, params))
+            advice.append(Advice(AdviceKind.HOLIDAY, template, params))
     for first, last, names in runs:
         if (first - today).days > SOON_DAYS:
             break
         if first == last:
             template = N_("{holiday} on {date}: set delivery expectations now.")
-            advice.append(Advice("upcoming", template, {"holiday": names, "date": _iso(first)}))
+            advice.append(
+                Advice(AdviceKind.UPCOMING, template, {"holiday": names, "date": _iso(first)})
+            )
         else:
             template = N_("{holiday}, {start} to {end}: set delivery expectations now.")
             params = {"holiday": names, "start": _iso(first), "end": _iso(last)}
-            advice.append(Advice("upcoming", template, params))
+            advice.append(Advice(AdviceKind.UPCOMING, template, params))
     return advice
 
 
@@ -391,21 +289,21 @@ def _observance_advice(
             "promotional offers and food imagery; greet with “Ramadan Kareem” (رمضان كريم)."
         )
         params = {"start": _iso(ramadan[0]), "end": _iso(ramadan[1])}
-        advice.append(Advice("observance", template, params))
+        advice.append(Advice(AdviceKind.OBSERVANCE, template, params))
     for holiday in starting:
         soon = 0 < (holiday.day - today).days <= SOON_DAYS
-        if holiday.name == _OBSERVANCE_NAMES["ramadan"] and soon:
+        if holiday.name == OBSERVANCE_NAMES["ramadan"] and soon:
             template = N_(
                 "Ramadan is expected to begin on {date} (±1 day, depending on the moon "
                 "sighting): plan offers and deliveries around it."
             )
-            advice.append(Advice("upcoming", template, {"date": _iso(holiday.day)}))
+            advice.append(Advice(AdviceKind.UPCOMING, template, {"date": _iso(holiday.day)}))
     if "eid_al_fitr" in now:
         template = N_("Eid al-Fitr: greet with “Eid Mubarak” (عيد مبارك).")
-        advice.append(Advice("observance", template, {}))
+        advice.append(Advice(AdviceKind.OBSERVANCE, template, {}))
     if "eid_al_adha" in now:
         template = N_("Eid al-Adha: greet with “Eid Mubarak” (عيد مبارك).")
-        advice.append(Advice("observance", template, {}))
+        advice.append(Advice(AdviceKind.OBSERVANCE, template, {}))
     return advice
 
 
@@ -414,10 +312,10 @@ def _format_advice(number: str, decimal_comma: bool, day_first: bool | None) -> 
     advice: list[Advice] = []
     if decimal_comma:
         template = N_("The comma is the decimal mark here: {number} means 1234.56.")
-        advice.append(Advice("formats", template, {"number": number}))
+        advice.append(Advice(AdviceKind.FORMATS, template, {"number": number}))
     if day_first:
         template = N_("Dates are written day first here: 03/04 means 3 April.")
-        advice.append(Advice("formats", template, {}))
+        advice.append(Advice(AdviceKind.FORMATS, template, {}))
     return advice
 
 
@@ -437,7 +335,6 @@ def compute_facts(
     and ``observances`` come from the customer's etiquette profile; so does ``weekend``,
     only where the profile corrects CLDR (e.g. Bangladesh: Friday–Saturday).
     """
-    weekend_override = weekend
     problems: list[str] = []
 
     code = (country or "").strip().upper() or None
@@ -473,19 +370,19 @@ def compute_facts(
         else:
             hours, start, end = (given[0], given[1]), first, last
 
-    weekend: tuple[int, ...] = ()
+    days_off: tuple[int, ...] = ()
     is_weekend: bool | None = None
     horizon = today + timedelta(days=UPCOMING_DAYS)
     public: list[Holiday] = []
     if code is not None:
-        weekend, known = _weekend(code)
-        if weekend_override:
-            weekend, known = tuple(sorted(weekend_override)), True
+        days_off, known = _weekend(code)
+        if weekend:
+            days_off, known = tuple(sorted(weekend)), True
         if not known:
             problems.append(f"CLDR has no weekend for {code}; assuming Sat–Sun")
-        is_weekend = today.weekday() in weekend
+        is_weekend = today.weekday() in days_off
         for year in range(today.year, horizon.year + 1):  # the window may cross New Year
-            table = _public_holidays(code, year)
+            table = public_holidays(code, year)
             if table is None:
                 problems.append(f"no public-holiday data for {_country_name(code)} ({code})")
                 break
@@ -500,13 +397,17 @@ def compute_facts(
     ramadan: tuple[date, date] | None = None
     wanted = frozenset(observances & ISLAMIC_OBSERVANCES)
     if wanted:
-        starting, observances_now, ramadan, covered = _islamic(wanted, today, horizon, public)
+        starting, observances_now, ramadan, covered = islamic_observances(
+            wanted, today, horizon, public
+        )
         if not covered:
             problems.append("Islamic calendar (Umm al-Qura) has no dates for today")
 
-    every = sorted(public + starting, key=lambda h: (h.day, h.kind != "public", h.name))
+    every = sorted(
+        public + starting, key=lambda h: (h.day, h.kind is not HolidayKind.PUBLIC, h.name)
+    )
     holidays_today = tuple(h for h in every if h.day == today)
-    public_today = any(h.kind == "public" for h in holidays_today)
+    public_today = any(h.kind is HolidayKind.PUBLIC for h in holidays_today)
     in_hours = None
     if local_time is not None:
         on_clock = _within(local_time.time(), start, end)
@@ -533,7 +434,7 @@ def compute_facts(
         local_time=local_time,
         hours=(start, end),
         place=place,
-        weekend=weekend,
+        weekend=days_off,
         is_weekend=is_weekend,
         public=public,
         today=today,
@@ -551,7 +452,7 @@ def compute_facts(
         local_time=local_time,
         in_business_hours=in_hours,
         business_hours=hours,
-        weekend=weekend,
+        weekend=days_off,
         is_weekend=is_weekend,
         holidays_today=holidays_today,
         upcoming=tuple(h for h in every if h.day > today),

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -38,8 +39,18 @@ from pydantic import (
 from app.contract.codes import check_country
 from app.domain.text import normalize_for_match
 
-Kind = Literal["idiom", "register", "sensitive", "promotion", "format"]
-KINDS: tuple[str, ...] = ("idiom", "register", "sensitive", "promotion", "format")
+
+class FindingKind(StrEnum):
+    """What a rule, and so each of its findings, is about (written in the rule files)."""
+
+    IDIOM = "idiom"
+    REGISTER = "register"
+    SENSITIVE = "sensitive"
+    PROMOTION = "promotion"
+    FORMAT = "format"
+
+
+KINDS: tuple[FindingKind, ...] = tuple(FindingKind)
 
 
 def _yaml_no(value: Any) -> Any:
@@ -153,7 +164,7 @@ class Rule(Strict):
     """One check: where it applies, what it matches, why, and what to write instead."""
 
     id: RuleId
-    kind: Kind
+    kind: FindingKind
     language: DraftLanguage  # primary language of the draft, or "any"
     countries: list[Country] = Field(default_factory=list)  # only these customers
     not_countries: list[Country] = Field(default_factory=list)  # never these customers

@@ -36,7 +36,7 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class _LineLoader(_SafeLoader):  # type: ignore[valid-type, misc]
     """SafeLoader whose mappings and sequences carry 1-based line numbers."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         plain = super().construct_mapping(node, deep=True)
         result = LineDict(plain)
         result.line = node.start_mark.line + 1
@@ -46,7 +46,7 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type, misc]
             result.value_lines[key] = value_node.start_mark.line + 1
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         result = LineList(super().construct_sequence(node, deep=True))
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]

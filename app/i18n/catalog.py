@@ -6,6 +6,7 @@ import gettext
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -16,6 +17,9 @@ from babel.units import format_unit
 
 DOMAIN = "crossdesk"
 UI_LOCALES = ("en", "zh_CN")
+
+# I18n has a method named ``datetime``; annotations inside the class use this name.
+_DateTime = datetime
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -134,6 +138,7 @@ class I18n:
     # Patterns are parsed once per I18n: babel's format_* functions re-parse on
     # every call, which costs a visible 30 ms when a 500-message thread opens.
     def _pattern(self, skeleton: str) -> DateTimePattern:
+        """The parsed pattern; its ``format`` is the %-format string (babel types it wrongly)."""
         cached = self._patterns.get(skeleton)
         if cached is None:
             if skeleton == "short-time":
@@ -146,7 +151,9 @@ class I18n:
 
     def time(self, timestamp: int, zone: str | None = None) -> str:
         """Short local time, e.g. ``14:05`` / ``2:05 PM``."""
-        return self._pattern("short-time").format % _Fields(self._dt(timestamp, zone), self)
+        return cast(str, self._pattern("short-time").format) % _Fields(
+            self._dt(timestamp, zone), self
+        )
 
     def datetime(self, timestamp: int, zone: str | None = None) -> str:
         """Date and time, e.g. ``Nov 23, 2026 14:05`` / ``2026年11月23日 14:05``."""
@@ -160,9 +167,8 @@ class I18n:
         if days == 0:
             return self.time(timestamp, zone)
         if 0 < days < 7:
-            return self._pattern("EHm" if self._uses_24h() else "Ehm").format % _Fields(
-                moment, self
-            )
+            pattern = self._pattern("EHm" if self._uses_24h() else "Ehm")
+            return cast(str, pattern.format) % _Fields(moment, self)
         return self.datetime(timestamp, zone)
 
     def _uses_24h(self) -> bool:
@@ -180,7 +186,7 @@ class I18n:
         return str(self.locale.days["format"]["wide"][weekday])
 
     @staticmethod
-    def _dt(timestamp: int, zone: str | None) -> datetime:
+    def _dt(timestamp: int, zone: str | None) -> _DateTime:
         """The moment in ``zone`` (else the computer's), for any stored timestamp: one from
         a server, a file or ``--now`` may lie at year 1 or 9999, where a time-zone shift
         would leave datetime's range; it is clamped to a day inside it."""

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.models import Customer, MessageKind
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow, TranslationStore
+from app.storage.store import Store
+from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow
 from app.translation.pipeline import primary
 
 if TYPE_CHECKING:  # pydantic (behind demo_schema) is imported only when the demo loads
@@ -40,26 +40,29 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadResult:
+def load_demo_into(repo: Store, folder: Path, now: int) -> DemoLoadResult:
     """Validate the demo files and write what is missing; raises DataFileError on bad data."""
     stamp = fingerprint(folder)
-    if repo.meta(FINGERPRINT_KEY) == stamp:
+    if repo.meta.get(FINGERPRINT_KEY) == stamp:
         return DemoLoadResult(0, 0)
     from app.contract.demo_schema import load_demo  # pydantic is only needed here
 
     demo = load_demo(folder)
     added = skipped = 0
     with repo.transaction():
-        agents = {a.id: repo.upsert_agent(a.id, a.name, a.email) for a in demo.workspace.agents}
-        if repo.meta("me_agent_uid") is None:
-            repo.set_meta("me_agent_uid", demo.workspace.me)
+        agents = {
+            a.id: repo.conversations.upsert_agent(a.id, a.name, a.email)
+            for a in demo.workspace.agents
+        }
+        if repo.meta.get("me_agent_uid") is None:
+            repo.meta.set("me_agent_uid", demo.workspace.me)
         customers = {c.id: c for c in demo.customers}
         for spec in demo.conversations:
-            if repo.conversation_id_by_uid(spec.id) is not None:
+            if repo.conversations.conversation_id_by_uid(spec.id) is not None:
                 skipped += 1
                 continue
             cust = customers[spec.customer]
-            customer_id = repo.insert_customer(
+            customer_id = repo.conversations.insert_customer(
                 Customer(
                     0,
                     cust.id,
@@ -71,7 +74,7 @@ def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadRes
                 ),
                 now + spec.messages[0].offset,
             )
-            conversation_id = repo.insert_conversation(
+            conversation_id = repo.conversations.insert_conversation(
                 uid=spec.id,
                 customer_id=customer_id,
                 channel=spec.channel,
@@ -86,7 +89,7 @@ def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadRes
                 kind_text, _, agent_uid = message.author.partition(":")
                 kind = MessageKind(kind_text)
                 language = message.language or (None if kind is MessageKind.NOTE else cust.language)
-                repo.add_message(
+                repo.messages.add_message(
                     conversation_id,
                     kind,
                     message.text.rstrip("\n"),
@@ -96,7 +99,7 @@ def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadRes
                     uid=f"{spec.id}-{index + 1}",
                     reindex=False,
                 )
-            repo.set_import_state(
+            repo.conversations.set_import_state(
                 conversation_id,
                 status=spec.status,
                 snoozed_until=now + spec.snoozed_until if spec.snoozed_until is not None else None,
@@ -104,19 +107,19 @@ def load_demo_into(repo: InboxRepository, folder: Path, now: int) -> DemoLoadRes
                 unread=spec.unread,
             )
             for tag in spec.tags:
-                repo.add_tag(conversation_id, tag, now)
-            repo.reindex(conversation_id)
+                repo.conversations.add_tag(conversation_id, tag, now)
+            repo.conversations.reindex(conversation_id)
             added += 1
         for tag in demo.workspace.tags:
-            repo.add_tag_name(tag)
+            repo.conversations.add_tag_name(tag)
         _load_translation_data(repo, demo, now)
-        repo.set_meta(FINGERPRINT_KEY, stamp)
+        repo.meta.set(FINGERPRINT_KEY, stamp)
     return DemoLoadResult(added, skipped)
 
 
-def _load_translation_data(repo: InboxRepository, demo: DemoWorkspace, now: int) -> None:
+def _load_translation_data(repo: Store, demo: DemoWorkspace, now: int) -> None:
     """The team's glossary and canned replies with their approved translations."""
-    store = TranslationStore(repo)
+    store = repo.translation
     for index, term in enumerate(demo.translation.glossary, start=1):
         store.save_term(
             GlossaryRow(

@@ -1,18 +1,20 @@
 """Inbox use cases, each a plain function run on the store lane.
 
 They take the repository and return values (never widgets); mutations return a
-:class:`Changes` so the UI refreshes only what changed.
+:class:`Changes` so the UI refreshes only what changed. Sending (replies, notes, held
+replies) is :mod:`app.ops.reply`.
 """
 
 from __future__ import annotations
 
-import uuid
 from array import array
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.domain.changes import Changes
 from app.domain.filters import InboxQuery
 from app.domain.models import (
+    Agent,
     ConversationDetail,
     ConversationRow,
     MessageKind,
@@ -21,19 +23,11 @@ from app.domain.models import (
 )
 from app.ops import outbox
 from app.storage import fts
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
+from app.storage.translation_store import MacroRow
 
 PAGE_SIZE = 100
 SNOOZE_MIN_SECONDS = 60
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What a mutation touched: which conversations, and whether list membership may change."""
-
-    conversation_ids: frozenset[int]
-    list_membership: bool = True
-    messages: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,99 +47,77 @@ class InboxPage:
         return len(self.ids) >= self.count
 
 
-class MessageTooLongError(ValueError):
-    """A reply larger than the store accepts (a paste gone wrong, not a real reply)."""
-
-
-MAX_REPLY_CHARS = 200_000
-
-
-def workspace_info(repo: InboxRepository, name: str, path_label: str) -> Workspace:
+def workspace_info(repo: Store, name: str, path_label: str) -> Workspace:
     """Who "me" is in this store (set by the demo loader or, later, by sign-in)."""
-    me_uid = repo.meta("me_agent_uid")
-    me = repo.agent_by_uid(me_uid) if me_uid else None
+    me_uid = repo.meta.get("me_agent_uid")
+    me = repo.conversations.agent_by_uid(me_uid) if me_uid else None
     return Workspace(name, path_label, me.id if me else None, me.name if me else None)
 
 
-def load_page(repo: InboxRepository, query: InboxQuery, me_id: int | None, now: int) -> InboxPage:
+def load_page(repo: Store, query: InboxQuery, me_id: int | None, now: int) -> InboxPage:
     """Run a filter/search: the count and the first page of rows, in one trip."""
-    count, ids = repo.first_page(query, me_id, now, PAGE_SIZE)
-    return InboxPage(query, count, ids, repo.conversation_rows(ids))
+    count, ids = repo.conversations.first_page(query, me_id, now, PAGE_SIZE)
+    return InboxPage(query, count, ids, repo.conversations.conversation_rows(ids))
 
 
-def load_all_ids(
-    repo: InboxRepository, query: InboxQuery, me_id: int | None, now: int
-) -> array[int]:
+def load_all_ids(repo: Store, query: InboxQuery, me_id: int | None, now: int) -> array[int]:
     """Every matching id in order (8 bytes each), so any row can be fetched by page."""
-    return repo.conversation_ids(query, me_id, now)
+    return repo.conversations.conversation_ids(query, me_id, now)
 
 
-def open_conversation(repo: InboxRepository, conversation_id: int) -> ConversationDetail:
+def conversation_rows(repo: Store, ids: Sequence[int]) -> dict[int, ConversationRow]:
+    """Rows for one page of the list, keyed by id."""
+    return repo.conversations.conversation_rows(ids)
+
+
+def filter_choices(repo: Store) -> tuple[dict[str, tuple[str, ...]], tuple[Agent, ...]]:
+    """What the filter menus offer: the values present (channels, languages, ...) and agents."""
+    return repo.conversations.distinct_values(), repo.conversations.agents()
+
+
+def header_choices(
+    repo: Store,
+) -> tuple[tuple[Agent, ...], tuple[str, ...], list[MacroRow]]:
+    """What the conversation header offers: agents to assign, known tags, canned replies."""
+    return (
+        repo.conversations.agents(),
+        repo.conversations.distinct_values()["tag"],
+        repo.translation.macros(),
+    )
+
+
+def open_conversation(repo: Store, conversation_id: int) -> ConversationDetail:
     """Everything the conversation view shows; opening it marks it read."""
-    repo.mark_read(conversation_id)
-    return repo.conversation_detail(conversation_id)
+    repo.conversations.mark_read(conversation_id)
+    return conversation_detail(repo, conversation_id)
 
 
-def send_message(
-    repo: InboxRepository,
-    conversation_id: int,
-    kind: MessageKind,
-    body: str,
-    author_id: int | None,
-    now: int,
-) -> Changes:
-    """Store a reply or internal note and clear the draft, in one transaction."""
-    if kind not in (MessageKind.AGENT, MessageKind.NOTE):
-        raise ValueError(f"agents send replies or notes, not {kind}")
-    text = body.strip("\n")
-    if not text.strip():
-        raise ValueError("an empty message cannot be sent")
-    if len(text) > MAX_REPLY_CHARS:
-        raise MessageTooLongError(len(text))
-    uid = str(uuid.uuid4())
-    with repo.transaction():
-        repo.add_message(conversation_id, kind, text, now, author_agent_id=author_id, uid=uid)
-        repo.save_draft(conversation_id, kind, "", now)
-        outbox.queue_message(repo, conversation_id, uid, now)  # same transaction
-    return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
+def conversation_detail(repo: Store, conversation_id: int) -> ConversationDetail:
+    """Everything the conversation view shows, as stored (nothing is marked read)."""
+    return ConversationDetail(
+        row=repo.conversations.conversation_row(conversation_id),
+        customer=repo.conversations.customer(repo.conversations.customer_id(conversation_id)),
+        messages=repo.messages.messages(conversation_id),
+        draft=repo.drafts.draft(conversation_id),
+        language_override=repo.conversations.language_override(conversation_id),
+    )
 
 
-def send_or_keep_draft(
-    repo: InboxRepository,
-    conversation_id: int,
-    kind: MessageKind,
-    text: str,
-    now: int,
-    store: Callable[[InboxRepository], Changes],
-) -> Changes:
-    """Run a send (``store`` clears the draft in its own transaction); if it is refused,
-    keep its text as the conversation's draft instead.
-
-    Both happen on the store lane at the place of the send, so nothing typed is lost even
-    if the agent has left the conversation, and a draft saved after it (newer text) wins.
-    """
-    try:
-        return store(repo)
-    except Exception:
-        repo.save_draft(conversation_id, kind, text, now)
-        raise
-
-
-def set_status(repo: InboxRepository, conversation_id: int, status: Status, now: int) -> Changes:
+def set_status(repo: Store, conversation_id: int, status: Status, now: int) -> Changes:
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
-        repo.set_status(conversation_id, status, now)
+        repo.conversations.set_status(conversation_id, status, now)
         outbox.queue_patch(
             repo, conversation_id, {"status": status.value}, {"status": before["status"]}, now
         )
-    return Changes(frozenset({conversation_id}))
+    return Changes.of(conversation_id, list_membership=True, outbox=True)
 
 
-def snooze(repo: InboxRepository, conversation_id: int, until: int, now: int) -> Changes:
+def snooze(repo: Store, conversation_id: int, until: int, now: int) -> Changes:
     until = max(until, now + SNOOZE_MIN_SECONDS)
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
-        repo.snooze(conversation_id, until, now)
+        repo.conversations.snooze(conversation_id, until, now)
         outbox.queue_patch(
             repo,
             conversation_id,
@@ -153,18 +125,16 @@ def snooze(repo: InboxRepository, conversation_id: int, until: int, now: int) ->
             {"status": before["status"]},
             now,
         )
-    return Changes(frozenset({conversation_id}))
+    return Changes.of(conversation_id, list_membership=True, outbox=True)
 
 
-def assign(repo: InboxRepository, conversation_id: int, agent_id: int | None, now: int) -> Changes:
+def assign(repo: Store, conversation_id: int, agent_id: int | None, now: int) -> Changes:
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
-        repo.assign(conversation_id, agent_id, now)
+        repo.conversations.assign(conversation_id, agent_id, now)
         agent_uid = None
         if agent_id is not None:
-            agent_uid = repo.conn.execute(
-                "SELECT uid FROM agents WHERE id = ?", (agent_id,)
-            ).fetchone()[0]
+            agent_uid = repo.conversations.agent_uid(agent_id)
         outbox.queue_patch(
             repo,
             conversation_id,
@@ -172,47 +142,45 @@ def assign(repo: InboxRepository, conversation_id: int, agent_id: int | None, no
             {"assignee_id": before["assignee_id"]},
             now,
         )
-    return Changes(frozenset({conversation_id}))
+    return Changes.of(conversation_id, list_membership=True, outbox=True)
 
 
-def add_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
+def add_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
     with repo.transaction():
-        repo.add_tag(conversation_id, tag, now)
+        repo.conversations.add_tag(conversation_id, tag, now)
         outbox.queue_patch(repo, conversation_id, {"tags": {"add": [tag.strip()]}}, {}, now)
-    return Changes(frozenset({conversation_id}))
+    return Changes.of(conversation_id, list_membership=True, choices=True, outbox=True)
 
 
-def remove_tag(repo: InboxRepository, conversation_id: int, tag: str, now: int) -> Changes:
+def remove_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
     with repo.transaction():
-        repo.remove_tag(conversation_id, tag, now)
+        repo.conversations.remove_tag(conversation_id, tag, now)
         outbox.queue_patch(repo, conversation_id, {"tags": {"remove": [tag]}}, {}, now)
-    return Changes(frozenset({conversation_id}))
+    return Changes.of(conversation_id, list_membership=True, choices=True, outbox=True)
 
 
-def save_draft(
-    repo: InboxRepository, conversation_id: int, kind: MessageKind, body: str, now: int
-) -> None:
-    repo.save_draft(conversation_id, kind, body, now)
+def save_draft(repo: Store, conversation_id: int, kind: MessageKind, body: str, now: int) -> None:
+    repo.drafts.save_draft(conversation_id, kind, body, now)
 
 
-def append_to_draft(repo: InboxRepository, conversation_id: int, text: str, now: int) -> None:
+def append_to_draft(repo: Store, conversation_id: int, text: str, now: int) -> None:
     """Text typed for a conversation before it was on screen: it goes after its draft."""
     with repo.transaction():
-        draft = repo.draft(conversation_id)
+        draft = repo.drafts.draft(conversation_id)
         kind = draft.kind if draft is not None else MessageKind.AGENT
         body = draft.body if draft is not None else ""
-        repo.save_draft(conversation_id, kind, body + text, now)
+        repo.drafts.save_draft(conversation_id, kind, body + text, now)
 
 
-def wake_snoozed(repo: InboxRepository, now: int) -> Changes:
+def wake_snoozed(repo: Store, now: int) -> Changes:
     """Reopen conversations whose snooze has ended (run at start and every minute)."""
-    count = repo.wake_snoozed(now)
-    return Changes(frozenset(), list_membership=count > 0)
+    count = repo.conversations.wake_snoozed(now)
+    return Changes(list_membership=count > 0)
 
 
-def find_conversation(repo: InboxRepository, uid: str) -> int | None:
+def find_conversation(repo: Store, uid: str) -> int | None:
     """The conversation with this id (``--open jp-0005``), or None if the workspace has none."""
-    return repo.conversation_id_by_uid(uid)
+    return repo.conversations.conversation_id_by_uid(uid)
 
 
 def search_has_terms(text: str) -> bool:

@@ -14,8 +14,7 @@ from pathlib import Path
 from app.domain.datafiles import DataFileError
 from app.domain.models import ConversationDetail, MessageKind
 from app.knowledge.articles import Article, load_articles
-from app.storage import articles as store
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 
 # The EU's 27 member states (consumer and data-protection law shared: "EU" articles).
 EU_MEMBERS = frozenset(
@@ -45,11 +44,16 @@ def regions_for(country: str | None) -> list[str]:
     return regions
 
 
-def load_bundled(repo: InboxRepository, folder: Path) -> list[DataFileError]:
+def load_bundled(repo: Store, folder: Path) -> list[DataFileError]:
     """Store lane, at start-up: bundled articles in (unchanged ones are skipped)."""
     articles, errors = load_articles(folder)
-    store.upsert_articles(repo, articles)
+    repo.articles.upsert_articles(articles)
     return errors
+
+
+def store_articles(repo: Store, articles: list[Article]) -> int:
+    """Store lane: articles read and validated elsewhere; returns how many were written."""
+    return repo.articles.upsert_articles(articles)
 
 
 def keywords(detail: ConversationDetail) -> list[str]:
@@ -89,16 +93,16 @@ class ArticleView:
 
 
 def _with_overlays(
-    repo: InboxRepository, found: list[Article], regions: list[str], limit: int
+    repo: Store, found: list[Article], regions: list[str], limit: int
 ) -> list[ArticleView]:
     views: list[ArticleView] = []
     seen: set[str] = set()
     for item in found:
-        base = store.article(repo, item.overlays) if item.overlays else item
+        base = repo.articles.article(item.overlays) if item.overlays else item
         if base is None or base.uid in seen:
             continue
         seen.add(base.uid)
-        overlays = store.overlays_of(repo, base.uid, regions)
+        overlays = repo.articles.overlays_of(base.uid, regions)
         seen.update(o.uid for o in overlays)
         views.append(ArticleView(base, tuple(overlays)))
         if len(views) >= limit:
@@ -106,22 +110,20 @@ def _with_overlays(
     return views
 
 
-def suggest(repo: InboxRepository, detail: ConversationDetail, limit: int = 5) -> list[ArticleView]:
+def suggest(repo: Store, detail: ConversationDetail, limit: int = 5) -> list[ArticleView]:
     """The articles most relevant to this conversation, for this customer's region."""
     regions = regions_for(detail.customer.country or detail.row.country)
-    found = store.suggest(repo, keywords(detail), regions, limit * 3)
+    found = repo.articles.suggest(keywords(detail), regions, limit * 3)
     return _with_overlays(repo, found, regions, limit)
 
 
-def search(
-    repo: InboxRepository, text: str, country: str | None, limit: int = 20
-) -> list[ArticleView]:
+def search(repo: Store, text: str, country: str | None, limit: int = 20) -> list[ArticleView]:
     regions = regions_for(country)
-    return _with_overlays(repo, store.search(repo, text, regions, limit * 2), regions, limit)
+    return _with_overlays(repo, repo.articles.search(text, regions, limit * 2), regions, limit)
 
 
-def view(repo: InboxRepository, uid: str, country: str | None) -> ArticleView | None:
-    found = store.article(repo, uid)
+def view(repo: Store, uid: str, country: str | None) -> ArticleView | None:
+    found = repo.articles.article(uid)
     if found is None:
         return None
     views = _with_overlays(repo, [found], regions_for(country), 1)

@@ -8,76 +8,87 @@ else changed the same thing) from an unrelated change (re-based silently).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from app.storage.repository import InboxRepository
-from app.storage.sync_store import PATCH, SEND, SyncStore
+from app.domain.models import MessageKind
+from app.storage.store import Store
+from app.storage.sync_store import PATCH, SEND
 
 SYNC_SERVER_KEY = "sync_server"
 SYNC_AGENT_KEY = "sync_agent"
+QUEUED = "queued"  # messages.delivery of a reply with an operation in the outbox
 
 
-def synced(repo: InboxRepository) -> bool:
-    return repo.meta(SYNC_SERVER_KEY) is not None
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """A stored reply or note as the server will receive it (the values just written)."""
+
+    uid: str
+    kind: MessageKind
+    body: str
+    created_at: int
+    language: str | None = None
+    original_body: str | None = None
+    original_language: str | None = None
+    provenance: str | None = None  # Provenance JSON
 
 
-def _conversation(
-    repo: InboxRepository, conversation_id: int
-) -> tuple[str, int | None, str, str | None]:
-    row = repo.conn.execute(
-        "SELECT c.uid, c.server_version, c.status, a.uid FROM conversations c"
-        " LEFT JOIN agents a ON a.id = c.assignee_id WHERE c.id = ?",
-        (conversation_id,),
-    ).fetchone()
-    if row is None:
-        raise KeyError(conversation_id)
-    return row[0], row[1], row[2], row[3]
+def synced(store: Store) -> bool:
+    return store.meta.get(SYNC_SERVER_KEY) is not None
 
 
-def state_before(repo: InboxRepository, conversation_id: int) -> dict[str, Any]:
+def mark_server_workspace(
+    store: Store, server_url: str, agent_id: str, agent_name: str | None
+) -> None:
+    """This store mirrors a server; "me" is the signed-in agent."""
+    with store.transaction():
+        store.meta.set(SYNC_SERVER_KEY, server_url)
+        store.meta.set(SYNC_AGENT_KEY, agent_id)
+        store.meta.set("me_agent_uid", agent_id)
+        if store.conversations.agent_by_uid(agent_id) is None:
+            store.conversations.upsert_agent(agent_id, agent_name or agent_id, None)
+
+
+def state_before(store: Store, conversation_id: int) -> dict[str, Any]:
     """What the agent sees now, for ``expected`` (read before the local change)."""
-    _uid, _version, status, assignee = _conversation(repo, conversation_id)
+    _uid, _version, status, assignee = store.outbox.conversation_head(conversation_id)
     return {"status": status, "assignee_id": assignee}
 
 
-def queue_message(repo: InboxRepository, conversation_id: int, message_uid: str, now: int) -> None:
-    """Queue a stored reply or note for sending (inside the caller's transaction)."""
-    if not synced(repo):
-        return
+def queue_message(store: Store, conversation_id: int, message: QueuedMessage, now: int) -> None:
+    """Queue a reply or note for sending, inside the transaction that wrote it (already
+    marked ``delivery = QUEUED``, by a caller that checked :func:`synced`)."""
     from app.contract import models as wire  # pydantic: only in signed-in workspaces
 
-    uid, _version, _status, _assignee = _conversation(repo, conversation_id)
-    row = repo.conn.execute(
-        "SELECT kind, body, language, original_body, original_language, provenance, created_at"
-        " FROM messages WHERE uid = ?",
-        (message_uid,),
-    ).fetchone()
-    provenance = wire.Provenance.model_validate_json(row[5]) if row[5] else None
+    uid, _version, _status, _assignee = store.outbox.conversation_head(conversation_id)
+    provenance = (
+        wire.Provenance.model_validate_json(message.provenance) if message.provenance else None
+    )
     payload = wire.MessageCreate(
-        id=message_uid,
-        kind=row[0],
-        body=row[1],
-        language=row[2],
-        original_body=row[3],
-        original_language=row[4],
+        id=message.uid,
+        kind="note" if message.kind is MessageKind.NOTE else "agent",
+        body=message.body,
+        language=message.language,
+        original_body=message.original_body,
+        original_language=message.original_language,
         provenance=provenance,
-        client_created_at=row[6],
+        client_created_at=message.created_at,
     ).model_dump(mode="json", exclude_none=True)
-    repo.conn.execute("UPDATE messages SET delivery = 'queued' WHERE uid = ?", (message_uid,))
-    SyncStore(repo).enqueue(uid, SEND, payload, now, message_uid=message_uid)
+    store.outbox.enqueue(uid, SEND, payload, now, message_uid=message.uid)
 
 
 def queue_patch(
-    repo: InboxRepository,
+    store: Store,
     conversation_id: int,
     patch: dict[str, Any],
     expected: dict[str, Any],
     now: int,
 ) -> None:
     """Queue a conversation change; ``expected``: the fields' values the agent changed from."""
-    if not synced(repo):
+    if not synced(store):
         return
-    uid, version, _status, _assignee = _conversation(repo, conversation_id)
-    SyncStore(repo).enqueue(
+    uid, version, _status, _assignee = store.outbox.conversation_head(conversation_id)
+    store.outbox.enqueue(
         uid, PATCH, {"patch": patch, "expected": expected}, now, base_version=version
     )

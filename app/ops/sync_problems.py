@@ -14,16 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from app.ops.inbox import Changes
-from app.storage.repository import InboxRepository
+from app.domain.changes import Changes
+from app.storage.store import Store
 from app.storage.sync_store import SEND, Operation, SyncStore
 
-CONFLICT = "conflict"
-NEEDS_ATTENTION = "needs_attention"
-RETRYING = "retrying"
-_ORDER = {CONFLICT: 0, NEEDS_ATTENTION: 1, RETRYING: 2}
+
+class ProblemKind(StrEnum):
+    """What waits for the agent (the first two are the outbox row's stored state)."""
+
+    CONFLICT = "conflict"
+    NEEDS_ATTENTION = "needs_attention"
+    RETRYING = "retrying"  # stored as "pending" with failed tries
+
+
+_ORDER = {kind: order for order, kind in enumerate(ProblemKind)}
 EXCERPT_CHARS = 160
 
 
@@ -43,7 +50,7 @@ class FieldChange:
 @dataclass(frozen=True, slots=True)
 class SyncProblem:
     operation_id: int
-    kind: str  # CONFLICT, NEEDS_ATTENTION or RETRYING
+    kind: ProblemKind
     conversation_id: int | None
     subject: str
     is_message: bool
@@ -54,18 +61,16 @@ class SyncProblem:
     next_attempt_at: int | None = None  # RETRYING: when it is tried again (epoch seconds)
 
 
-def list_problems(repo: InboxRepository) -> list[SyncProblem]:
+def list_problems(repo: Store) -> list[SyncProblem]:
     """Conflicts first, then refused operations, then retrying ones, oldest first."""
-    store = SyncStore(repo)
-    names = dict(repo.conn.execute("SELECT uid, name FROM agents WHERE uid IS NOT NULL"))
+    store = repo.outbox
+    names = repo.conversations.agent_names()
     problems = [_problem(repo, op, names) for op in store.problems() + store.retrying()]
     return sorted(problems, key=lambda p: (_ORDER[p.kind], p.operation_id))
 
 
-def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> SyncProblem:
-    row = repo.conn.execute(
-        "SELECT id, subject FROM conversations WHERE uid = ?", (op.conversation_uid,)
-    ).fetchone()
+def _problem(repo: Store, op: Operation, names: dict[str, str]) -> SyncProblem:
+    row = repo.conversations.id_and_subject(op.conversation_uid)
     excerpt = None
     if op.op == SEND:
         body = str(op.payload.get("original_body") or op.payload.get("body") or "")
@@ -73,13 +78,13 @@ def _problem(repo: InboxRepository, op: Operation, names: dict[str, str]) -> Syn
     retrying = op.state == "pending"
     return SyncProblem(
         op.id,
-        RETRYING if retrying else op.state,
+        ProblemKind.RETRYING if retrying else ProblemKind(op.state),
         row[0] if row else None,
-        row[1] if row else op.conversation_uid,
+        (row[1] or "") if row else op.conversation_uid,
         op.op == SEND,
         excerpt,
         op.last_error,
-        _field_changes(op, names) if op.state == CONFLICT else (),
+        _field_changes(op, names) if op.state == ProblemKind.CONFLICT else (),
         op.attempts,
         op.next_attempt_at if retrying else None,
     )
@@ -99,7 +104,7 @@ def _field_changes(op: Operation, names: dict[str, str]) -> tuple[FieldChange, .
                 FieldChange(
                     "assignee",
                     names.get(was, was) if was else None,
-                    names.get(patch.get(key), patch.get(key)) if patch.get(key) else None,
+                    names.get(str(mine), mine) if (mine := patch.get(key)) else None,
                     names.get(theirs, theirs) if theirs else None,
                 )
             )
@@ -108,66 +113,55 @@ def _field_changes(op: Operation, names: dict[str, str]) -> tuple[FieldChange, .
     return tuple(changes)
 
 
-def _changes(repo: InboxRepository, op: Operation) -> Changes:
-    local = repo.conversation_id_by_uid(op.conversation_uid)
-    return Changes(frozenset({local} if local is not None else set()), messages=op.op == SEND)
+def _changes(repo: Store, op: Operation, *, queued: bool) -> Changes:
+    """A decision may change the conversation's status or assignee (so its place in the
+    list); ``queued``: the operation is to be sent again (the window syncs at once)."""
+    local = repo.conversations.conversation_id_by_uid(op.conversation_uid)
+    ids = frozenset({local} if local is not None else set())
+    return Changes(
+        ids, list_membership=True, messages=op.op == SEND, sync_problems=True, outbox=queued
+    )
 
 
-def keep_mine(repo: InboxRepository, operation_id: int) -> Changes:
+def keep_mine(repo: Store, operation_id: int) -> Changes:
     """Send the agent's change on top of the server's current version."""
-    store = SyncStore(repo)
+    store = repo.outbox
     with repo.transaction():
         op = store.operation(operation_id)
         current = op.conflict or {}
         expected = {key: current.get(key) for key in op.payload.get("expected", {})}
         store.keep_mine(operation_id, int(current.get("version") or 0), expected)
-    return _changes(repo, op)
+    return _changes(repo, op, queued=True)
 
 
-def keep_theirs(repo: InboxRepository, operation_id: int) -> Changes:
+def keep_theirs(repo: Store, operation_id: int) -> Changes:
     """Drop the agent's change and show what the server has."""
-    store = SyncStore(repo)
+    store = repo.outbox
     with repo.transaction():
         op = store.operation(operation_id)
         current = op.conflict or {}
         store.drop(operation_id)
-        local = repo.conversation_id_by_uid(op.conversation_uid)
+        local = repo.conversations.conversation_id_by_uid(op.conversation_uid)
         if local is not None and current:
-            assignee = None
-            if current.get("assignee_id"):
-                found = repo.conn.execute(
-                    "SELECT id FROM agents WHERE uid = ?", (current["assignee_id"],)
-                ).fetchone()
-                assignee = found[0] if found else None
-            repo.conn.execute(
-                "UPDATE conversations SET status = ?, assignee_id = ?, snoozed_until = ?,"
-                " server_version = max(coalesce(server_version, 0), ?) WHERE id = ?",
-                (
-                    current.get("status"),
-                    assignee,
-                    current.get("snoozed_until"),
-                    current.get("version") or 0,
-                    local,
-                ),
-            )
-    return _changes(repo, op)
+            repo.remote.take_server_state(local, current)
+    return _changes(repo, op, queued=False)
 
 
-def retry(repo: InboxRepository, operation_id: int) -> Changes:
+def retry(repo: Store, operation_id: int) -> Changes:
     """Try a refused or retrying operation again now, with its original idempotency key."""
-    return _on_operation(repo, operation_id, SyncStore.retry_now)
+    return _on_operation(repo, operation_id, SyncStore.retry_now, queued=True)
 
 
-def discard(repo: InboxRepository, operation_id: int) -> Changes:
+def discard(repo: Store, operation_id: int) -> Changes:
     """Stop trying. A refused reply stays in the local thread, marked "not sent"."""
-    return _on_operation(repo, operation_id, SyncStore.drop)
+    return _on_operation(repo, operation_id, SyncStore.drop, queued=False)
 
 
 def _on_operation(
-    repo: InboxRepository, operation_id: int, action: Callable[[SyncStore, int], None]
+    repo: Store, operation_id: int, action: Callable[[SyncStore, int], None], *, queued: bool
 ) -> Changes:
-    store = SyncStore(repo)
+    store = repo.outbox
     with repo.transaction():
         op = store.operation(operation_id)
         action(store, operation_id)
-    return _changes(repo, op)
+    return _changes(repo, op, queued=queued)

@@ -2,8 +2,9 @@
 detections; the compute lane detects languages and runs the pipeline.
 
 Incoming: ``prepare_incoming`` (store) -> ``translate_incoming`` (compute) ->
-``save_incoming`` (store). Outgoing: ``preview`` (compute) -> ``send_reply``
-(store). Each step returns plain values, so the UI only sequences the steps.
+``save_incoming`` (store). Outgoing: ``preview`` (compute), held in a
+:class:`app.ops.reply.ReplyDraft`, sent by ``app.ops.reply.send`` (store). Each step
+returns plain values, so the UI only sequences the steps.
 """
 
 from __future__ import annotations
@@ -11,21 +12,25 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.domain.models import Message, MessageKind
-from app.ops import outbox
-from app.ops.inbox import MAX_REPLY_CHARS, Changes, MessageTooLongError
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import CachedTranslation, TranslationStore, cache_key
+from app.domain.models import ConversationDetail, MessageKind
+from app.storage.store import Store
+from app.storage.translation_store import CachedTranslation, cache_key
 from app.translation.detect import Detection, LanguageDetector, conversation_language
 from app.translation.engine import EngineSettings, NoRouteError, Route, TranslationEngine
 from app.translation.memory import MemoryEntry, TranslationMemory
 from app.translation.offline import ArgosHome
-from app.translation.pipeline import Pipeline, Provenance, Result, argos_code, primary
+from app.translation.pipeline import (
+    Pipeline,
+    Provenance,
+    ProvenanceKind,
+    Result,
+    argos_code,
+    primary,
+)
 from app.translation.protect import GlossaryTerm, load_patterns, masker
 
 DETECT_CHARS = 2_000  # enough to know a language; a pasted megabyte is not read whole
@@ -96,13 +101,13 @@ class TranslationService:
         self.engine = TranslationEngine(self.home, self.engine_settings)
 
     # ------------------------------------------------------------------ team data
-    def load_team_data(self, repo: InboxRepository) -> None:
+    def load_team_data(self, repo: Store) -> None:
         """Read glossary and memory from the store (store lane; at start and after edits).
 
         Only the rows are read here; the memory index and the patterns are built the
         first time something is translated (the window must not wait for them).
         """
-        store = TranslationStore(repo)
+        store = repo.translation
         glossary = tuple(
             GlossaryTerm(r.term, r.rendering, r.source_language, r.target_language)
             for r in store.glossary()
@@ -152,10 +157,12 @@ class TranslationService:
 
     # ------------------------------------------------------------------ incoming
     def prepare_incoming(
-        self, repo: InboxRepository, conversation_id: int, agent_tag: str
+        self, repo: Store, detail: ConversationDetail, agent_tag: str
     ) -> IncomingPlan:
-        """Store lane: the customer messages, their known languages, and cached answers."""
-        detail = repo.conversation_detail(conversation_id)
+        """Store lane: the customer messages, their known languages, and cached answers.
+
+        ``detail`` is the conversation as the view shows it (already loaded: not read again).
+        """
         items = tuple(
             IncomingItem(
                 m.id,
@@ -169,7 +176,7 @@ class TranslationService:
             if m.kind is MessageKind.CUSTOMER and m.body.strip()
         )
         plan = IncomingPlan(
-            conversation_id, agent_tag, detail.row.language, detail.language_override, items, {}
+            detail.row.id, agent_tag, detail.row.language, detail.language_override, items, {}
         )
         if not self.has_packs():
             return plan  # nothing can be translated: the UI says which pack is missing
@@ -190,14 +197,14 @@ class TranslationService:
                     ),
                     route,
                 )
-            hits = TranslationStore(repo).cached([k for k, _ in keys.values()])
+            hits = repo.translation.cached([k for k, _ in keys.values()])
             for message_id, (key, route) in keys.items():
                 hit = hits.get(key)
                 if hit is not None:
                     cached[message_id] = Result(
                         hit.translated,
                         Provenance(
-                            "mt",
+                            ProvenanceKind.MT,
                             route.key,
                             route.pivots,
                             hit.confidence,
@@ -273,7 +280,7 @@ class TranslationService:
                 # An incomplete translation is not cached: the cache row cannot carry the
                 # warning, and a later pack (or engine) may well translate it whole.
                 if (
-                    result.provenance.kind == "mt"
+                    result.provenance.kind is ProvenanceKind.MT
                     and result.provenance.route
                     and not result.provenance.incomplete
                 ):
@@ -304,9 +311,9 @@ class TranslationService:
         )
 
     @staticmethod
-    def save_incoming(repo: InboxRepository, result: IncomingResult, now: int) -> None:
+    def save_incoming(repo: Store, result: IncomingResult, now: int) -> None:
         """Store lane: keep detections, the conversation's language and new translations."""
-        store = TranslationStore(repo)
+        store = repo.translation
         if result.detections:
             store.save_detections(
                 (mid, d.code, d.confidence) for mid, d in result.detections.items()
@@ -343,77 +350,3 @@ class TranslationService:
             .translate([text], customer_tag, agent_tag, beam_size=PREVIEW_BEAM)[0]
             .text
         )
-
-
-def send_reply(
-    repo: InboxRepository,
-    conversation_id: int,
-    *,
-    original: str,
-    original_language: str,
-    sent: str,
-    sent_language: str,
-    provenance: Provenance,
-    author_id: int | None,
-    now: int,
-    held: bool = False,
-) -> Changes:
-    """Store lane: a reply as sent (or held for a human translator), with everything a lead
-    needs to review it: the agent's words, the sent text, both languages and the provenance.
-
-    Held: ``sent`` is the translation the agent edited by hand, if any (provenance
-    "human_edited"): it is kept as the held reply's body, the translator's starting point;
-    without one the body is the agent's own text, as ``original_body``.
-    """
-    text = sent.strip("\n")
-    if not held and not text.strip():
-        raise ValueError("an empty message cannot be sent")
-    if max(len(text), len(original)) > MAX_REPLY_CHARS:
-        raise MessageTooLongError(max(len(text), len(original)))
-    uid = str(uuid.uuid4())
-    with repo.transaction():
-        repo.add_message(
-            conversation_id,
-            MessageKind.AGENT,
-            text if not held or text.strip() else original.strip("\n"),
-            now,
-            author_agent_id=author_id,
-            language=sent_language,
-            uid=uid,
-            original_body=original.strip("\n"),
-            original_language=original_language,
-            provenance=provenance.to_json(),
-            held=held,
-        )
-        repo.save_draft(conversation_id, MessageKind.AGENT, "", now)
-        if not held:  # a held reply goes out when a colleague has translated it
-            outbox.queue_message(repo, conversation_id, uid, now)
-    return Changes(frozenset({conversation_id}), list_membership=True, messages=True)
-
-
-def release_held(
-    repo: InboxRepository, message: Message, translated: str, translator_id: int | None, now: int
-) -> Changes:
-    """Store lane: a colleague's human translation of a held reply; now it is sent."""
-    if not message.held:
-        raise ValueError("this reply is not waiting for a translation")
-    if not translated.strip():
-        raise ValueError("the translation is empty")
-    provenance = Provenance(
-        "human", source_language=message.original_language, target_language=message.language
-    )
-    with repo.transaction():
-        repo.conn.execute(
-            "UPDATE messages SET body = ?, provenance = ?, state = 'sent', created_at = ?,"
-            " author_agent_id = coalesce(?, author_agent_id) WHERE id = ?",
-            (translated.strip("\n"), provenance.to_json(), now, translator_id, message.id),
-        )
-        repo.conn.execute(
-            "UPDATE conversations SET sla_due_at = NULL, last_activity_at = max(last_activity_at,"
-            " ?), last_message_preview = ?, last_message_kind = 'agent', updated_at = ?,"
-            " version = version + 1 WHERE id = ?",
-            (now, translated.strip()[:160], now, message.conversation_id),
-        )
-        repo.reindex(message.conversation_id)
-        outbox.queue_message(repo, message.conversation_id, message.uid, now)
-    return Changes(frozenset({message.conversation_id}), list_membership=True, messages=True)

@@ -227,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crossdesk-server: error: {exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        cause = getattr(exc, "orig", None)  # the driver's error, on DBAPIError only
+        reason = str(cause or exc).strip().splitlines()[0]
         print(f"crossdesk-server: error: database: {reason}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -1,17 +1,7 @@
-"""SQLite local store (sqlite-utils): schema, migrations, repositories, full-text index."""
+"""SQLite local store: :class:`app.storage.store.Store` and its area repositories.
 
-import sys
-
-# sqlite-utils imports numpy and pandas when they are installed, only to map their number
-# types when tables are created from data frames, which CrossDesk never does. numpy is
-# installed for the translation engine and costs ~150 ms at start-up, so sqlite-utils is
-# imported here with both hidden (``import numpy`` raises ImportError, which it handles);
-# the translation engine imports numpy normally later, off the UI thread.
-_hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
-for _name in _hidden:
-    sys.modules[_name] = None  # type: ignore[assignment]
-try:
-    import sqlite_utils  # noqa: F401
-finally:
-    for _name in _hidden:
-        sys.modules.pop(_name, None)
+Every query is plain ``sqlite3`` on the store lane's one connection. sqlite-utils is for
+schema changes only (a :class:`app.storage.migrations.Reshape` step), reached through
+:func:`app.storage.sqlite_utils_db.database`, which imports it when such a step runs and
+never loads its plugins; nothing at start-up imports it (~60-130 ms with numpy).
+"""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.knowledge.articles import Article
 from app.storage.fts import article_document, match_expression, phrase_or_word, words
-from app.storage.repository import InboxRepository
+from app.storage.link import Link
 
 if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
     from app.contract import models as wire
@@ -38,174 +38,9 @@ def _article(row: tuple[Any, ...]) -> Article:
         row[8],
         row[9],
         row[10],
-        tuple(tuple(pair) for pair in json.loads(row[11])),  # type: ignore[misc]
+        tuple(tuple(pair) for pair in json.loads(row[11])),
         row[12],
     )
-
-
-def upsert_articles(repo: InboxRepository, articles: Iterable[Article]) -> int:
-    """Store articles; a bundled one never replaces a server one. Returns rows written."""
-    written = 0
-    with repo.transaction():
-        for article in articles:
-            row = repo.conn.execute(
-                "SELECT id, origin, version, updated_at FROM articles WHERE uid = ?",
-                (article.uid,),
-            ).fetchone()
-            if row is not None:
-                if article.origin == "bundled" and row[1] == "server":
-                    continue
-                if (row[1], row[2], row[3]) == (
-                    article.origin,
-                    article.version,
-                    article.updated_at,
-                ):
-                    continue  # unchanged: keep start-up cheap
-            values = (
-                article.locale,
-                article.region,
-                article.title,
-                article.body,
-                json.dumps(list(article.tags), ensure_ascii=False),
-                article.updated_at,
-                article.version,
-                article.overlays,
-                article.overlay_mode,
-                article.snippet,
-                json.dumps([list(s) for s in article.sources], ensure_ascii=False),
-                article.origin,
-            )
-            if row is None:
-                cursor = repo.conn.execute(
-                    "INSERT INTO articles (locale, region, title, body, tags, updated_at,"
-                    " version, overlays, overlay_mode, snippet, sources, origin, uid)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, article.uid),
-                )
-                rowid = int(cursor.lastrowid or 0)
-            else:
-                rowid = int(row[0])
-                repo.conn.execute(
-                    "UPDATE articles SET locale = ?, region = ?, title = ?, body = ?, tags = ?,"
-                    " updated_at = ?, version = ?, overlays = ?, overlay_mode = ?, snippet = ?,"
-                    " sources = ?, origin = ? WHERE id = ?",
-                    (*values, rowid),
-                )
-                repo.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-            repo.conn.execute(
-                "INSERT INTO articles_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-                (rowid, *article_document(article.title, article.tags, article.body)),
-            )
-            written += 1
-    return written
-
-
-def remove_articles(repo: InboxRepository, uids: Iterable[str]) -> None:
-    """Tombstones from the server feed (a bundled article of that id stays gone too)."""
-    with repo.transaction():
-        for uid in uids:
-            row = repo.conn.execute("SELECT id FROM articles WHERE uid = ?", (uid,)).fetchone()
-            if row is not None:
-                repo.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[0],))
-                repo.conn.execute("DELETE FROM articles WHERE id = ?", (row[0],))
-
-
-def article(repo: InboxRepository, uid: str) -> Article | None:
-    row = repo.conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE uid = ?", (uid,)).fetchone()
-    return _article(row) if row else None
-
-
-def overlays_of(repo: InboxRepository, uid: str, regions: Iterable[str]) -> list[Article]:
-    """The regional overlays of a global article for these regions."""
-    wanted = list(regions)
-    if not wanted:
-        return []
-    marks = ", ".join("?" for _ in wanted)
-    rows = repo.conn.execute(
-        f"SELECT {_COLUMNS} FROM articles WHERE overlays = ? AND region IN ({marks})"
-        " ORDER BY region",
-        (uid, *wanted),
-    )
-    return [_article(r) for r in rows]
-
-
-def count(repo: InboxRepository) -> int:
-    return int(repo.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-
-def search(
-    repo: InboxRepository, text: str, regions: Iterable[str], limit: int = 20
-) -> list[Article]:
-    """What the agent typed, every word required, any region (the customer's first)."""
-    expression = match_expression(text)
-    if expression is None:
-        return []
-    return _ranked(repo, expression, list(regions), limit, restrict=False)
-
-
-def suggest(
-    repo: InboxRepository, keywords: Iterable[str], regions: Iterable[str], limit: int = 5
-) -> list[Article]:
-    """Articles for a conversation: any of the keywords (OR), regional first, best bm25."""
-    terms = []
-    for keyword in keywords:
-        for word in words(keyword):
-            term, phrase = phrase_or_word(word)
-            if phrase and len(word) > 1:  # Chinese, Japanese, Thai: the characters as a phrase
-                terms.append(term)
-            elif not phrase and len(word) >= 3:  # "refund" also finds "refunds"
-                terms.append(term + "*")
-    if not terms:
-        return []
-    expression = " OR ".join(dict.fromkeys(terms))
-    return _ranked(repo, expression, list(regions), limit, restrict=True)
-
-
-def _ranked(
-    repo: InboxRepository, expression: str, regions: list[str], limit: int, *, restrict: bool
-) -> list[Article]:
-    """bm25 (lower is better; title and tags weigh more than the body), minus a bonus for the
-    customer's regions (3) and for global articles (1). ``restrict``: only those two."""
-    marks = ", ".join("?" for _ in regions) or "NULL"
-    where = f" AND (a.region = 'global' OR a.region IN ({marks}))" if restrict else ""
-    rows = repo.conn.execute(
-        f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}"
-        " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
-        f" WHERE articles_fts MATCH ?{where}"
-        " ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0)"
-        f" - CASE WHEN a.region IN ({marks}) THEN 3.0 WHEN a.region = 'global' THEN 1.0"
-        " ELSE 0 END LIMIT ?",
-        (expression, *(regions if restrict else []), *regions, limit),
-    )
-    return [_article(r) for r in rows]
-
-
-def apply_server_page(
-    repo: InboxRepository, items: Iterable[wire.Article], deleted: Iterable[str]
-) -> int:
-    """A page of the server's article feed: server articles win over bundled ones with the
-    same id; tombstones remove. (Contract v1 articles carry no customer snippet.)"""
-    articles = [
-        Article(
-            item.id,
-            item.locale,
-            _region(item.region),
-            item.title,
-            item.body_markdown,
-            tuple(item.tags),
-            item.updated_at,
-            item.version,
-            item.overlays,
-            "extend",
-            "",
-            (),
-            "server",
-        )
-        for item in items
-    ]
-    written = upsert_articles(repo, articles)
-    remove_articles(repo, deleted)
-    return written
 
 
 def _region(region: str | None) -> str:
@@ -214,3 +49,165 @@ def _region(region: str | None) -> str:
     if code.upper() == "EU" or (len(code) == 2 and code.isalpha()):
         return code.upper()
     return "global"
+
+
+class ArticleRepository:
+    """Knowledge articles and their full-text index (store lane only)."""
+
+    def __init__(self, link: Link) -> None:
+        self._link = link
+        self._conn = link.conn
+
+    def upsert_articles(self, articles: Iterable[Article]) -> int:
+        """Store articles; a bundled one never replaces a server one. Returns rows written."""
+        written = 0
+        with self._link.transaction():
+            for article in articles:
+                row = self._conn.execute(
+                    "SELECT id, origin, version, updated_at FROM articles WHERE uid = ?",
+                    (article.uid,),
+                ).fetchone()
+                if row is not None:
+                    if article.origin == "bundled" and row[1] == "server":
+                        continue
+                    if (row[1], row[2], row[3]) == (
+                        article.origin,
+                        article.version,
+                        article.updated_at,
+                    ):
+                        continue  # unchanged: keep start-up cheap
+                values = (
+                    article.locale,
+                    article.region,
+                    article.title,
+                    article.body,
+                    json.dumps(list(article.tags), ensure_ascii=False),
+                    article.updated_at,
+                    article.version,
+                    article.overlays,
+                    article.overlay_mode,
+                    article.snippet,
+                    json.dumps([list(s) for s in article.sources], ensure_ascii=False),
+                    article.origin,
+                )
+                if row is None:
+                    cursor = self._conn.execute(
+                        "INSERT INTO articles (locale, region, title, body, tags, updated_at,"
+                        " version, overlays, overlay_mode, snippet, sources, origin, uid)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, article.uid),
+                    )
+                    rowid = int(cursor.lastrowid or 0)
+                else:
+                    rowid = int(row[0])
+                    self._conn.execute(
+                        "UPDATE articles SET locale = ?, region = ?, title = ?, body = ?, tags = ?,"
+                        " updated_at = ?, version = ?, overlays = ?, overlay_mode = ?, snippet = ?,"
+                        " sources = ?, origin = ? WHERE id = ?",
+                        (*values, rowid),
+                    )
+                    self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+                self._conn.execute(
+                    "INSERT INTO articles_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
+                    (rowid, *article_document(article.title, article.tags, article.body)),
+                )
+                written += 1
+        return written
+
+    def remove_articles(self, uids: Iterable[str]) -> None:
+        """Tombstones from the server feed (a bundled article of that id stays gone too)."""
+        with self._link.transaction():
+            for uid in uids:
+                row = self._conn.execute("SELECT id FROM articles WHERE uid = ?", (uid,)).fetchone()
+                if row is not None:
+                    self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[0],))
+                    self._conn.execute("DELETE FROM articles WHERE id = ?", (row[0],))
+
+    def article(self, uid: str) -> Article | None:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE uid = ?", (uid,)
+        ).fetchone()
+        return _article(row) if row else None
+
+    def overlays_of(self, uid: str, regions: Iterable[str]) -> list[Article]:
+        """The regional overlays of a global article for these regions."""
+        wanted = list(regions)
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE overlays = ? AND region IN ({marks})"
+            " ORDER BY region",
+            (uid, *wanted),
+        )
+        return [_article(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def search(self, text: str, regions: Iterable[str], limit: int = 20) -> list[Article]:
+        """What the agent typed, every word required, any region (the customer's first)."""
+        expression = match_expression(text)
+        if expression is None:
+            return []
+        return self._ranked(expression, list(regions), limit, restrict=False)
+
+    def suggest(
+        self, keywords: Iterable[str], regions: Iterable[str], limit: int = 5
+    ) -> list[Article]:
+        """Articles for a conversation: any of the keywords (OR), regional first, best bm25."""
+        terms = []
+        for keyword in keywords:
+            for word in words(keyword):
+                term, phrase = phrase_or_word(word)
+                if phrase and len(word) > 1:  # Chinese, Japanese, Thai: the characters as a phrase
+                    terms.append(term)
+                elif not phrase and len(word) >= 3:  # "refund" also finds "refunds"
+                    terms.append(term + "*")
+        if not terms:
+            return []
+        expression = " OR ".join(dict.fromkeys(terms))
+        return self._ranked(expression, list(regions), limit, restrict=True)
+
+    def _ranked(
+        self, expression: str, regions: list[str], limit: int, *, restrict: bool
+    ) -> list[Article]:
+        """bm25 (lower is better; title and tags weigh more than the body), minus a bonus for the
+        customer's regions (3) and for global articles (1). ``restrict``: only those two."""
+        marks = ", ".join("?" for _ in regions) or "NULL"
+        where = f" AND (a.region = 'global' OR a.region IN ({marks}))" if restrict else ""
+        rows = self._conn.execute(
+            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+            f" WHERE articles_fts MATCH ?{where}"
+            " ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0)"
+            f" - CASE WHEN a.region IN ({marks}) THEN 3.0 WHEN a.region = 'global' THEN 1.0"
+            " ELSE 0 END LIMIT ?",
+            (expression, *(regions if restrict else []), *regions, limit),
+        )
+        return [_article(r) for r in rows]
+
+    def apply_server_page(self, items: Iterable[wire.Article], deleted: Iterable[str]) -> int:
+        """A page of the server's article feed: server articles win over bundled ones with the
+        same id; tombstones remove. (Contract v1 articles carry no customer snippet.)"""
+        articles = [
+            Article(
+                item.id,
+                item.locale,
+                _region(item.region),
+                item.title,
+                item.body_markdown,
+                tuple(item.tags),
+                item.updated_at,
+                item.version,
+                item.overlays,
+                "extend",
+                "",
+                (),
+                "server",
+            )
+            for item in items
+        ]
+        written = self.upsert_articles(articles)
+        self.remove_articles(deleted)
+        return written

@@ -1,15 +1,13 @@
 """Opening a workspace file: PRAGMAs, migrations, and error classification.
 
-One :class:`sqlite_utils.Database` per thread. The application's single writer
-is the task runner's database lane; nothing else writes.
+One connection per thread, wrapped in a :class:`app.storage.store.Store`. The
+application's single writer is the task runner's store lane; nothing else writes.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
 
 from app.storage.errors import StoreError, StoreProblem, classify
 from app.storage.migrations import LATEST, current_version, migrate
@@ -23,7 +21,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (and if needed create and migrate) the workspace file at ``path``.
 
     Raises StoreError for anything the user must fix (corrupt or foreign file,
@@ -65,4 +63,4 @@ def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         if known is None:
             raise
         raise known from exc
-    return sqlite_utils.Database(conn)
+    return conn

@@ -12,6 +12,12 @@ words of their own, so a search for ``🙏`` finds the messages that carry it. L
 Cyrillic, Arabic, Devanagari and Hangul words are matched by prefix, so
 search-as-you-type finds ``deliv``. User input is always quoted: no FTS5 syntax error
 can reach the user.
+
+The index tables are made in SQL (migrations v5), not with sqlite-utils'
+``enable_fts``/``rebuild_fts``: those index a table's own columns as they are stored
+(``content=<table>``, filled and rebuilt by copying the columns), while a document here is
+built in Python from several tables (customer name and handles, subject, every message)
+in the normalised, segmented form above; and ``enable_fts`` has no ``prefix = '2 3'``.
 """
 
 from __future__ import annotations

@@ -2,16 +2,29 @@
 
 Each migration runs in one transaction. A file written by a newer CrossDesk
 (user_version above what we know) is refused rather than guessed at.
+
+The steps already shipped stay exactly as they were (plain SQL, or a function for the
+search index). A new step that creates or reshapes tables is a :class:`Reshape`: it is
+given sqlite-utils (``db[t].create(...)``, ``.transform(...)``, ``.add_column(...)``,
+``db.table_names()``, ``db[t].columns_dict``) and runs the way SQLite documents for
+schema changes, with foreign keys off for the step and checked before it commits, so
+rebuilding a table that others reference neither cascades deletes nor leaves a dangling
+reference. sqlite-utils is imported only when such a step runs (never at start-up).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from app.storage.fts import TOKENIZER_SQL, article_document, conversation_document
+from app.storage.sqlite_utils_db import database
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
 _TOKENIZER_V1 = "unicode61 remove_diacritics 2"  # the search index before version 5
@@ -267,9 +280,21 @@ def _insert(conn: sqlite3.Connection, into: str, rows: list[tuple[Any, ...]]) ->
     rows.clear()
 
 
-# Each entry takes the schema from version N to N + 1: SQL, or a function for a step
-# that needs Python (rebuilding the search index).
-Migration = str | Callable[[sqlite3.Connection], None]
+@dataclass(frozen=True)
+class Reshape:
+    """A step written with sqlite-utils, for creating or reshaping tables (see the module
+    docstring); ``apply`` receives a plugin-free ``Database`` over the store's connection."""
+
+    apply: Callable[[Database], None]
+
+
+class ForeignKeyViolation(sqlite3.IntegrityError):
+    """A :class:`Reshape` step left a row pointing at nothing; the step is rolled back."""
+
+
+# Each entry takes the schema from version N to N + 1: SQL, a function for a step that
+# needs Python (rebuilding the search index), or a Reshape (sqlite-utils).
+Migration = str | Callable[[sqlite3.Connection], None] | Reshape
 MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _v5_search_index)
 LATEST = len(MIGRATIONS)
 
@@ -279,18 +304,21 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to LATEST; return the version the file had before.
+def migrate(conn: sqlite3.Connection, steps: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the schema to the last of ``steps`` (LATEST); return the version the file had
+    before.
 
     The version number is written inside the migration's own transaction, so a
     crash half-way leaves the file at the previous version, never in between.
     """
     before = current_version(conn)
-    for version in range(before, LATEST):
-        step = MIGRATIONS[version]
+    for version in range(before, len(steps)):
+        step = steps[version]
         try:
             if isinstance(step, str):
                 conn.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+            elif isinstance(step, Reshape):
+                _reshape(conn, step, version + 1)
             else:
                 conn.execute("BEGIN")
                 step(conn)
@@ -301,3 +329,26 @@ def migrate(conn: sqlite3.Connection) -> int:
                 conn.rollback()
             raise
     return before
+
+
+def _reshape(conn: sqlite3.Connection, step: Reshape, version: int) -> None:
+    # SQLite's procedure for a schema change (https://sqlite.org/lang_altertable.html):
+    # foreign keys off outside the transaction (the pragma is a no-op inside one), change,
+    # check, commit, foreign keys back to what they were.
+    enforced = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN")
+        step.apply(database(conn))
+        dangling = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise ForeignKeyViolation(
+                f"schema version {version}: rows point at nothing: {dangling[:5]}"
+            )
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+        if enforced:
+            conn.execute("PRAGMA foreign_keys = ON")

@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.storage.repository import InboxRepository, primary_language
+from app.storage.conversations import primary_language
+from app.storage.link import Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,9 @@ def cache_key(text: str, source: str, target: str, route: str) -> str:
 class TranslationStore:
     """Translation data over the inbox repository's connection (store lane only)."""
 
-    def __init__(self, repo: InboxRepository) -> None:
-        self.repo = repo
-        self.conn = repo.conn
+    def __init__(self, link: Link) -> None:
+        self._link = link
+        self._conn = link.conn
 
     # ------------------------------------------------------------------ cache
     def cached(self, keys: Sequence[str]) -> dict[str, CachedTranslation]:
@@ -72,7 +73,7 @@ class TranslationStore:
         for start in range(0, len(keys), 500):
             chunk = list(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for key, translated, confidence, route in self.conn.execute(
+            for key, translated, confidence, route in self._conn.execute(
                 f"SELECT key, translated, confidence, route FROM translation_cache"
                 f" WHERE key IN ({marks})",
                 chunk,
@@ -81,8 +82,8 @@ class TranslationStore:
         return found
 
     def remember(self, entries: Iterable[tuple[str, CachedTranslation]], now: int) -> None:
-        with self.repo.transaction():
-            self.conn.executemany(
+        with self._link.transaction():
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO translation_cache (key, route, translated, confidence,"
                 " created_at) VALUES (?, ?, ?, ?, ?)",
                 [(k, c.route, c.translated, c.confidence, now) for k, c in entries],
@@ -90,28 +91,28 @@ class TranslationStore:
 
     def forget_pack(self, pack_key: str) -> int:
         """Drop cached translations made with a pack that was upgraded or removed."""
-        with self.repo.transaction():
-            cursor = self.conn.execute(
+        with self._link.transaction():
+            cursor = self._conn.execute(
                 "DELETE FROM translation_cache WHERE route = ? OR route LIKE ? OR route LIKE ?",
                 (pack_key, f"{pack_key}>%", f"%>{pack_key}"),
             )
         return cursor.rowcount
 
     def cache_size(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM translation_cache").fetchone()[0])
+        return int(self._conn.execute("SELECT count(*) FROM translation_cache").fetchone()[0])
 
     # ------------------------------------------------------------------ languages
     def save_detections(self, detections: Iterable[tuple[int, str, float]]) -> None:
-        with self.repo.transaction():
-            self.conn.executemany(
+        with self._link.transaction():
+            self._conn.executemany(
                 "UPDATE messages SET detected_language = ?, detected_confidence = ? WHERE id = ?",
                 [(code, confidence, message_id) for message_id, code, confidence in detections],
             )
 
     def set_conversation_language(self, conversation_id: int, tag: str, now: int) -> None:
         """The detected language of the conversation (what the language filter sees)."""
-        with self.repo.transaction():
-            self.conn.execute(
+        with self._link.transaction():
+            self._conn.execute(
                 "UPDATE conversations SET language = ?, language_primary = ?, updated_at = ?"
                 " WHERE id = ? AND language != ?",
                 (tag, primary_language(tag), now, conversation_id, tag),
@@ -119,8 +120,8 @@ class TranslationStore:
 
     def set_language_override(self, conversation_id: int, tag: str | None, now: int) -> None:
         """The agent's choice of language for the conversation (None: back to detection)."""
-        with self.repo.transaction():
-            self.conn.execute(
+        with self._link.transaction():
+            self._conn.execute(
                 "UPDATE conversations SET language_override = ?, updated_at = ?,"
                 " version = version + 1 WHERE id = ?",
                 (tag, now, conversation_id),
@@ -132,7 +133,7 @@ class TranslationStore:
     def glossary(self) -> list[GlossaryRow]:
         return [
             GlossaryRow(*r)
-            for r in self.conn.execute(
+            for r in self._conn.execute(
                 "SELECT uid, term, rendering, source_language, target_language, note"
                 " FROM glossary ORDER BY lower(term), target_language"
             )
@@ -140,8 +141,8 @@ class TranslationStore:
 
     def save_term(self, row: GlossaryRow, now: int) -> str:
         uid = row.uid or str(uuid.uuid4())
-        with self.repo.transaction():
-            self.conn.execute(
+        with self._link.transaction():
+            self._conn.execute(
                 "INSERT INTO glossary (uid, term, rendering, source_language, target_language,"
                 " note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET"
                 " term = excluded.term, rendering = excluded.rendering,"
@@ -161,14 +162,14 @@ class TranslationStore:
         return uid
 
     def delete_term(self, uid: str) -> None:
-        with self.repo.transaction():
-            self.conn.execute("DELETE FROM glossary WHERE uid = ?", (uid,))
+        with self._link.transaction():
+            self._conn.execute("DELETE FROM glossary WHERE uid = ?", (uid,))
 
     # ------------------------------------------------------------------ memory
     def memory(self) -> list[MemoryRow]:
         return [
             MemoryRow(*r)
-            for r in self.conn.execute(
+            for r in self._conn.execute(
                 "SELECT uid, source_language, target_language, source_text, target_text, origin,"
                 " macro_uid FROM translation_memory ORDER BY source_language, target_language,"
                 " source_text"
@@ -178,8 +179,8 @@ class TranslationStore:
     def save_memory(self, row: MemoryRow, now: int) -> str:
         """Add or correct an approved translation (same source text and pair: replaced)."""
         uid = row.uid or str(uuid.uuid4())
-        with self.repo.transaction():
-            self.conn.execute(
+        with self._link.transaction():
+            self._conn.execute(
                 "INSERT INTO translation_memory (uid, source_language, target_language,"
                 " source_text, target_text, origin, macro_uid, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_language, target_language,"
@@ -200,22 +201,22 @@ class TranslationStore:
         return uid
 
     def delete_memory(self, uid: str) -> None:
-        with self.repo.transaction():
-            self.conn.execute("DELETE FROM translation_memory WHERE uid = ?", (uid,))
+        with self._link.transaction():
+            self._conn.execute("DELETE FROM translation_memory WHERE uid = ?", (uid,))
 
     # ------------------------------------------------------------------ macros
     def macros(self) -> list[MacroRow]:
         return [
             MacroRow(*r)
-            for r in self.conn.execute(
+            for r in self._conn.execute(
                 "SELECT uid, title, language, body FROM macros ORDER BY lower(title)"
             )
         ]
 
     def save_macro(self, row: MacroRow, now: int) -> str:
         uid = row.uid or str(uuid.uuid4())
-        with self.repo.transaction():
-            self.conn.execute(
+        with self._link.transaction():
+            self._conn.execute(
                 "INSERT INTO macros (uid, title, language, body, updated_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT(uid) DO UPDATE SET title = excluded.title,"
                 " language = excluded.language, body = excluded.body,"
@@ -225,6 +226,6 @@ class TranslationStore:
         return uid
 
     def delete_macro(self, uid: str) -> None:
-        with self.repo.transaction():
-            self.conn.execute("DELETE FROM translation_memory WHERE macro_uid = ?", (uid,))
-            self.conn.execute("DELETE FROM macros WHERE uid = ?", (uid,))
+        with self._link.transaction():
+            self._conn.execute("DELETE FROM translation_memory WHERE macro_uid = ?", (uid,))
+            self._conn.execute("DELETE FROM macros WHERE uid = ?", (uid,))

@@ -37,49 +37,18 @@ from tenacity import (
 )
 
 from app.contract import models as wire
-from app.domain.errors import LocalizedError
 from app.i18n import N_
 from app.sync.auth import Tokens
+from app.sync.errors import NetworkError, ServerProblemError
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 90
 BACKOFF_BASE_SECONDS = 0.5  # in-request retries: 0.5, 1, 2... s, at most 30 s
 BACKOFF_CAP_SECONDS = 30.0
 MAX_RETRY_AFTER_SECONDS = 24 * 3600  # a server's Retry-After is honoured up to a day
-
-
-class NetworkError(LocalizedError):
-    """The server could not be reached (offline, DNS, refused, reset, TLS)."""
-
-
-class ServerProblemError(Exception):
-    """The server answered with an error (RFC 9457 problem details)."""
-
-    def __init__(
-        self, status: int, problem: wire.Problem, retry_after: float | None, request_id: str | None
-    ) -> None:
-        self.status = status
-        self.problem = problem
-        self.retry_after = retry_after
-        self.request_id = request_id
-        super().__init__(f"{status} {problem.code}: {problem.detail or problem.title}")
-
-    @property
-    def code(self) -> str:
-        return self.problem.code
-
-    @property
-    def transient(self) -> bool:
-        # 409 + retryable: a concurrent write collided ("retry with the same key")
-        return (
-            self.status in RETRY_STATUSES
-            or self.code == "idempotency_in_flight"
-            or (self.status == 409 and self.problem.retryable)
-        )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -154,8 +123,8 @@ class _Wait:
 def _tls_context(verify: bool | str) -> ssl.SSLContext | bool:
     """The system's trust (certifi) or the team's CA bundle (a file or a folder), as an
     SSL context: httpx deprecates ``verify=<path>``."""
-    if verify is True:
-        return True
+    if isinstance(verify, bool):
+        return verify
     if Path(verify).is_dir():
         return ssl.create_default_context(capath=str(verify))
     return ssl.create_default_context(cafile=str(verify))

@@ -25,23 +25,27 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from app.contract import models as wire
-from app.storage import articles, remote
-from app.storage.repository import InboxRepository
-from app.storage.sync_store import PATCH, SEND, Operation, SyncStore
+from app.domain.cancel import CancelToken
+from app.domain.changes import ChangeLog
+from app.storage.store import Store
+from app.storage.sync_store import PATCH, SEND, Operation
+from app.sync import choices
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
+from app.sync.report import Outcome, SyncReport
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-StoreCall = Callable[[Callable[[InboxRepository], T]], T]
+StoreCall = Callable[[Callable[[Store], T]], T]
 
 PAGE_SIZE = 500
-SENT, REBASED, WAITING = "sent", "rebased", "waiting"  # what pushing one operation did
+
+
 MAX_PUSH_ROUNDS = 1000
 # A failed operation is tried again after retry_delay(attempts): full jitter under 30 s,
 # 1, 2, 4... min, at most half an hour (and never sooner than the server's Retry-After).
@@ -85,25 +89,22 @@ def _collect_young() -> None:
         gc.collect(0)
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    """What one sync cycle did, for the status bar."""
+def _read_ahead(read: Callable[[], Page]) -> Future[Page]:
+    """Read the next page on a daemon thread of its own: unlike a thread pool's, it is
+    not joined at exit, so a read stuck on a hung server never keeps a quitting
+    process alive; it ends with its request (the client's timeout)."""
+    future: Future[Page] = Future()
 
-    online: bool
-    pushed: int = 0
-    pulled_conversations: int = 0
-    pulled_messages: int = 0
-    quarantined: int = 0
-    pending: int = 0
-    needs_attention: int = 0
-    conflicts: int = 0
-    retrying: int = 0  # operations the server failed transiently, waiting for their next try
-    retry_attempts: int = 0  # the soonest one's failed tries so far
-    next_retry_at: int | None = None  # and when it is tried again
-    error: str | None = None
-    signed_out: bool = False
-    finished_at: int = 0
-    touched: frozenset[int] = frozenset()
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(read())
+        except BaseException as exc:  # handed to whoever waits for the page
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="crossdesk-sync-read", daemon=True).start()
+    return future
 
 
 class SyncEngine:
@@ -124,41 +125,48 @@ class SyncEngine:
         # feed told it, and the conversations whose search document waits for it.
         self._newest: dict[str, int] = {}
         self._unindexed: set[str] = set()
+        self._token = CancelToken()
+        self._log = ChangeLog()
+        self._menus = choices.MenuValues()  # what the filter menus offer, as seen so far
 
-    def sync_once(self) -> SyncReport:
-        """Push, then pull; offline is a normal outcome, not an error."""
+    def sync_once(self, token: CancelToken | None = None) -> SyncReport:
+        """Push, then pull; offline is a normal outcome, not an error.
+
+        ``token`` (the task runner's) is checked between operations and pages: a cancelled
+        cycle (the workspace closing) raises ``TaskCancelledError`` at the next step."""
+        self._token = token or CancelToken()
+        self._log = ChangeLog()
         pushed = pulled_c = pulled_m = quarantined = 0
-        touched: set[int] = set()
         error: str | None = None
         online, signed_out = True, False
         try:
             with _collector_paused():
                 pushed = self.push()
-                pulled_c, pulled_m, quarantined, touched = self.pull()
+                pulled_c, pulled_m, quarantined, _touched = self.pull()
         except NetworkError as exc:
             online, error = False, str(exc)
         except ServerProblemError as exc:
             error = str(exc)
             signed_out = exc.status == 401
             online = exc.status < 500 or exc.status == 501
-        counts = self.store_call(lambda repo: SyncStore(repo).counts())
-        retry = self.store_call(lambda repo: SyncStore(repo).next_retry())
+        counts = self.store_call(lambda repo: repo.outbox.counts())
+        retry = self.store_call(lambda repo: repo.outbox.next_retry())
         return SyncReport(
             online,
-            pushed,
-            pulled_c,
-            pulled_m,
-            quarantined,
-            counts["pending"],
-            counts["needs_attention"],
-            counts["conflict"],
-            retry.waiting if retry else 0,
-            retry.attempts if retry else 0,
-            retry.at if retry else None,
-            error,
-            signed_out,
-            self.clock(),
-            frozenset(touched),
+            pushed=pushed,
+            pulled_conversations=pulled_c,
+            pulled_messages=pulled_m,
+            quarantined=quarantined,
+            pending=counts["pending"],
+            needs_attention=counts["needs_attention"],
+            conflicts=counts["conflict"],
+            retrying=retry.waiting if retry else 0,
+            retry_attempts=retry.attempts if retry else 0,
+            next_retry_at=retry.at if retry else None,
+            error=error,
+            signed_out=signed_out,
+            finished_at=self.clock(),
+            changes=self._log.changes(),
         )
 
     # ------------------------------------------------------------------ push
@@ -167,42 +175,39 @@ class SyncEngine:
         sent = 0
         for _ in range(MAX_PUSH_ROUNDS):
             now = self.clock()
-            due = self.store_call(lambda repo, now=now: SyncStore(repo).due(now))
+            due = self.store_call(lambda repo: repo.outbox.due(now))  # noqa: B023 - run at once
             if not due:
                 break
             progress = False
             for operation in due:
+                self._token.raise_if_cancelled()
                 outcome = self._send(operation)
-                sent += outcome == SENT
-                progress = progress or outcome != WAITING
+                sent += outcome is Outcome.SENT
+                progress = progress or outcome is not Outcome.WAITING
             if not progress:
                 break
         return sent
 
     def _server_version(self, conversation_uid: str) -> int | None:
-        def read(repo: InboxRepository) -> int | None:
-            row = repo.conn.execute(
-                "SELECT server_version FROM conversations WHERE uid = ?", (conversation_uid,)
-            ).fetchone()
-            return row[0] if row else None
+        return self.store_call(lambda store: store.remote.server_version(conversation_uid))
 
-        return self.store_call(read)
-
-    def _send(self, op: Operation) -> str:
-        """SENT (acknowledged), REBASED (to be sent again now) or WAITING."""
+    def _send(self, op: Operation) -> Outcome:
+        """What the server did with it (see :class:`Outcome`)."""
         try:
             if op.op == SEND:
                 message = self.client.post_message(
                     op.conversation_uid, op.payload, op.idempotency_key
                 )
 
-                def ack_message(repo: InboxRepository) -> None:
+                def ack_message(repo: Store) -> int | None:
                     with repo.transaction():
-                        remote.acknowledge_message(repo, message)
-                        SyncStore(repo).done(op.id)
+                        repo.remote.acknowledge_message(message)
+                        repo.outbox.done(op.id)
+                    return repo.conversations.conversation_id_by_uid(op.conversation_uid)
 
-                self.store_call(ack_message)
-                return SENT
+                local = self.store_call(ack_message)  # its "queued" mark goes
+                self._log.mark(*(() if local is None else (local,)), messages=True)
+                return Outcome.SENT
             if op.op == PATCH:
                 # If-Match is the version the agent saw (or re-based onto), never a newer one
                 # a pull brought meanwhile: that would overwrite someone else's change unseen
@@ -213,46 +218,47 @@ class SyncEngine:
                 )
                 now = self.clock()
 
-                def ack_patch(repo: InboxRepository) -> None:
+                def ack_patch(repo: Store) -> set[int]:
                     with repo.transaction():
-                        SyncStore(repo).done(op.id)
-                        remote.upsert_conversations(repo, [conversation], now)
+                        repo.outbox.done(op.id)
+                        return repo.remote.upsert_conversations([conversation], now)
 
-                self.store_call(ack_patch)
-                return SENT
-            self.store_call(lambda repo: SyncStore(repo).park(op.id, f"unknown op {op.op}"))
+                self._log.mark(*self.store_call(ack_patch))  # the server's version of it
+                return Outcome.SENT
+            self.store_call(lambda repo: repo.outbox.park(op.id, f"unknown op {op.op}"))
         except ServerProblemError as problem:
             return self._refused(op, problem)
-        return WAITING
+        return Outcome.WAITING
 
-    def _refused(self, op: Operation, problem: ServerProblemError) -> str:
+    def _refused(self, op: Operation, problem: ServerProblemError) -> Outcome:
         now = self.clock()
+        # parked or retrying (a 412 below: in conflict, or re-based and sent again)
+        self._log.mark(sync_problems=problem.status not in (401, 412))
         store = self.store_call
         if problem.status == 412 and op.op == PATCH and problem.problem.current:
             try:
                 current = wire.Conversation.model_validate(problem.problem.current)
             except ValueError:
-                store(lambda repo: SyncStore(repo).park(op.id, "412 without a usable current"))
-                return WAITING
+                store(lambda repo: repo.outbox.park(op.id, "412 without a usable current"))
+                self._log.mark(sync_problems=True)
+                return Outcome.WAITING
             expected = op.payload.get("expected", {})
             others_changed = any(
                 getattr(current, field_name) != value for field_name, value in expected.items()
             )
             if others_changed:
                 store(lambda repo: self._conflict(repo, op, current, now))
+                self._log.mark(sync_problems=True)
                 log.info("conflict on %s: %s", op.conversation_uid, expected)
-                return WAITING
+                return Outcome.WAITING
 
-            def rebase(repo: InboxRepository) -> None:
+            def rebase(repo: Store) -> None:
                 with repo.transaction():
-                    repo.conn.execute(
-                        "UPDATE conversations SET server_version = ? WHERE uid = ?",
-                        (current.version, op.conversation_uid),
-                    )
-                    SyncStore(repo).rebase(op.id, current.version)
+                    repo.remote.set_server_version(op.conversation_uid, current.version)
+                    repo.outbox.rebase(op.id, current.version)
 
             store(rebase)  # nobody touched what the agent changed: send again on top
-            return REBASED
+            return Outcome.REBASED
         if problem.status == 401:
             raise problem
         if problem.transient or problem.status >= 500:
@@ -264,32 +270,33 @@ class SyncEngine:
                 rand=self.rand,
             )
             at = now + max(1, math.ceil(delay))  # whole seconds, never this same cycle
-            store(lambda repo: SyncStore(repo).retry_later(op.id, at, str(problem)))
+            store(lambda repo: repo.outbox.retry_later(op.id, at, str(problem)))
             log.info(
                 "operation %s failed (try %s): again in %s s", op.id, op.attempts + 1, at - now
             )
-            return WAITING
-        store(lambda repo: SyncStore(repo).park(op.id, str(problem)))
+            return Outcome.WAITING
+        store(lambda repo: repo.outbox.park(op.id, str(problem)))
         log.warning("parked operation %s on %s: %s", op.id, op.conversation_uid, problem)
-        return WAITING
+        return Outcome.WAITING
 
     @staticmethod
-    def _conflict(
-        repo: InboxRepository, op: Operation, current: wire.Conversation, now: int
-    ) -> None:
+    def _conflict(repo: Store, op: Operation, current: wire.Conversation, now: int) -> None:
         with repo.transaction():
-            SyncStore(repo).mark_conflict(op.id, current.model_dump(mode="json"))
-            repo.conn.execute(
-                "UPDATE conversations SET server_version = ? WHERE uid = ?",
-                (current.version, op.conversation_uid),
-            )
+            repo.outbox.mark_conflict(op.id, current.model_dump(mode="json"))
+            repo.remote.set_server_version(op.conversation_uid, current.version)
 
     # ------------------------------------------------------------------ pull
     def pull(self) -> tuple[int, int, int, set[int]]:
         """Read the feeds from their cursors; returns counts and the conversations touched."""
         agents = self.client.agents()
-        self.store_call(lambda repo: remote.upsert_agents(repo, agents))
-        touched: set[int] = set()
+
+        def store_agents(repo: Store) -> bool:
+            renamed = choices.new_agents(repo, agents)
+            repo.remote.upsert_agents(agents)
+            return renamed
+
+        self._log.mark(choices=self.store_call(store_agents))
+        touched = self._log.conversation_ids  # shared: kept if the pull stops half-way
         self._newest.clear()
         conversations, quarantined = self._feed(
             "conversations", wire.Conversation, self._apply_conversations, touched
@@ -300,7 +307,7 @@ class SyncEngine:
             self._newest.clear()
             if self._unindexed:  # their last message did not come (an erased one, a failure)
                 unindexed, self._unindexed = self._unindexed, set()
-                self.store_call(lambda repo: remote.reindex_conversations(repo, unindexed))
+                self.store_call(lambda repo: repo.remote.reindex_conversations(unindexed))
         return conversations, messages, quarantined + more + self._pull_articles(), touched
 
     def _pull_articles(self) -> int:
@@ -317,11 +324,12 @@ class SyncEngine:
 
     def _apply_articles(self, page: Page, collection: str, _touched: set[int]) -> int:
         now = self.clock()
+        self._log.mark(articles=bool(page.items or page.deleted))
 
-        def write(repo: InboxRepository) -> None:
+        def write(repo: Store) -> None:
             with repo.transaction():
-                articles.apply_server_page(repo, page.items, [t.id for t in page.deleted])
-                SyncStore(repo).set_cursor(collection, page.next_cursor, now)
+                repo.articles.apply_server_page(page.items, [t.id for t in page.deleted])
+                repo.outbox.set_cursor(collection, page.next_cursor, now)
 
         self.store_call(write)
         return len(page.items)
@@ -339,11 +347,11 @@ class SyncEngine:
         # The next page is read (on a thread of its own) while this one is stored, and used
         # if the stored cursor is the one it was read from: the server's work and ours
         # overlap, pages are still stored in order, each with its cursor.
-        reader = ThreadPoolExecutor(1, thread_name_prefix="crossdesk-sync-read")
         ahead: tuple[str, Future[Page]] | None = None
         try:
             while True:
-                cursor = self.store_call(lambda repo: SyncStore(repo).cursor(collection))
+                self._token.raise_if_cancelled()
+                cursor = self.store_call(lambda repo: repo.outbox.cursor(collection))
                 next_page, ahead = ahead, None
                 try:
                     if next_page is not None and next_page[0] == cursor:
@@ -355,7 +363,8 @@ class SyncEngine:
                         restarted = True  # cursor expired: this collection only, from a snapshot
                         listed = set()
                         log.info("cursor expired for %s: re-reading it", collection)
-                        self.store_call(lambda repo: remote.forget_collection(repo, collection))
+                        self.store_call(lambda repo: repo.remote.forget_collection(collection))
+                        self._log.mark(list_membership=True, choices=True)
                         continue
                     raise
                 if page.has_more and page.next_cursor == cursor:
@@ -370,19 +379,21 @@ class SyncEngine:
                 if page.has_more:
                     ahead = (
                         page.next_cursor,
-                        reader.submit(self._read, collection, model, page.next_cursor),
+                        _read_ahead(partial(self._read, collection, model, page.next_cursor)),
                     )
                 count += apply(page, collection, touched)
                 quarantined += page.quarantined
                 if not page.has_more:
                     if listed is not None and collection == "conversations":
                         # deletions whose tombstones were compacted away show only as absence
+                        kept = listed  # store_call runs it at once, and the loop ends here
                         self.store_call(
-                            lambda repo, kept=listed: remote.keep_listed_conversations(repo, kept)
+                            lambda repo: repo.remote.keep_listed_conversations(kept)  # noqa: B023
                         )
                     return count, quarantined
         finally:
-            reader.shutdown(wait=False)  # a page read ahead and not used is dropped
+            if ahead is not None:  # a page read ahead and not used is dropped
+                ahead[1].cancel()
 
     def _read(self, collection: str, model: type[Any], cursor: str | None) -> Page:
         page = self.client.changes(collection, model, cursor, PAGE_SIZE)
@@ -391,15 +402,18 @@ class SyncEngine:
 
     def _apply_conversations(self, page: Page, collection: str, touched: set[int]) -> int:
         now = self.clock()
+        self._log.mark(list_membership=bool(page.items or page.deleted), choices=bool(page.deleted))
 
-        def write(repo: InboxRepository) -> set[int]:
+        def write(repo: Store) -> set[int]:
+            self._menus.load(repo)  # before the first page is stored
             with repo.transaction():
-                ids = remote.upsert_conversations(repo, page.items, now)
-                remote.remove_conversations(repo, page.deleted)
-                SyncStore(repo).set_cursor(collection, page.next_cursor, now)
+                ids = repo.remote.upsert_conversations(page.items, now)
+                repo.remote.remove_conversations(page.deleted)
+                repo.outbox.set_cursor(collection, page.next_cursor, now)
             return ids
 
         touched |= self.store_call(write)
+        self._log.mark(choices=self._menus.brings_new(page.items))
         self._newest.update((item.id, item.last_message_seq) for item in page.items)
         return len(page.items)
 
@@ -416,16 +430,18 @@ class SyncEngine:
 
     def _apply_messages(self, page: Page, collection: str, touched: set[int]) -> int:
         now = self.clock()
+        stored = bool(page.items or page.deleted)
+        self._log.mark(list_membership=stored, messages=stored)
         later, ready = self._search_plan(page.items)
 
-        def write(repo: InboxRepository) -> tuple[set[str], set[int]]:
+        def write(repo: Store) -> tuple[set[str], set[int]]:
             with repo.transaction():
-                unknown = remote.upsert_messages(repo, page.items, defer=later | ready)
-                remote.reindex_conversations(repo, ready)
+                unknown = repo.remote.upsert_messages(page.items, defer=later | ready)
+                repo.remote.reindex_conversations(ready)
                 if unknown:  # the cursor waits until their conversations are here
                     return unknown, set()
-                SyncStore(repo).set_cursor(collection, page.next_cursor, now)
-                ids = remote.conversation_ids(repo, (m.conversation_id for m in page.items))
+                repo.outbox.set_cursor(collection, page.next_cursor, now)
+                ids = repo.remote.conversation_ids(m.conversation_id for m in page.items)
                 return unknown, set(ids.values())
 
         unknown, ids = self.store_call(write)
@@ -439,7 +455,7 @@ class SyncEngine:
                 except ServerProblemError as problem:  # erased since, or a bogus record:
                     if problem.status != 404 and problem.code != "malformed_response":
                         raise  # its messages are skipped (logged below), the feed goes on
-            self.store_call(lambda repo: remote.upsert_conversations(repo, fetched, now))
+            self.store_call(lambda repo: repo.remote.upsert_conversations(fetched, now))
             still = self.store_call(
                 lambda repo: self._write_messages(
                     repo, [m for m in page.items if m.conversation_id in unknown]
@@ -448,15 +464,15 @@ class SyncEngine:
             if still:
                 log.warning("messages for unknown conversations skipped: %s", sorted(still))
 
-            def write_cursor(repo: InboxRepository) -> set[int]:
+            def write_cursor(repo: Store) -> set[int]:
                 with repo.transaction():
-                    SyncStore(repo).set_cursor(collection, page.next_cursor, now)
-                ids = remote.conversation_ids(repo, (m.conversation_id for m in page.items))
+                    repo.outbox.set_cursor(collection, page.next_cursor, now)
+                ids = repo.remote.conversation_ids(m.conversation_id for m in page.items)
                 return set(ids.values())
 
             touched |= self.store_call(write_cursor)
         return len(page.items)
 
     @staticmethod
-    def _write_messages(repo: InboxRepository, messages: list[wire.Message]) -> set[str]:
-        return remote.upsert_messages(repo, messages)
+    def _write_messages(repo: Store, messages: list[wire.Message]) -> set[str]:
+        return repo.remote.upsert_messages(messages)

@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 MIN_LETTERS = 2
@@ -309,8 +310,8 @@ def conversation_language(detections: Iterable[Detection | None]) -> Detection |
     recent = [d for d in detections if d is not None][-RECENT_MESSAGES:]
     if not recent:
         return None
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for detection in recent:
-        weights[detection.code] += max(detection.confidence, 0.05)
-    code, weight = weights.most_common(1)[0]
+        weights[detection.code] = weights.get(detection.code, 0.0) + max(detection.confidence, 0.05)
+    code, weight = max(weights.items(), key=itemgetter(1))  # the first of equals, as Counter
     return Detection(code, round(weight / sum(weights.values()), 2))

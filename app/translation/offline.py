@@ -96,6 +96,8 @@ def load_argos(home: ArgosHome, *, batch_tokens: int = 2048) -> ArgosModules:
             return _loaded
         home.packages.mkdir(parents=True, exist_ok=True)
         saved = {key: os.environ.get(key) for key in _ARGOS_ENV}
+        package: Any  # untyped modules whose functions are replaced below
+        networking: Any
         try:
             for key in _ARGOS_ENV:
                 os.environ.pop(key, None)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from app.translation.engine import Route, Translated, TranslationEngine
 from app.translation.memory import TranslationMemory
@@ -53,11 +54,22 @@ def primary(tag: str) -> str:
     return {"zt": "zh", "pb": "pt", **_ALIASES}.get(code, code)
 
 
+class ProvenanceKind(StrEnum):
+    """Where a text came from. Stored (message provenance JSON, the wire): the values never
+    change; a StrEnum compares equal to the plain strings older rows and servers carry."""
+
+    MT = "mt"  # a machine translation (an installed pack)
+    TM = "tm"  # the team's translation memory
+    HUMAN_EDITED = "human_edited"  # a machine translation the agent edited by hand
+    UNTRANSLATED = "untranslated"  # sent as written, on purpose
+    HUMAN = "human"  # a colleague's translation (a held reply, released)
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a text shown or sent came from."""
 
-    kind: str  # "mt" | "tm" | "human_edited" | "untranslated" | "human"
+    kind: ProvenanceKind
     route: str | None = None  # exact packs, e.g. "es-en@1.9>en-zh@1.2"
     pivots: tuple[str, ...] = ()
     confidence: float | None = None
@@ -74,6 +86,11 @@ class Provenance:
         if not self.incomplete:
             del data["incomplete"]
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    def __post_init__(self) -> None:
+        # A plain string (from JSON, or an older caller) becomes the member: one vocabulary.
+        if type(self.kind) is not ProvenanceKind:
+            object.__setattr__(self, "kind", ProvenanceKind(self.kind))
 
     @classmethod
     def from_json(cls, text: str | None) -> Provenance | None:
@@ -126,7 +143,7 @@ class Pipeline:
         todo: list[tuple[str, Protected]] = []
         for text in unique:
             if not text.strip():
-                done[text] = Result(text, Provenance("untranslated"))
+                done[text] = Result(text, Provenance(ProvenanceKind.UNTRANSLATED))
                 continue
             approved = self._from_memory(text, source, target)
             if approved is not None:
@@ -168,7 +185,12 @@ class Pipeline:
             translated = translated.replace(old, new, 1)
         return Result(
             translated,
-            Provenance("tm", tm_score=match.score, source_language=source, target_language=target),
+            Provenance(
+                ProvenanceKind.TM,
+                tm_score=match.score,
+                source_language=source,
+                target_language=target,
+            ),
         )
 
     @staticmethod
@@ -178,7 +200,7 @@ class Pipeline:
         return Result(
             text,
             Provenance(
-                "mt",
+                ProvenanceKind.MT,
                 route.key,
                 route.pivots,
                 round(confidence, 3),

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.domain.datafiles import DataFileError, line_of, load_yaml
 
@@ -54,7 +55,7 @@ def load_patterns(path: Path) -> list[re.Pattern[str]]:
     try:
         parsed = PatternsFile.model_validate(data)
     except Exception as exc:
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
         loc = errors[0]["loc"] if errors else ()
         raise DataFileError(path, line_of(data, loc), str(exc).splitlines()[-1]) from exc
     compiled = []

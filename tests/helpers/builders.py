@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from app.domain.models import Channel, Customer, MessageKind, Status
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 
 NOW = 1_795_400_000  # a fixed "now" (2026-11-23 02:13 UTC): SLA and local times are deterministic
 
@@ -35,22 +35,22 @@ class Conv:
     age: int = 7200  # first message this many seconds before NOW
 
 
-def add_agents(repo: InboxRepository, me: str = "me") -> dict[str, int]:
+def add_agents(repo: Store, me: str = "me") -> dict[str, int]:
     """Two agents: 'me' (set as the signed-in agent) and 'colleague'."""
     with repo.transaction():
         ids = {
-            "me": repo.upsert_agent("me", "Mei Agent", "me@example.com"),
-            "colleague": repo.upsert_agent("colleague", "Carl Colleague", None),
+            "me": repo.conversations.upsert_agent("me", "Mei Agent", "me@example.com"),
+            "colleague": repo.conversations.upsert_agent("colleague", "Carl Colleague", None),
         }
-        repo.set_meta("me_agent_uid", me)
+        repo.meta.set("me_agent_uid", me)
     return ids
 
 
-def add_conversation(repo: InboxRepository, conv: Conv, agents: dict[str, int]) -> int:
+def add_conversation(repo: Store, conv: Conv, agents: dict[str, int]) -> int:
     """Insert one conversation with its messages; return its id."""
     n = next(_counter)
     with repo.transaction():
-        customer_id = repo.insert_customer(
+        customer_id = repo.conversations.insert_customer(
             Customer(
                 0,
                 f"cust-{n}",
@@ -62,7 +62,7 @@ def add_conversation(repo: InboxRepository, conv: Conv, agents: dict[str, int]) 
             ),
             NOW - conv.age,
         )
-        cid = repo.insert_conversation(
+        cid = repo.conversations.insert_conversation(
             uid=f"conv-{n}",
             customer_id=customer_id,
             channel=conv.channel,
@@ -76,10 +76,10 @@ def add_conversation(repo: InboxRepository, conv: Conv, agents: dict[str, int]) 
         step = conv.age // max(len(conv.messages), 1)
         for i, (kind, body) in enumerate(conv.messages):
             author = agents["me"] if kind in (MessageKind.AGENT, MessageKind.NOTE) else None
-            repo.add_message(
+            repo.messages.add_message(
                 cid, kind, body, NOW - conv.age + i * step, author_agent_id=author, reindex=False
             )
-        repo.set_import_state(
+        repo.conversations.set_import_state(
             cid,
             status=conv.status,
             snoozed_until=conv.snoozed_until,
@@ -87,8 +87,8 @@ def add_conversation(repo: InboxRepository, conv: Conv, agents: dict[str, int]) 
             unread=1 if conv.messages[-1][0] is MessageKind.CUSTOMER else 0,
         )
         for tag in conv.tags:
-            repo.add_tag(cid, tag, NOW)
-        repo.reindex(cid)
+            repo.conversations.add_tag(cid, tag, NOW)
+        repo.conversations.reindex(cid)
     return cid
 
 

@@ -14,8 +14,7 @@ from app.ops import inbox
 from app.ops.context import AppContext
 from app.ops.tasks import InlineTaskRunner
 from app.ops.translation import TranslationService
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from tests.helpers.builders import NOW, STANDARD_INBOX, add_agents, add_conversation
 
 
@@ -25,14 +24,14 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def repo(store_path: Path) -> Iterator[InboxRepository]:
-    repository = InboxRepository(open_database(store_path))
+def repo(store_path: Path) -> Iterator[Store]:
+    repository = Store.open(store_path)
     yield repository
-    repository.conn.close()
+    repository.close()
 
 
 @pytest.fixture
-def standard_inbox(repo: InboxRepository) -> dict[str, int]:
+def standard_inbox(repo: Store) -> dict[str, int]:
     """The STANDARD_INBOX conversations, by customer name -> conversation id."""
     agents = add_agents(repo)
     return {c.customer: add_conversation(repo, c, agents) for c in STANDARD_INBOX}
@@ -52,7 +51,7 @@ def make_ctx(store_path: Path, tmp_path: Path) -> Iterator[ContextFactory]:
         translation: TranslationService | None = None,
         agent_language: str = "auto",
     ) -> AppContext:
-        runner = InlineTaskRunner(lambda: InboxRepository(open_database(store_path)))
+        runner = InlineTaskRunner(lambda: Store.open(store_path))
         runners.append(runner)
         ctx = AppContext(
             paths=Paths(tmp_path / "data"),

@@ -34,12 +34,14 @@ sys.path.insert(0, str(ROOT))
 from app.config.paths import Paths, resources_dir  # noqa: E402
 from app.domain.models import Customer  # noqa: E402
 from app.knowledge.articles import load_articles  # noqa: E402
-from app.ops import knowledge  # noqa: E402
+from app.ops import (  # noqa: E402
+    inbox,
+    knowledge,
+)
 from app.ops.culture import check_draft, customer_culture, load_culture  # noqa: E402
 from app.ops.demo import load_demo_into  # noqa: E402
-from app.storage import articles as article_store  # noqa: E402
-from app.storage.db import open_database  # noqa: E402
-from app.storage.repository import InboxRepository  # noqa: E402
+from app.storage.store import Store  # noqa: E402
+from tests.helpers.sql import sql  # noqa: E402
 from tests.perf.qt_wait import wait_until  # noqa: E402
 
 RAMADAN = int(dt.datetime(2027, 2, 20, 7, 0, tzinfo=dt.UTC).timestamp())
@@ -98,7 +100,7 @@ def draft_check(rounds: int) -> dict[str, object]:
 
 def suggestions(total: int) -> dict[str, object]:
     folder = Path(tempfile.mkdtemp(prefix="crossdesk-bench-culture-"))
-    repo = InboxRepository(open_database(folder / "store.sqlite3"))
+    repo = Store.open(folder / "store.sqlite3")
     load_demo_into(repo, resources_dir() / "demo", int(time.time()))
     bundled, _errors = load_articles(resources_dir() / "knowledge" / "articles")
     rng = random.Random(7)
@@ -118,9 +120,9 @@ def suggestions(total: int) -> dict[str, object]:
                 overlays=None,
             )
         )
-    article_store.upsert_articles(repo, [*bundled, *generated])
-    ids = [r[0] for r in repo.conn.execute("SELECT id FROM conversations")]
-    details = [repo.conversation_detail(cid) for cid in ids]
+    repo.articles.upsert_articles([*bundled, *generated])
+    ids = [r[0] for r in sql(repo).execute("SELECT id FROM conversations")]
+    details = [inbox.conversation_detail(repo, cid) for cid in ids]
     times: list[float] = []
     empty = 0
     for _ in range(3):
@@ -130,7 +132,7 @@ def suggestions(total: int) -> dict[str, object]:
             times.append((time.perf_counter() - started) * 1000)
             empty += not views
     return {
-        "articles": article_store.count(repo),
+        "articles": repo.articles.count(),
         "suggest_ms": _summary(times),
         "conversations_without_suggestion": empty // 3,
         "conversations": len(details),

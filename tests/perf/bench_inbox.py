@@ -245,10 +245,10 @@ def interactive(store: Path) -> dict[str, object]:
         started = time.perf_counter()
         inbox.select_row(row)
         wait(lambda loaded=loaded: bool(loaded), signal=pane.loaded)
-        pane.thread.viewport().repaint()
+        pane.thread_view.viewport().repaint()
         open_ms.append((time.perf_counter() - started) * 1000)
         pane.loaded.disconnect(loaded.append)
-        assert len(pane.thread.messages) == 500
+        assert len(pane.thread_view.messages) == 500
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     crossdesk.shutdown()

@@ -61,6 +61,7 @@ import platformdirs
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.helpers.sql import sql  # noqa: E402
 from tests.perf.generate_store import CUSTOMERS  # noqa: E402  (the inbox benchmark's mix)
 from tests.perf.qt_wait import wait_until  # noqa: E402
 
@@ -634,8 +635,7 @@ def headless(url: str, seeded: Path, increments: int, profile: str | None) -> di
     """One fresh client store: the initial sync, then ``increments`` incremental ones."""
     from app.ops.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
     from app.ops.tasks import InlineTaskRunner
-    from app.storage.db import open_database
-    from app.storage.repository import InboxRepository
+    from app.storage.store import Store
     from app.sync.client import ServerClient
     from app.sync.engine import SyncEngine
 
@@ -643,14 +643,14 @@ def headless(url: str, seeded: Path, increments: int, profile: str | None) -> di
     conversations, messages = credentials["conversations"], credentials["messages"]
     with tempfile.TemporaryDirectory(prefix="crossdesk-bench-client-") as folder:
         store = Path(folder) / "server-bench.sqlite3"
-        runner = InlineTaskRunner(lambda: InboxRepository(open_database(store)))
+        runner = InlineTaskRunner(lambda: Store.open(store))
         repo = runner.repository
         agent_id, password = credentials["agent"]
         with repo.transaction():  # as app.ui.shell.application.mark_server_workspace does
-            repo.set_meta(SYNC_SERVER_KEY, url)
-            repo.set_meta(SYNC_AGENT_KEY, agent_id)
-            repo.set_meta("me_agent_uid", agent_id)
-            repo.upsert_agent(agent_id, "Bench Agent", None)
+            repo.meta.set(SYNC_SERVER_KEY, url)
+            repo.meta.set(SYNC_AGENT_KEY, agent_id)
+            repo.meta.set("me_agent_uid", agent_id)
+            repo.conversations.upsert_agent(agent_id, "Bench Agent", None)
         client = ServerClient(url)
         client.sign_in(username=agent_id, password=password)
         engine = SyncEngine(client, runner.store_call)
@@ -670,7 +670,7 @@ def headless(url: str, seeded: Path, increments: int, profile: str | None) -> di
         rss_initial = _rss_mb()
         assert report.online and report.error is None, report
         assert report.pulled_messages == messages, report.pulled_messages
-        _check_initial(repo.conn, conversations, messages)
+        _check_initial(sql(repo), conversations, messages)
         log(f"  initial: {initial_s:.1f} s, {messages / initial_s:,.0f} messages/s")
 
         changer = Changer(url, credentials, seed=7)
@@ -681,7 +681,7 @@ def headless(url: str, seeded: Path, increments: int, profile: str | None) -> di
             report = engine.sync_once()
             incremental.append(time.perf_counter() - started)
             assert report.online and report.error is None, report
-            changer.check(repo.conn)
+            changer.check(sql(repo))
         changer.close()
         client.close()
         runner.shutdown()

@@ -166,8 +166,7 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
     from app.i18n import I18n
     from app.ops import inbox
     from app.ops.context import AppContext
-    from app.storage.db import open_database
-    from app.storage.repository import InboxRepository
+    from app.storage.store import Store
     from app.ui.shell.main_window import MainWindow
     from app.ui.shell.style import STYLE_SHEET
     from app.ui.shell.tasks import QtTaskRunner
@@ -175,15 +174,15 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)
     store = data / "bench.sqlite3"
-    repo = InboxRepository(open_database(store))
+    repo = Store.open(store)
     now = int(time.time())
     with repo.transaction():
-        agent = repo.upsert_agent("me", "Bench Agent", None)
-        repo.set_meta("me_agent_uid", "me")
-        customer = repo.insert_customer(
+        agent = repo.conversations.upsert_agent("me", "Bench Agent", None)
+        repo.meta.set("me_agent_uid", "me")
+        customer = repo.conversations.insert_customer(
             Customer(0, "c1", "Emily Carter", "US", "en-US", "America/New_York", {}), now
         )
-        conversation = repo.insert_conversation(
+        conversation = repo.conversations.insert_conversation(
             uid="conv-1",
             customer_id=customer,
             channel=Channel.WHATSAPP,
@@ -195,13 +194,13 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
             created_at=now - 86400,
         )
         for i, text in enumerate(sample_texts(20, 50, seed=7)):
-            repo.add_message(
+            repo.messages.add_message(
                 conversation, MessageKind.CUSTOMER, text, now - 86400 + i * 60, reindex=False
             )
-        repo.reindex(conversation)
-    repo.conn.close()
+        repo.conversations.reindex(conversation)
+    repo.close()
 
-    runner = QtTaskRunner(lambda: InboxRepository(open_database(store)), lambda e: None)
+    runner = QtTaskRunner(lambda: Store.open(store), lambda e: None)
     # The synthetic texts read as English, so the agent here reads Spanish (en -> es pack).
     ctx = AppContext(
         paths=Paths(data),
@@ -210,9 +209,7 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
         tasks=runner,
         translation=service,
     )
-    ctx = ctx.with_(
-        workspace=inbox.workspace_info(InboxRepository(open_database(store)), "bench", str(store))
-    )
+    ctx = ctx.with_(workspace=inbox.workspace_info(Store.open(store), "bench", str(store)))
 
     def spin_until(condition: object, timeout_s: float = 600) -> None:
         loop, deadline = QEventLoop(), time.perf_counter() + timeout_s
@@ -246,10 +243,11 @@ def app_figures(service: TranslationService, data: Path, runs: int) -> dict[str,
 
     spin_until(lambda: runner.pending == 0)  # detections and cache entries are saved
     cache_times = []
-    plan_repo = InboxRepository(open_database(store))
+    plan_repo = Store.open(store)
+    detail = inbox.conversation_detail(plan_repo, conversation)  # the pane has it on screen
     for _ in range(runs):
         started = time.perf_counter()
-        plan = service.prepare_incoming(plan_repo, conversation, "es")
+        plan = service.prepare_incoming(plan_repo, detail, "es")
         cache_times.append((time.perf_counter() - started) * 1000)
         assert len(plan.cached) == 50, len(plan.cached)
     window.close()

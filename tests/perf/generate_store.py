@@ -1,6 +1,6 @@
 """Generate a large workspace for the inbox benchmark: 100,000 conversations, 1,000,000 messages.
 
-Written straight into the real schema (``open_database`` creates it) with bulk
+Written straight into the real schema (``connect`` creates it) with bulk
 inserts, and the full-text documents built exactly as the app builds them
 (``app.storage.fts.conversation_document``). Deterministic (seeded), so runs compare.
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.domain.models import Channel, Status
 from app.domain.rules import preview_of
-from app.storage.db import open_database
+from app.storage.db import connect
 from app.storage.fts import conversation_document
 
 LONG_THREADS = 20  # conversations with exactly 500 messages, for the "open" benchmark
@@ -136,8 +136,7 @@ def message_text(rng: random.Random, language: str, agent: bool) -> str:
 
 def generate(path: Path, conversations: int, messages: int, seed: int = 7) -> None:
     rng = random.Random(seed)
-    db = open_database(path)
-    conn = db.conn
+    conn = connect(path)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
     agents = [(i + 1, f"agent-{i}", f"Agent {i}") for i in range(12)]

@@ -59,22 +59,23 @@ DeskFactory = Callable[..., Desk]
 
 @pytest.fixture
 def make_desk(
-    reference: Reference, tmp_path: Path, memory_keyring: MemoryKeyring
-) -> Iterator[DeskFactory]:
-    """Open an agent's desk (default: the seeded agent, signing in with a password)."""
-    desks: list[Desk] = []
+    request: pytest.FixtureRequest,
+    reference: Reference,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+) -> DeskFactory:
+    """Open an agent's desk (default: the seeded agent, signing in with a password;
+    closed when the test ends)."""
 
     def factory(name: str = "desk", url: str | None = None, **options: Any) -> Desk:
         if "api_token" not in options:
             options.setdefault("agent_id", AGENT_ID)
             options.setdefault("password", AGENT_PASSWORD)
         desk = Desk.open(tmp_path / f"{name}.sqlite3", url or reference.url, **options)
-        desks.append(desk)
+        request.addfinalizer(desk.close)
         return desk
 
-    yield factory
-    for desk in desks:
-        desk.close()
+    return factory
 
 
 ProxyFactory = Callable[..., FaultProxy]

@@ -18,16 +18,16 @@ from typing import Any
 import httpx
 
 from app.domain.models import MessageKind, Status
-from app.ops import inbox
-from app.ops.outbox import SYNC_AGENT_KEY, SYNC_SERVER_KEY
+from app.ops import inbox, outbox, reply
+from app.ops.reply import Reply
 from app.ops.tasks import InlineTaskRunner
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository
-from app.storage.sync_store import Operation, SyncStore
+from app.storage.store import Store
+from app.storage.sync_store import Operation
 from app.sync import auth
 from app.sync.client import ServerClient
 from app.sync.engine import SyncEngine, SyncReport
 from tests.contract.client import Api, new_id
+from tests.helpers.sql import sql
 
 
 class Clock:
@@ -53,14 +53,9 @@ class SleepLog:
             time.sleep(seconds)
 
 
-def mark_server_workspace(repo: InboxRepository, server_url: str, agent_id: str) -> None:
+def mark_server_workspace(repo: Store, server_url: str, agent_id: str) -> None:
     """What ``app.ui.shell.application.mark_server_workspace`` does, without Qt."""
-    with repo.transaction():
-        repo.set_meta(SYNC_SERVER_KEY, server_url)
-        repo.set_meta(SYNC_AGENT_KEY, agent_id)
-        repo.set_meta("me_agent_uid", agent_id)
-        if repo.agent_by_uid(agent_id) is None:
-            repo.upsert_agent(agent_id, agent_id, None)
+    outbox.mark_server_workspace(repo, server_url, agent_id, None)
 
 
 @dataclass
@@ -90,7 +85,7 @@ class Desk:
     ) -> Desk:
         """Open (or create) the store, bind it to the server, sign in, keep the tokens
         in the keychain, build the engine on the store lane."""
-        runner = InlineTaskRunner(lambda: InboxRepository(open_database(path)))
+        runner = InlineTaskRunner(lambda: Store.open(path))
         runner.store_call(lambda repo: mark_server_workspace(repo, url, agent_id))
         client = ServerClient(
             url,
@@ -122,20 +117,20 @@ class Desk:
 
     # ---------------------------------------------------------------- the agent's actions
     def conversation_id(self, uid: str) -> int:
-        local = self.runner.store_call(lambda repo: repo.conversation_id_by_uid(uid))
+        local = self.runner.store_call(lambda repo: repo.conversations.conversation_id_by_uid(uid))
         assert local is not None, f"{uid} is not in the local store"
         return local
 
-    def _me(self, repo: InboxRepository) -> int | None:
-        agent = repo.agent_by_uid(self.agent_id)
+    def _me(self, repo: Store) -> int | None:
+        agent = repo.conversations.agent_by_uid(self.agent_id)
         return agent.id if agent else None
 
     def reply(self, uid: str, body: str) -> None:
         """The agent sends a reply (stored, then queued, in one transaction)."""
         local = self.conversation_id(uid)
         self.runner.store_call(
-            lambda repo: inbox.send_message(
-                repo, local, MessageKind.AGENT, body, self._me(repo), self.clock()
+            lambda repo: reply.send(
+                repo, local, Reply(MessageKind.AGENT, body), self._me(repo), self.clock()
             )
         )
 
@@ -148,11 +143,11 @@ class Desk:
         self.runner.store_call(lambda repo: inbox.add_tag(repo, local, tag, self.clock()))
 
     # ---------------------------------------------------------------- what the store holds
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self.runner.store_call(lambda repo: repo.conn.execute(sql, params).fetchall())
+    def query(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return self.runner.store_call(lambda repo: sql(repo).execute(statement, params).fetchall())
 
     def outbox(self) -> list[Operation]:
-        return self.runner.store_call(lambda repo: SyncStore(repo).pending())
+        return self.runner.store_call(lambda repo: repo.outbox.pending())
 
     def agent_replies(self, uid: str) -> list[tuple[str, str, str | None]]:
         """(uid, body, delivery) of the agent's replies in a conversation, in local order."""

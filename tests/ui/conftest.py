@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -32,22 +32,20 @@ WindowFactory = Callable[..., MainWindow]
 
 @pytest.fixture
 def open_window(
-    qtbot: QtBot, make_ctx: ContextFactory, error_sink: ErrorSink
-) -> Iterator[WindowFactory]:
-    """Open a main window on the test store and wait for the first page of the inbox."""
-    windows: list[MainWindow] = []
+    request: pytest.FixtureRequest, qtbot: QtBot, make_ctx: ContextFactory, error_sink: ErrorSink
+) -> WindowFactory:
+    """Open a main window on the test store and wait for the first page of the inbox
+    (closed when the test ends)."""
 
     def factory(lang: str = "en", ctx: AppContext | None = None) -> MainWindow:
         context = ctx or make_ctx(lang)
         window = MainWindow(context, error_sink)
         qtbot.addWidget(window)
-        windows.append(window)
+        request.addfinalizer(window.close)
         with qtbot.waitSignal(window.inbox.page_loaded, timeout=5000):
             window.show()
             window.start()
         qtbot.waitExposed(window)
         return window
 
-    yield factory
-    for window in windows:
-        window.close()
+    return factory

@@ -27,4 +27,4 @@ def choose(combo: object, data: object) -> None:
 
 def thread_text(window: MainWindow) -> str:
     """The thread as a reader sees it (bidi isolate marks are invisible)."""
-    return window.conversation.thread.toPlainText().replace("\u2068", "").replace("\u2069", "")
+    return window.conversation.thread_view.toPlainText().replace("\u2068", "").replace("\u2069", "")

@@ -197,8 +197,9 @@ class ConversationHeader(QFrame):
         self.status_button.setText(_(STATUSES[row.status]))
         while self.tags_row.count():
             item = self.tags_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for tag in row.tags[:MAX_TAG_CHIPS]:
             chip = ElidedLabel(self._i18n, self, "tagChip", max_chars=40)
             chip.setText(tag)

@@ -19,23 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.models import ConversationDetail, Message, MessageKind, Status
-from app.ops import inbox, translation
+from app.ops import inbox, reply, translation_data
 from app.ops.context import AppContext
-from app.ops.inbox import Changes, MessageTooLongError
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import MacroRow, TranslationStore
-from app.translation.pipeline import Provenance, primary
+from app.ops.reply import EditedPreview, MessageTooLongError, Reply
+from app.ops.types import MacroRow, Store
+from app.translation.api import primary
 from app.ui.conversation.composer import Composer
 from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
 from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.thread_view import ThreadView
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.incoming import IncomingTranslator
-from app.ui.translation.reply_translation import EditedPreview, ReplyTranslation
+from app.ui.translation.reply_translation import ReplyTranslation
 
 CLOCK_TICK_MS = 30_000
-HUMAN_TRANSLATION_TAG = "needs-human-translation"
 MAX_KEPT_EDITS = 200  # hand-edited reply translations kept for conversations not on screen
 
 
@@ -75,7 +74,7 @@ class ConversationPane(QStackedWidget):
 
         page = QWidget(self)
         self.header = ConversationHeader(ctx.i18n, ctx.clock, page)
-        self.thread = ThreadView(ctx.i18n, page)
+        self.thread_view = ThreadView(ctx.i18n, page)
         self.notice = plain_label(page, "notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -101,13 +100,13 @@ class ConversationPane(QStackedWidget):
         self.composer.add_tool(self.macro_button)
         self.reply_translation = ReplyTranslation(ctx, self.composer)
         self.composer.add_panel(self.reply_translation)
-        self.incoming = IncomingTranslator(ctx, self.thread)
+        self.incoming = IncomingTranslator(ctx, self.thread_view)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.translation_banner)
-        layout.addWidget(self.thread, 1)
+        layout.addWidget(self.thread_view, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.composer)
         self.addWidget(page)
@@ -121,9 +120,9 @@ class ConversationPane(QStackedWidget):
         self.composer.send_requested.connect(self.send)
         self.composer.draft_changed.connect(self._save_draft)
         self.composer.typed_ahead.connect(self._append_to_draft)
-        self.thread.full_message_requested.connect(self._show_full_message)
-        self.thread.packs_requested.connect(self.packs_requested.emit)
-        self.thread.held_reply_requested.connect(self._translate_held)
+        self.thread_view.full_message_requested.connect(self._show_full_message)
+        self.thread_view.packs_requested.connect(self.packs_requested.emit)
+        self.thread_view.held_reply_requested.connect(self._translate_held)
         self.composer.text_edited.connect(self._composer_edited)
         self.reply_translation.human_translation_requested.connect(self.hold_for_human)
         self.reply_translation.state_changed.connect(self._translation_state_changed)
@@ -151,7 +150,7 @@ class ConversationPane(QStackedWidget):
         if conversation_id is None:
             self.detail = None
             self.incoming.cancel()
-            self.thread.clear_thread()
+            self.thread_view.clear_thread()
             self.setCurrentWidget(self.empty)
             return
         self._ctx.tasks.run_store(
@@ -166,7 +165,7 @@ class ConversationPane(QStackedWidget):
         if self.conversation_id is not None:
             conversation_id = self.conversation_id
             self._ctx.tasks.run_store(
-                lambda repo: repo.conversation_detail(conversation_id),
+                lambda store: inbox.conversation_detail(store, conversation_id),
                 lambda detail: self._show_detail(detail, keep_draft=True),
                 key="open-conversation",
                 owner=self,
@@ -181,18 +180,18 @@ class ConversationPane(QStackedWidget):
         self.header.show_detail(detail, now)
         if first_time:
             self.reply_translation.set_customer_language(self.customer_language)
-        if first_time or detail.messages != self.thread.messages:
-            kept = {} if first_time else self.thread.translations
+        if first_time or detail.messages != self.thread_view.messages:
+            kept = {} if first_time else self.thread_view.translations
             states = {**kept, **self.incoming.initial_states(detail)}
-            self.thread.show_detail(detail, now, states)  # one layout, pending marks included
+            self.thread_view.show_detail(detail, now, states)  # one layout, pending marks included
             self.incoming.start(detail)
         if not keep_draft or first_time or self.composer.conversation_id != detail.row.id:
             self.composer.load_draft(detail.draft, detail.row.id)
         self.reply_translation.setEnabled(True)
         if first_time:
-            kept = self.kept_edits.pop(detail.row.id, None)
-            if kept is not None:
-                self.reply_translation.restore(kept, self.composer.text())
+            edit = self.kept_edits.pop(detail.row.id, None)
+            if edit is not None:
+                self.reply_translation.restore(edit, self.composer.text())
         self.setCurrentWidget(self.page)
         self.loaded.emit(detail.row.id)
 
@@ -202,12 +201,20 @@ class ConversationPane(QStackedWidget):
         self.header.set_choices(agents, tags)
         self._macros = list(macros)
 
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """The window's one change path: translate again if translation data or packs
+        changed; else re-read the open conversation only if the changes name it."""
+        if changes.translation:
+            self.retranslate()
+        elif changes.names(self.conversation_id):
+            self.reload()
+
     def retranslate(self) -> None:
         """Packs, glossary or memory changed: translate the open conversation again."""
         if self.conversation_id is not None:
             cid = self.conversation_id
             self.detail = None
-            self.thread.translations.clear()
+            self.thread_view.translations.clear()
             self.show_conversation(cid)
 
     def _fill_macro_menu(self) -> None:
@@ -239,15 +246,13 @@ class ConversationPane(QStackedWidget):
                 del self.kept_edits[next(iter(self.kept_edits))]
 
     # ------------------------------------------------------------------ actions
-    def _mutate(self, work: Callable[[InboxRepository], Changes]) -> None:
+    def _mutate(self, work: Callable[[Store], Changes]) -> None:
         if self.conversation_id is None:
             return
         self._ctx.tasks.run_store(work, self._after_change, self._report_error, owner=self)
 
     def _after_change(self, changes: Changes) -> None:
-        self.changed.emit(changes)
-        if self.conversation_id in changes.conversation_ids:
-            self.reload()
+        self.changed.emit(changes)  # the window applies it, to this pane too
 
     def set_status(self, status: Status) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
@@ -296,51 +301,29 @@ class ConversationPane(QStackedWidget):
 
         A reply to a customer in another language sends exactly the preview's text.
         """
-        now, me = self._ctx.clock(), self._ctx.workspace.me_id
         if self.composer.conversation_id is None:
             return  # the next conversation is still opening
         if kind is MessageKind.NOTE:
-            self._store_sent(
-                kind, text, lambda repo, cid: inbox.send_message(repo, cid, kind, text, me, now)
-            )
+            self._store_sent(reply.note(text))
             return
-        outgoing = self.reply_translation.outgoing(text)
-        if outgoing is None:
+        message = self.reply_translation.draft.reply(text)
+        if message is None:
             self.notice.setText(self.reply_translation.blocked_reason())
             self.notice.show()
             self.reply_translation.refresh_now()
             return
-        agent = self._ctx.agent_language
         self.notice.hide()
-        self._store_sent(
-            kind,
-            text,
-            lambda repo, cid: translation.send_reply(
-                repo,
-                cid,
-                original=text,
-                original_language=agent,
-                sent=outgoing.text,
-                sent_language=outgoing.language,
-                provenance=outgoing.provenance,
-                author_id=me,
-                now=now,
-            ),
-        )
+        self._store_sent(message)
 
-    def _store_sent(
-        self,
-        kind: MessageKind,
-        text: str,
-        work: Callable[[InboxRepository, int], Changes],
-    ) -> None:
+    def _store_sent(self, message: Reply) -> None:
         """Store a reply, note or held reply typed in the composer, once: while the store
         has it the composer neither saves it as a draft again nor sends it twice; if the
         store refuses it, it becomes the draft right there in the store lane's order."""
+        kind, text = message.kind, message.words
         cid = self.composer.begin_send(kind, text)
         if cid is None:
             return
-        now = self._ctx.clock()
+        now, me = self._ctx.clock(), self._ctx.workspace.me_id
 
         def done(changes: Changes) -> None:
             if self.composer.send_finished(cid, kind, text, stored=True):
@@ -357,9 +340,7 @@ class ConversationPane(QStackedWidget):
             self._send_failed(error)
 
         self._ctx.tasks.run_store(
-            lambda repo: inbox.send_or_keep_draft(
-                repo, cid, kind, text, now, lambda r: work(r, cid)
-            ),
+            lambda store: reply.send_or_keep_draft(store, cid, message, me, now),
             done,
             failed,
             owner=self,
@@ -367,39 +348,15 @@ class ConversationPane(QStackedWidget):
 
     def hold_for_human(self) -> None:
         """Keep the reply for a colleague to translate (the source articles insist critical
-        messages get a human translator); it is stored, marked, and not sent. A translation
+        messages get a human translator); it is stored, tagged, and not sent. A translation
         the agent edited by hand goes with it, as the translator's starting point."""
         text, tag = self.composer.text(), self.customer_language
         if self.composer.conversation_id is None or tag is None or not text.strip():
             return
-        now, me, agent = self._ctx.clock(), self._ctx.workspace.me_id, self._ctx.agent_language
-        edited = self.reply_translation.edited_outgoing()
-        provenance = (
-            edited.provenance
-            if edited is not None
-            else Provenance("human", source_language=agent, target_language=tag)
-        )
-
-        def hold(repo: InboxRepository, cid: int) -> Changes:
-            changes = translation.send_reply(
-                repo,
-                cid,
-                original=text,
-                original_language=agent,
-                sent=edited.text if edited is not None else "",
-                sent_language=tag,
-                provenance=provenance,
-                author_id=me,
-                now=now,
-                held=True,
-            )
-            inbox.add_tag(repo, cid, HUMAN_TRANSLATION_TAG, now)  # on this conversation
-            return changes
-
-        self._store_sent(MessageKind.AGENT, text, hold)
+        self._store_sent(self.reply_translation.draft.held(text, tag))
 
     def _translate_held(self, message_id: int) -> None:
-        message = next((m for m in self.thread.messages if m.id == message_id), None)
+        message = next((m for m in self.thread_view.messages if m.id == message_id), None)
         if message is None or not message.held:
             return
         dialog = HeldReplyDialog(self._ctx, message, self)
@@ -409,7 +366,7 @@ class ConversationPane(QStackedWidget):
     def _release_held(self, message: Message, translated: str) -> None:
         now, me = self._ctx.clock(), self._ctx.workspace.me_id
         self._ctx.tasks.run_store(
-            lambda repo: translation.release_held(repo, message, translated, me, now),
+            lambda store: reply.release_held(store, message, translated, me, now),
             self._after_change,
             self._report_error,
             owner=self,
@@ -421,13 +378,13 @@ class ConversationPane(QStackedWidget):
         if cid is None:
             return
 
-        def done(_result: None) -> None:
+        def done(_changes: Changes) -> None:
             self.detail = None  # reopen: the thread re-translates, the reply follows the language
-            self.thread.translations.clear()
+            self.thread_view.translations.clear()
             self.show_conversation(cid)
 
         self._ctx.tasks.run_store(
-            lambda repo: TranslationStore(repo).set_language_override(cid, tag, now),
+            lambda store: translation_data.set_language_override(store, cid, tag, now),
             done,
             self._report_error,
             owner=self,
@@ -471,7 +428,7 @@ class ConversationPane(QStackedWidget):
                     "Shorten it or send it in parts; your text is still in the editor."
                 ).format(
                     count=self._ctx.i18n.number(int(error.args[0])),
-                    limit=self._ctx.i18n.number(inbox.MAX_REPLY_CHARS),
+                    limit=self._ctx.i18n.number(reply.MAX_REPLY_CHARS),
                 )
             )
             self.notice.show()
@@ -490,6 +447,6 @@ class ConversationPane(QStackedWidget):
         self._ctx.tasks.run_store(work, None, self._report_error, owner=self)
 
     def _show_full_message(self, message_id: int) -> None:
-        message = next((m for m in self.thread.messages if m.id == message_id), None)
+        message = next((m for m in self.thread_view.messages if m.id == message_id), None)
         if message is not None:
             MessageViewer(self._ctx.i18n, message.body, self).open()

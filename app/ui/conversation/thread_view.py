@@ -9,6 +9,7 @@ Very long messages are cut for display with a link that opens the whole text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QUrl, Signal
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from app.domain.display import display_body, isolated
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
-from app.translation.pipeline import Provenance, Result
+from app.translation.api import Provenance, Result
 from app.ui.shell import style
 from app.ui.shell.labels import channel_label, provenance_text
 
@@ -51,18 +52,28 @@ def size_label(i18n: I18n, chars: int) -> str:
     return i18n._("{size} MB").format(size=i18n.number(round(chars / 1_000_000, 1)))
 
 
+class ShownState(StrEnum):
+    """How one customer message's translation stands (a StrEnum: equal to its plain name)."""
+
+    PENDING = "pending"  # being translated: "Translating…" under the message
+    TRANSLATED = "translated"  # the translation is shown
+    SAME = "same"  # already in the agent's language: nothing to show
+    MISSING = "missing"  # could not be translated here (``note`` says why)
+    UNAVAILABLE = "unavailable"  # no pack at all: the banner says so, once
+
+
 @dataclass(frozen=True, slots=True)
 class Shown:
     """How one customer message's translation stands, for display."""
 
-    state: str  # "pending" | "translated" | "same" | "missing" | "unavailable"
+    state: ShownState
     result: Result | None = None
     note: str | None = None  # why it is missing
 
 
 def _looks(shown: Shown | None) -> tuple[str, str | None, str | None] | None:
     """What a translation state changes on screen (None: the message as written, alone)."""
-    if shown is None or shown.state in ("same", "unavailable"):
+    if shown is None or shown.state in (ShownState.SAME, ShownState.UNAVAILABLE):
         return None
     return shown.state, shown.result.text if shown.result else None, shown.note
 
@@ -97,9 +108,9 @@ class ThreadView(QTextBrowser):
         self._flipped: set[int] = set()  # messages showing the other text (original/your words)
         self._build_formats()
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
         """Never load anything: no images, no style sheets, local or remote."""
-        self.refused_resources.append(name.toString())
+        self.refused_resources.append(name.toString() if isinstance(name, QUrl) else name)
         return QByteArray()
 
     def _anchor_clicked(self, url: QUrl) -> None:
@@ -303,11 +314,11 @@ class ThreadView(QTextBrowser):
         if message.kind is not MessageKind.CUSTOMER:
             return message.body, "", []
         shown = self.translations.get(message.id)
-        if shown is None or shown.state in ("same", "unavailable"):
+        if shown is None or shown.state in (ShownState.SAME, ShownState.UNAVAILABLE):
             return message.body, "", []  # unavailable: the banner above the thread says why
-        if shown.state == "pending":
+        if shown.state == ShownState.PENDING:
             return message.body, i18n._("Translating…"), []
-        if shown.state == "missing":
+        if shown.state == ShownState.MISSING:
             return (
                 message.body,
                 i18n._("Not translated: {reason}").format(reason=shown.note),

@@ -33,7 +33,7 @@ class EtiquetteView(QTextBrowser):
         self._heading.setFontWeight(QFont.Weight.DemiBold)
         self._body = QTextCharFormat()
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
         return QByteArray()
 
     def show_blocks(self, blocks: list[Block]) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.domain.models import ConversationRow
+from app.ops import inbox
 from app.ops.inbox import PAGE_SIZE, InboxPage
 from app.ops.tasks import TaskRunner
 
@@ -139,7 +140,7 @@ class ConversationListModel(QAbstractListModel):
             return
         generation = self._generation
         self._tasks.run_store(
-            lambda repo: repo.conversation_rows(stale),
+            lambda store: inbox.conversation_rows(store, stale),
             lambda fetched: self._store_rows(generation, fetched),
             owner=self,
         )
@@ -185,7 +186,7 @@ class ConversationListModel(QAbstractListModel):
         generation = self._generation
         first_row = pages[0] * PAGE_SIZE
         self._tasks.run_store(
-            lambda repo: repo.conversation_rows(ids),
+            lambda store: inbox.conversation_rows(store, ids),
             lambda fetched: self._store_rows(generation, fetched, first_row),
             owner=self,
         )

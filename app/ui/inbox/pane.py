@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.ops import inbox
@@ -99,10 +100,25 @@ class InboxPane(QWidget):
         self._clock.start()
 
     # ------------------------------------------------------------ queries
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None:
+        """The window's one change path: re-query only if which conversations the list
+        holds (or their order) may differ, else re-read only the listed rows named; the
+        filter menus only if what they offer may differ.
+
+        ``initiator``: whoever acted (None: the server or a timer). An agent's action that
+        takes the open conversation out of the list opens its neighbour; a sync does not.
+        """
+        if changes.list_membership:
+            self.run_query(after_action=initiator is not None)
+        elif changes.conversation_ids:
+            self.model.refresh_rows(changes.conversation_ids)
+        if changes.choices:
+            self.load_filter_options()
+
     def load_filter_options(self) -> None:
         """Fill the filter menus from the store (channels, languages, countries, tags)."""
         self._ctx.tasks.run_store(
-            lambda repo: (repo.distinct_values(), repo.agents()),
+            inbox.filter_choices,
             lambda result: self.filters.set_options(*result),
             key="filter-options",
             owner=self,

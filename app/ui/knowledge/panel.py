@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.models import ConversationDetail
 from app.ops import knowledge
 from app.ops.context import AppContext
@@ -55,6 +56,11 @@ class KnowledgeList(QWidget):
     def show_for(self, detail: ConversationDetail | None) -> None:
         self._detail = detail
         self.refresh()
+
+    def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """The window's one change path: the list is read again only if articles changed."""
+        if changes.articles:
+            self.refresh()
 
     def refresh(self) -> None:
         detail, text = self._detail, self.search.text().strip()

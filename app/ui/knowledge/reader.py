@@ -32,8 +32,8 @@ class SafeBrowser(QTextBrowser):
         self.refused_resources: list[str] = []
         self.anchorClicked.connect(self._clicked)
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt override
-        self.refused_resources.append(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
+        self.refused_resources.append(name if isinstance(name, str) else name.toString())
         return QByteArray()
 
     def _clicked(self, url: QUrl) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.config.settings import SettingsError
 from app.domain.datafiles import DataFileError
 from app.i18n import I18n
-from app.storage.errors import StoreError, StoreProblem, classify
+from app.ops.types import StoreError, StoreProblem, classify
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,10 @@ class ErrorReporter:
         self.shown: list[tuple[str, str]] = []
         self.on_dismissed: Callable[[], None] | None = None
         self._open_boxes: list[QMessageBox] = []  # a parentless box needs a reference to live
+
+    def set_i18n(self, i18n: I18n) -> None:
+        """The UI language changed: later messages are in the new one."""
+        self._i18n = i18n
 
     def report(self, error: BaseException, workspace: Path | None = None) -> None:
         _ = self._i18n._

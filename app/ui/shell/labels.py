@@ -6,7 +6,7 @@ from app.domain.errors import LocalizedError
 from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
 from app.domain.models import Channel, Status
 from app.i18n import N_, I18n
-from app.translation.pipeline import Provenance
+from app.translation.api import Provenance
 
 CHANNELS: dict[Channel, str] = {
     Channel.EMAIL: N_("Email"),

@@ -13,11 +13,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
 
+from app.domain.changes import Changes
 from app.domain.models import MessageKind, Status
 from app.ops import inbox
 from app.ops.context import AppContext
-from app.ops.inbox import Changes
-from app.storage.translation_store import TranslationStore
 from app.ui.conversation.pane import ConversationPane
 from app.ui.culture.draft_check import DraftCheck
 from app.ui.culture.side_panel import SidePanel
@@ -34,6 +33,7 @@ from app.ui.translation.packs_dialog import PackManagerDialog
 if TYPE_CHECKING:
     from app.domain.datafiles import DataFileError
     from app.ops.culture import CultureData, CustomerCulture
+    from app.sync.api import SyncReport
     from app.ui.sync.problems_dialog import SyncProblemsDialog
 
 WAKE_INTERVAL_MS = 60_000
@@ -45,11 +45,15 @@ class MainWindow(QMainWindow):
     """Inbox | conversation | side panel.
 
     Signals:
+        changes_applied(object, object): the one change path: Changes (what an operation or
+            a sync stored) and its initiator (None: the server or a timer). Each pane
+            refreshes only what the changes name.
         settings_changed(object): the user saved new Settings (the app applies them).
         sign_in_requested(): File > Sign in to a server.
         sign_out_requested(): File > Sign out.
     """
 
+    changes_applied = Signal(object, object)
     settings_changed = Signal(object)
     sign_in_requested = Signal()
     sign_out_requested = Signal()
@@ -84,7 +88,11 @@ class MainWindow(QMainWindow):
 
         self.inbox.conversation_selected.connect(self.conversation.show_conversation)
         self.inbox.conversation_selected.connect(self._selection_changed)
-        self.conversation.changed.connect(self._apply_changes)
+        self.changes_applied.connect(self.inbox.apply_changes)
+        self.changes_applied.connect(self.conversation.apply_changes)
+        self.changes_applied.connect(self.side_panel.knowledge.apply_changes)
+        self.changes_applied.connect(self._reload_choices)
+        self.conversation.changed.connect(lambda c: self.apply_changes(c, self.conversation))
         # The thread first; the side panel fills in once the selection settles (flicking
         # through conversations with Alt+Down does not recompute it for each one).
         self._panel_timer = QTimer(self)
@@ -141,18 +149,12 @@ class MainWindow(QMainWindow):
         """Bring back conversations whose snooze ended (checked every minute)."""
         now = self._ctx.clock()
         self._ctx.tasks.run_store(
-            lambda repo: inbox.wake_snoozed(repo, now),
-            lambda changes: self._apply_changes(changes) if changes.list_membership else None,
-            owner=self,
+            lambda repo: inbox.wake_snoozed(repo, now), self.apply_changes, owner=self
         )
 
     def _load_choices(self) -> None:
         self._ctx.tasks.run_store(
-            lambda repo: (
-                repo.agents(),
-                repo.distinct_values()["tag"],
-                TranslationStore(repo).macros(),
-            ),
+            inbox.header_choices,
             lambda result: self.conversation.set_choices(*result),
             key="header-choices",
             owner=self,
@@ -182,18 +184,9 @@ class MainWindow(QMainWindow):
         if self.inbox.selected_id is None and self.inbox.model.rowCount():
             self.inbox.select_row(0)
 
-    def _synced(self, report: object) -> None:
-        """The server sent changes (or took ours): refresh what is on screen."""
-        if (
-            getattr(report, "pulled_conversations", 0)
-            or getattr(report, "pulled_messages", 0)
-            or getattr(report, "pushed", 0)
-        ):
-            self.inbox.run_query()
-            self.inbox.load_filter_options()
-            self._load_choices()
-            self.conversation.reload()
-        self.side_panel.knowledge.refresh()  # the articles feed may have brought some
+    def _synced(self, report: SyncReport) -> None:
+        """The server sent changes (or took ours): refresh what the cycle names."""
+        self.apply_changes(report.changes)
 
     def _show_side_panel(self) -> None:
         self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
@@ -202,6 +195,27 @@ class MainWindow(QMainWindow):
         """Etiquette profiles and rules are loaded (start-up, off the UI thread)."""
         self.side_panel.set_culture_data(data)
         self.draft_check.set_data(data)
+
+    def show_loaded(
+        self, culture: CultureData | None, problems: list[DataFileError], articles: bool = False
+    ) -> None:
+        """What the application's idle loading has brought so far (start-up, a new window)."""
+        if culture is not None:
+            self.set_culture_data(culture)
+        self.show_data_problems(problems)
+        if articles:
+            self.apply_changes(Changes(articles=True))
+
+    def select_when_listed(self, conversation_id: int, *, or_open: bool = False) -> None:
+        """Once the first page is in (which otherwise selects its first row): select this
+        conversation; ``or_open``: show it even if the list does not have it (``--open``)."""
+
+        def select() -> None:
+            self.inbox.page_loaded.disconnect(select)
+            if not self.inbox.select_conversation(conversation_id) and or_open:
+                self.conversation.show_conversation(conversation_id)
+
+        self.inbox.page_loaded.connect(select)
 
     def show_data_problems(self, errors: list[DataFileError]) -> None:
         """Data files that failed their schema: named, the rest of the data still works."""
@@ -263,20 +277,24 @@ class MainWindow(QMainWindow):
         from app.ui.sync.problems_dialog import SyncProblemsDialog
 
         dialog = SyncProblemsDialog(self._ctx, self)
-        dialog.changed.connect(self._apply_changes)
-        dialog.changed.connect(lambda _changes: self.conversation.reload())
+        dialog.changed.connect(lambda changes: self.apply_changes(changes, dialog))
+        self.changes_applied.connect(dialog.apply_changes)
         dialog.open()
         return dialog
 
-    def _apply_changes(self, changes: Changes) -> None:
-        if changes.list_membership:
-            self.inbox.run_query(after_action=True)
-        else:
-            self.inbox.model.refresh_rows(changes.conversation_ids)
-        self.inbox.load_filter_options()
-        self._load_choices()
-        if self.sync is not None:
-            self.sync.sync_now()  # send the change at once when online
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None:
+        """The one change path: every pane refreshes what ``changes`` names (nothing, if it
+        names nothing); a change waiting in the outbox is sent at once when online."""
+        if not changes:
+            return
+        self.changes_applied.emit(changes, initiator)
+        if changes.outbox and self.sync is not None:
+            self.sync.sync_now()
+
+    def _reload_choices(self, changes: Changes, _initiator: object = None) -> None:
+        """The header's menus (agents, tags, canned replies), only if what they offer moved."""
+        if changes.choices:
+            self._load_choices()
 
     # ------------------------------------------------------------------ actions
     def _action(
@@ -375,19 +393,19 @@ class MainWindow(QMainWindow):
 
     def open_packs(self) -> PackManagerDialog:
         dialog = PackManagerDialog(self._ctx, self)
-        dialog.packs_changed.connect(self.conversation.retranslate)
+        dialog.changed.connect(lambda changes: self.apply_changes(changes, dialog))
         dialog.open()
         return dialog
 
     def open_glossary(self) -> GlossaryDialog:
         dialog = GlossaryDialog(self._ctx, self)
-        dialog.saved.connect(self.conversation.retranslate)
+        dialog.saved.connect(lambda changes: self.apply_changes(changes, dialog))
         dialog.open()
         return dialog
 
     def open_memory(self) -> MemoryDialog:
         dialog = MemoryDialog(self._ctx, self)
-        dialog.saved.connect(self.conversation.retranslate)
+        dialog.saved.connect(lambda changes: self.apply_changes(changes, dialog))
         dialog.open()
         return dialog
 

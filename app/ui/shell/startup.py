@@ -1,6 +1,6 @@
-"""Start-up helpers of the application: the pretend clock's throw-away workspace, the
-messages for what the command line or settings.json asked that cannot be done, and the
-first-paint watcher of the headless modes.
+"""Start-up helpers of the application: the idle-time loading of etiquette data and
+articles, the pretend clock's throw-away workspace, the opening notice, and the messages
+for what the command line or settings.json asked that cannot be done.
 
 Kept apart from :mod:`app.ui.shell.application` so that module stays about running the app.
 """
@@ -10,19 +10,27 @@ from __future__ import annotations
 import html
 import logging
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressDialog
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
+from app.config.paths import Paths, resources_dir
+from app.domain.datafiles import DataFileError
 from app.domain.models import Workspace
 from app.i18n import I18n
-from app.storage.errors import StoreError, StoreProblem
-from app.storage.snapshot import copy_workspace
+from app.knowledge.articles import Article, load_articles
+from app.ops import inbox, knowledge, outbox
+from app.ops.culture import CultureData, load_culture
+from app.ops.demo import load_demo_into
+from app.ops.translation import TranslationService
+from app.ops.types import Store, StoreError, StoreProblem, copy_workspace
+from app.sync.session import WorkspaceKind, WorkspaceRef
+from app.ui.shell.runtime import freeze_after_startup
+from app.ui.shell.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +41,46 @@ class Started:
 
     workspace: Workspace
     open_id: int | None = None  # the --open conversation's row id; None if none was found
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the command line asked for."""
+
+    demo: bool = False
+    screenshot: Path | None = None
+    ui_language: str | None = None  # overrides the setting for this run only
+    exit_after_first_paint: bool = False
+    workspace: Path | None = None  # open this workspace file instead of the demo
+    now: int | None = None  # --now: the clock starts at this moment (epoch seconds)
+    open_conversation: str | None = None  # --open: show this conversation (its id)
+    settings_warning: str | None = None  # what settings.json had that could not be used
+
+    @property
+    def headless(self) -> bool:
+        return self.screenshot is not None or self.exit_after_first_paint
+
+
+def workspace_opener(
+    choice: WorkspaceRef, translation: TranslationService, wanted: str | None, now: int
+) -> Callable[[Store], Started]:
+    """The store-lane work that opens ``choice``: the demo filled, a server's mirror
+    marked as such, snoozes woken, team data read, the ``--open`` conversation found."""
+    demo_folder, name, label = resources_dir() / "demo", choice.display_name(), str(choice.path)
+
+    def open_workspace(store: Store) -> Started:
+        if choice.kind is WorkspaceKind.DEMO:
+            load_demo_into(store, demo_folder, now)
+        elif choice.kind is WorkspaceKind.SERVER:
+            outbox.mark_server_workspace(
+                store, choice.server_url, choice.agent_id, choice.agent_name
+            )
+        inbox.wake_snoozed(store, now)
+        translation.load_team_data(store)
+        found = inbox.find_conversation(store, wanted) if wanted else None
+        return Started(inbox.workspace_info(store, name, label), found)
+
+    return open_workspace
 
 
 class PretendRun:
@@ -134,67 +182,6 @@ def show_settings_warning(window: QMainWindow, i18n: I18n, warning: str | None) 
     window.statusBar().addWidget(label)
 
 
-class PaintWatcher(QObject):
-    """Calls back once, just after the watched widget has painted."""
-
-    def __init__(self, target: QObject, callback: Callable[[], None]) -> None:
-        super().__init__(target)
-        self._callback = callback
-        target.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)
-        return False
-
-
-def arm_screenshot(
-    target: Path,
-    ready: Callable[[], bool],
-    window: Callable[[], QMainWindow | None],
-    done: Callable[[int], None],
-    timeout_ms: int,
-) -> None:
-    """``--screenshot``: once ``ready()``, write the window to ``target`` and call ``done``
-    with the exit code (3: not ready within ``timeout_ms``, or not written)."""
-    waited = 0
-
-    def poll() -> None:
-        nonlocal waited
-        waited += 50
-        shown = window()
-        if shown is not None and ready():
-            done(save_screenshot(shown, target))
-        elif waited > timeout_ms:
-            print(
-                f"crossdesk: the window was not ready after {waited // 1000} s; "
-                "no screenshot written",
-                file=sys.stderr,
-            )
-            done(3)
-        else:
-            QTimer.singleShot(50, poll)
-
-    QTimer.singleShot(50, poll)
-
-
-def save_screenshot(window: QMainWindow, target: Path) -> int:
-    """``--screenshot``: write the window to ``target``; the exit code (3: not written)."""
-    window.repaint()
-    QApplication.processEvents()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        saved = window.grab().save(str(target))
-    except OSError:
-        saved = False
-    if not saved:
-        print(f"crossdesk: could not write the screenshot to {target}", file=sys.stderr)
-        return 3
-    print(f"screenshot written to {target}")
-    return 0
-
-
 class OpeningNotice(QObject):
     """A small window that appears only if opening the workspace takes more than a moment
     (a workspace made by an older version is upgraded once: rebuilding the search index
@@ -239,3 +226,77 @@ class OpeningNotice(QObject):
             self.widget.close()
             self.widget.deleteLater()
             self.widget = None
+
+
+class IdleLoader(QObject):
+    """Loads the etiquette profiles and rules, and the bundled articles, once the window
+    has been idle for a moment after its first page (the agent's first clicks come
+    first; ~0.5 s of CPU), or anyway after a fallback delay.
+
+    Files are read and validated on the compute lane; the store lane (which the inbox's
+    queries need) only writes the articles that changed.
+
+    Signals:
+        culture_loaded(object): the CultureData.
+        articles_stored(): the bundled articles are in the store.
+    """
+
+    TICK_MS = 100
+    TICKS = 4
+    FALLBACK_MS = 10_000
+
+    culture_loaded = Signal(object)
+    articles_stored = Signal()
+
+    def __init__(self, tasks: QtTaskRunner, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks  # replaced when the workspace switches
+        self._paths = paths
+        self.culture: CultureData | None = None
+        self.problems: list[DataFileError] = []  # data files that failed their schema
+        self._started = False
+        self._ticks = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def arm(self) -> None:
+        """The first page is in: start watching for a quiet moment."""
+        if self._started or self._timer.isActive():
+            return
+        self._ticks = 0
+        self._timer.start()
+        QTimer.singleShot(self.FALLBACK_MS, self, self.load)
+
+    def _tick(self) -> None:
+        self._ticks = self._ticks + 1 if self.tasks.pending == 0 else 0
+        if self._ticks >= self.TICKS:
+            self.load()
+
+    def load(self) -> None:
+        self._timer.stop()
+        if self._started:
+            return
+        self._started = True
+        folder = resources_dir() / "knowledge" / "articles"
+        self.tasks.run(lambda: load_articles(folder), self._articles_read, owner=self)
+        if self.culture is None:
+            paths = self._paths
+            self.tasks.run(lambda: load_culture(paths), self._culture_read, owner=self)
+
+    def _articles_read(self, loaded: tuple[list[Article], list[DataFileError]]) -> None:
+        articles, errors = loaded
+        self.problems.extend(errors)
+        self.tasks.run_store(
+            lambda store: knowledge.store_articles(store, articles),
+            lambda _written: self.articles_stored.emit(),
+            owner=self,
+        )
+
+    def _culture_read(self, data: CultureData) -> None:
+        self.culture = data
+        freeze_after_startup()
+        self.problems.extend(data.errors)
+        for error in data.errors:
+            log.warning("data file skipped: %s", error)
+        self.culture_loaded.emit(data)

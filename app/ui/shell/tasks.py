@@ -3,6 +3,8 @@
 Workers never touch widgets. Each finished task is turned into a closure and
 emitted through a queued signal to a QObject that lives on the UI thread, which
 runs it there (the pattern of Anki's task manager and Picard's ``run_task``).
+The semantics (supersession per owner, shutdown, must-run, store_call errors) are
+those of :class:`app.ops.tasks.TaskRunner`.
 """
 
 from __future__ import annotations
@@ -11,23 +13,26 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from app.ops.lanes import Job, LaneClosedError, WorkerLane
 from app.ops.tasks import (
+    Lane,
     OnDone,
     OnError,
+    StoreLaneError,
     StoreWork,
-    Supersession,
     T,
     TaskHandle,
-    Work,
+    TaskRunner,
     deliver,
+    outcome_of,
 )
-from app.storage.repository import InboxRepository
+from app.ops.types import Store
 
 log = logging.getLogger(__name__)
 
@@ -50,122 +55,133 @@ class _Bridge(QObject):
         closure()
 
 
-class QtTaskRunner:
+class QtTaskRunner(TaskRunner):
     """TaskRunner for the running application (see ``app.ops.tasks``)."""
 
     def __init__(
         self,
-        open_repository: Callable[[], InboxRepository],
+        open_repository: Callable[[], Store],
         default_error: OnError,
         compute_workers: int = 2,
     ) -> None:
+        super().__init__(default_error)
         self._open_repository = open_repository
-        self._local = threading.local()
+        self._repo: Store | None = None  # only ever touched on the store thread
         self._bridge = _Bridge()
-        self._store = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossdesk-store")
-        self._compute = ThreadPoolExecutor(compute_workers, thread_name_prefix="crossdesk-compute")
-        self._supersession = Supersession()
+        self._store = WorkerLane("crossdesk-store", 1)
+        self._compute = WorkerLane("crossdesk-compute", compute_workers)
         self._pending = 0
         self._closed = False
         self._lock = threading.Lock()
-        self.default_error = default_error
 
     @property
     def pending(self) -> int:
         """Tasks submitted and not yet delivered (benchmarks and tests wait on this)."""
         return self._pending
 
-    def _repository(self) -> InboxRepository:
-        repo: InboxRepository | None = getattr(self._local, "repo", None)
-        if repo is None:
-            repo = self._open_repository()
-            self._local.repo = repo
-        return repo
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _repository(self) -> Store:
+        if self._repo is None:
+            self._repo = self._open_repository()
+        return self._repo
+
+    def _settle(self) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def _submit(
         self,
-        executor: ThreadPoolExecutor,
-        call: Callable[[], Any],
+        lane: Lane,
+        handle: TaskHandle,
+        work: Callable[[Any], Any],
         on_done: OnDone[Any] | None,
         on_error: OnError | None,
-        key: str | None,
         owner: object | None,
     ) -> TaskHandle:
-        handle = self._supersession.new_handle(key)
-        if self._closed:  # the app is quitting: a late timer must not start new work
+        if self._closed and not handle.must_run:  # quitting: a late timer starts nothing
             handle.cancel()
+            self._supersession.finish(handle)
             return handle
+        if lane == "store":
+            call: Callable[[], Any] = lambda: work(self._repository())  # noqa: E731
+        else:
+            call = lambda: work(None)  # noqa: E731
         with self._lock:
             self._pending += 1
 
         def job() -> None:
-            outcome: tuple[bool, Any]
-            if handle.cancelled:
-                outcome = (True, None)
-            else:
-                try:
-                    outcome = (True, call())
-                except Exception as exc:  # delivered to the UI thread, never lost
-                    outcome = (False, exc)
+            outcome = outcome_of(handle, call)
             self._supersession.finish(handle)
 
             def on_ui() -> None:
-                with self._lock:
-                    self._pending -= 1
+                self._settle()
                 if isinstance(owner, QObject) and not shiboken6.isValid(owner):
                     return  # its window is gone: nobody is left to show the result to
                 deliver(handle, outcome, on_done, on_error, self.default_error)
 
             self._bridge.delivered.emit(on_ui)
 
-        executor.submit(job)
+        def dropped() -> None:  # shut down before it started
+            handle.cancel()
+            self._supersession.finish(handle)
+            self._bridge.delivered.emit(self._settle)
+
+        target = self._store if lane == "store" else self._compute
+        try:
+            target.submit(Job(job, handle.must_run, dropped))
+        except LaneClosedError:  # a must-run task after shutdown: a lane of its own
+            threading.Thread(target=job, name="crossdesk-must-run", daemon=True).start()
         return handle
-
-    def run_store(
-        self,
-        work: StoreWork[T],
-        on_done: OnDone[T] | None = None,
-        on_error: OnError | None = None,
-        *,
-        key: str | None = None,
-        owner: object | None = None,
-    ) -> TaskHandle:
-        return self._submit(
-            self._store, lambda: work(self._repository()), on_done, on_error, key, owner
-        )
-
-    def run(
-        self,
-        work: Work[T],
-        on_done: OnDone[T] | None = None,
-        on_error: OnError | None = None,
-        *,
-        key: str | None = None,
-        owner: object | None = None,
-    ) -> TaskHandle:
-        return self._submit(self._compute, work, on_done, on_error, key, owner)
 
     def store_call(self, work: StoreWork[T]) -> T:
         if threading.current_thread() is threading.main_thread():
-            raise RuntimeError("store_call would block the UI thread; use run_store")
-        return self._store.submit(lambda: work(self._repository())).result()
+            raise StoreLaneError("store_call would block the UI thread; use run_store")
+        if self._store.on_lane():
+            raise StoreLaneError(
+                "store_call from the store lane would wait for itself; call the work directly"
+            )
+        result: Future[T] = Future()
 
-    def shutdown(self) -> None:
-        """Let queued writes (drafts!) finish, close the connection, stop the threads."""
+        def call() -> None:
+            try:
+                result.set_result(work(self._repository()))
+            except BaseException as exc:  # handed to the waiting caller
+                result.set_exception(exc)
 
-        def close() -> None:
-            repo: InboxRepository | None = getattr(self._local, "repo", None)
-            if repo is not None:
-                try:
-                    repo.conn.execute("PRAGMA optimize")  # keep the planner's statistics fresh
-                except sqlite3.Error:
-                    log.warning("PRAGMA optimize failed at shutdown", exc_info=True)
-                repo.conn.close()
-                self._local.repo = None
+        try:
+            self._store.submit(Job(call))
+        except LaneClosedError:
+            raise StoreLaneError(
+                "store_call after the task runner was shut down (the workspace is closed)"
+            ) from None
+        return result.result()
 
-        if self._closed:
+    def shutdown(self, *, drain: bool = False, timeout: float | None = None) -> bool:
+        """Stop the compute lane (cancel, or ``drain``), let queued store writes (drafts!)
+        finish, close the connection; then wait at most ``timeout`` s for compute work
+        that is kept. Safe to call again (it then only waits)."""
+        if not self._closed:
+            self._closed = True
+            self._compute.close(drop_queued=not drain)
+            if drain:  # compute work may still need the store lane: it closes after
+                self._compute.wait_idle(timeout)
+            else:
+                self._supersession.cancel_all()  # running work checks its token
+            self._store.submit(Job(self._close_repository))
+            self._store.close(drop_queued=False)
+            self._store.wait_idle(None)
+        return self._compute.wait_idle(timeout, kept_only=not drain)
+
+    def _close_repository(self) -> None:
+        """Store lane, last job: keep the planner's statistics fresh, close."""
+        repo, self._repo = self._repo, None
+        if repo is None:
             return
-        self._closed = True
-        self._store.submit(close)
-        self._store.shutdown(wait=True)
-        self._compute.shutdown(wait=False, cancel_futures=True)
+        try:
+            repo.optimize()
+        except sqlite3.Error:
+            log.warning("PRAGMA optimize failed at shutdown", exc_info=True)
+        repo.close()

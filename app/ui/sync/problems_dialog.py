@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.display import display_text, isolated
 from app.domain.models import Status
 from app.ops import sync_problems
 from app.ops.context import AppContext
-from app.ops.inbox import Changes
-from app.ops.sync_problems import CONFLICT, RETRYING, FieldChange, SyncProblem
-from app.storage.repository import InboxRepository
+from app.ops.sync_problems import FieldChange, ProblemKind, SyncProblem
+from app.ops.types import Store
 from app.ui.shell.elided import ElidedLabel
 from app.ui.shell.labels import status_label
 from app.ui.sync.status import retry_text
@@ -75,8 +75,9 @@ class SyncProblemsDialog(QDialog):
         self.problems = problems
         while self.rows_layout.count():
             item = self.rows_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         if not problems:
             self.intro.setText(_("Everything is in sync: nothing needs your attention."))
             return
@@ -85,7 +86,7 @@ class SyncProblemsDialog(QDialog):
                 "These changes could not be sent yet. They are tried again automatically; "
                 "you can try one now or discard it."
             )
-            if all(problem.kind == RETRYING for problem in problems)
+            if all(problem.kind is ProblemKind.RETRYING for problem in problems)
             else _(
                 "These changes could not be settled automatically. Nothing has been "
                 "overwritten: choose what should happen."
@@ -112,12 +113,12 @@ class SyncProblemsDialog(QDialog):
         layout.addWidget(detail)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        if problem.kind == CONFLICT:
+        if problem.kind is ProblemKind.CONFLICT:
             self._button(actions, _("Keep mine"), "keepMine", sync_problems.keep_mine, problem)
             self._button(
                 actions, _("Keep theirs"), "keepTheirs", sync_problems.keep_theirs, problem
             )
-        elif problem.kind == RETRYING:  # same action as "Try again": now, same key
+        elif problem.kind is ProblemKind.RETRYING:  # same action as "Try again": now, same key
             self._button(actions, _("Try now"), "retry", sync_problems.retry, problem)
             self._button(actions, _("Discard"), "discard", sync_problems.discard, problem)
         else:
@@ -128,11 +129,11 @@ class SyncProblemsDialog(QDialog):
 
     def _describe(self, problem: SyncProblem) -> str:
         _ = self._ctx.i18n._
-        if problem.kind == CONFLICT:
+        if problem.kind is ProblemKind.CONFLICT:
             lines = [_("Someone else changed this conversation while your change was on its way.")]
             lines += [self._field_line(change) for change in problem.changes]
             return "\n".join(lines)
-        if problem.kind == RETRYING:
+        if problem.kind is ProblemKind.RETRYING:
             return self._describe_retrying(problem)
         what = (
             _("Your reply was not accepted: “{excerpt}”").format(
@@ -175,7 +176,7 @@ class SyncProblemsDialog(QDialog):
 
     def _status(self, value: str | None) -> str:
         try:
-            return status_label(self._ctx.i18n, Status(value))
+            return status_label(self._ctx.i18n, Status(str(value)))
         except ValueError:
             return display_text(str(value), 40)
 
@@ -184,7 +185,7 @@ class SyncProblemsDialog(QDialog):
         layout: QHBoxLayout,
         text: str,
         name: str,
-        decide: Callable[[InboxRepository, int], Changes],
+        decide: Callable[[Store, int], Changes],
         problem: SyncProblem,
     ) -> None:
         button = QPushButton(text, self.rows)
@@ -199,3 +200,8 @@ class SyncProblemsDialog(QDialog):
     def _decided(self, changes: Changes) -> None:
         self.changed.emit(changes)
         self.reload()
+
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None:
+        """The window's one change path: a sync parked or settled something meanwhile."""
+        if changes.sync_problems and initiator is not self:
+            self.reload()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,46 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.contract import models as wire
 from app.ops.context import AppContext
-from app.sync import auth
-from app.sync.client import ServerClient
+from app.sync.api import ServerAddressError, ServerProblemError
+from app.sync.session import SignedIn, WorkspaceKind, WorkspaceRef, check_server_url, sign_in
 from app.ui.shell.labels import localize
 
 
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    server_url: str
-    agent: wire.Agent
-    ca_bundle: str | None
-
-
-def sign_in(
-    url: str, username: str, password: str, api_token: str, ca_bundle: str | None
-) -> SignedIn:
-    """Compute lane: check the keychain first (no point signing in without one), get
-    tokens, read who we are, keep the tokens in the keychain only."""
-    url = auth.check_server_url(url)
-    auth.check_backend()
-    client = ServerClient(url, verify=ca_bundle or True)
-    try:
-        client.sign_in(username=username, password=password, api_token=api_token or None)
-        me = client.me()
-        assert client.tokens is not None
-        auth.save(url, me.agent.id, client.tokens)
-    finally:
-        client.close()
-    return SignedIn(url, me.agent, ca_bundle)
-
-
 class SignInDialog(QDialog):
-    """Signals:
-    signed_in(object): a SignedIn value once the server accepted the credentials.
+    """The form; the sign-in itself is :func:`app.sync.session.sign_in`.
+
+    Signals:
+        signed_in(object): a SignedIn value once the server accepted the credentials.
     """
 
     signed_in = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, again: WorkspaceRef | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         _ = ctx.i18n._
@@ -112,6 +89,10 @@ class SignInDialog(QDialog):
         form.addRow(note)
         form.addRow(self.status)
         form.addRow(self.buttons)
+        if again is not None and again.kind is WorkspaceKind.SERVER:  # same server and agent
+            self.url.setText(again.server_url)
+            self.username.setText(again.agent_id)
+            self.password.setFocus()
 
     def _token_toggled(self, checked: bool) -> None:
         self.token.setEnabled(checked)
@@ -131,8 +112,8 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         _ = self._ctx.i18n._
         try:
-            url = auth.check_server_url(self.url.text())
-        except auth.ServerAddressError as error:
+            url = check_server_url(self.url.text())
+        except ServerAddressError as error:
             self.status.setText(localize(self._ctx.i18n, error))
             return
         username, password = self.username.text().strip(), self.password.text()
@@ -160,8 +141,6 @@ class SignInDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        from app.sync.client import ServerProblemError
-
         if isinstance(error, ServerProblemError) and error.code == "invalid_credentials":
             self.status.setText(self._ctx.i18n._("The user name or password is not right."))
         else:

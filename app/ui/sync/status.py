@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from app.domain.cancel import CancelToken
 from app.i18n import I18n
 from app.ops.context import AppContext
 
 if TYPE_CHECKING:
-    from app.sync.engine import SyncEngine, SyncReport
+    from app.sync.api import Syncer, SyncReport
 
 SYNC_INTERVAL_MS = 30_000
 
@@ -48,13 +49,13 @@ class SyncController(QObject):
     def __init__(
         self,
         ctx: AppContext,
-        engine_factory: Callable[[], SyncEngine],
+        engine_factory: Callable[[], Syncer],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._factory = engine_factory
-        self._engine: SyncEngine | None = None
+        self._engine: Syncer | None = None
         self.running = False
         self._again = False  # a change arrived during a cycle: run once more right after
         self.last: SyncReport | None = None
@@ -76,13 +77,21 @@ class SyncController(QObject):
             return
         self.running = True
         self.started.emit()
-        self._ctx.tasks.run(self._cycle, self._done, self._failed, key="sync", owner=self)
+        token = CancelToken()  # cancelled when the runner shuts down (the workspace closes)
+        self._ctx.tasks.run(
+            lambda: self._cycle(token),
+            self._done,
+            self._failed,
+            key="sync",
+            owner=self,
+            token=token,
+        )
 
-    def _cycle(self) -> SyncReport:
+    def _cycle(self, token: CancelToken) -> SyncReport:
         # Compute lane: the engine (and its keychain read) is made here, not on the UI thread.
         if self._engine is None:
             self._engine = self._factory()
-        return self._engine.sync_once()
+        return self._engine.sync_once(token)
 
     def _done(self, report: SyncReport) -> None:
         self.running = False
@@ -96,7 +105,7 @@ class SyncController(QObject):
             self.sync_now()
 
     def _failed(self, error: BaseException) -> None:
-        from app.sync.engine import SyncReport
+        from app.sync.api import SyncReport
 
         self.running = False
         report = SyncReport(

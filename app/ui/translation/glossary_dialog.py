@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.ops import translation_data
 from app.ops.context import AppContext
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import GlossaryRow, TranslationStore
+from app.ops.translation_data import GlossaryRow
 from app.ui.translation.table_editor import TableEditorDialog
 
 
@@ -35,7 +35,7 @@ class GlossaryDialog(TableEditorDialog):
             parent,
         )
         self.table.setObjectName("glossaryTable")
-        ctx.tasks.run_store(lambda repo: TranslationStore(repo).glossary(), self._show, owner=self)
+        ctx.tasks.run_store(translation_data.glossary, self._show, owner=self)
 
     def _show(self, rows: list[GlossaryRow]) -> None:
         for row in rows:
@@ -66,13 +66,8 @@ class GlossaryDialog(TableEditorDialog):
         rows, deleted, now = self.rows(), list(self.deleted), self._ctx.clock()
         service = self._ctx.translation
 
-        def work(repo: InboxRepository) -> None:
-            store = TranslationStore(repo)
-            for uid in deleted:
-                store.delete_term(uid)
-            for row in rows:
-                store.save_term(row, now)
-            if service is not None:
-                service.load_team_data(repo)
-
-        self._ctx.tasks.run_store(work, self.saved_and_close, owner=self)
+        self._ctx.tasks.run_store(
+            lambda store: translation_data.save_glossary(store, rows, deleted, now, service),
+            self.saved_and_close,
+            owner=self,
+        )

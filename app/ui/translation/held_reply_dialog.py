@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Message
 from app.ops.context import AppContext
-from app.translation.pipeline import Provenance
+from app.translation.api import Provenance, ProvenanceKind
 from app.ui.shell.labels import localize
 
 
@@ -61,7 +61,11 @@ class HeldReplyDialog(QDialog):
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
         provenance = Provenance.from_json(message.provenance)
-        if provenance is not None and provenance.kind == "human_edited" and message.body.strip():
+        if (
+            provenance is not None
+            and provenance.kind == ProvenanceKind.HUMAN_EDITED
+            and message.body.strip()
+        ):
             self.translation.setPlainText(message.body)
             self.status.setText(
                 _(

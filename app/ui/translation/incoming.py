@@ -16,7 +16,7 @@ from app.domain.models import ConversationDetail, MessageKind
 from app.ops.context import AppContext
 from app.ops.tasks import TaskHandle
 from app.ops.translation import IncomingItem, IncomingPlan, IncomingResult
-from app.ui.conversation.thread_view import Shown, ThreadView
+from app.ui.conversation.thread_view import Shown, ShownState, ThreadView
 from app.ui.shell.labels import localize
 
 FIRST_BATCH = 6  # the newest messages: what the agent reads first
@@ -57,7 +57,7 @@ class IncomingTranslator(QObject):
             return {}
         known = self._view.translations if self._conversation == detail.row.id else {}
         return {
-            m.id: Shown("pending")
+            m.id: Shown(ShownState.PENDING)
             for m in detail.messages
             if m.kind is MessageKind.CUSTOMER and m.body.strip() and m.id not in known
         }
@@ -69,12 +69,11 @@ class IncomingTranslator(QObject):
         service = self._ctx.translation
         if service is None:
             return
-        conversation_id = detail.row.id
-        self._conversation = conversation_id
+        self._conversation = detail.row.id
         agent = self._ctx.agent_language
         self._handles.append(
-            self._ctx.tasks.run_store(
-                lambda repo: service.prepare_incoming(repo, conversation_id, agent),
+            self._ctx.tasks.run_store(  # the detail on screen: not read from the store again
+                lambda repo: service.prepare_incoming(repo, detail, agent),
                 self._planned,
                 self._failed,
                 owner=self,
@@ -86,7 +85,7 @@ class IncomingTranslator(QObject):
             return
         if plan.cached:
             self._view.set_translations(
-                {mid: Shown("translated", result) for mid, result in plan.cached.items()}
+                {mid: Shown(ShownState.TRANSLATED, result) for mid, result in plan.cached.items()}
             )
         todo = [i.message_id for i in reversed(plan.items) if i.message_id not in plan.cached]
         if not todo and not any(i.needs_detection for i in plan.items):
@@ -100,7 +99,11 @@ class IncomingTranslator(QObject):
 
     def _show_same(self, plan: IncomingPlan) -> None:
         # Everything was cached or in the agent's language: the rest are "same language".
-        rest = {i.message_id: Shown("same") for i in plan.items if i.message_id not in plan.cached}
+        rest = {
+            i.message_id: Shown(ShownState.SAME)
+            for i in plan.items
+            if i.message_id not in plan.cached
+        }
         if rest:
             self._view.set_translations(rest)
 
@@ -129,23 +132,23 @@ class IncomingTranslator(QObject):
     ) -> None:
         if result.conversation_id != self._conversation:
             return
-        shown: dict[int, Shown] = {mid: Shown("same") for mid in result.same_language}
-        shown.update({mid: Shown("translated", r) for mid, r in result.results.items()})
+        shown: dict[int, Shown] = {mid: Shown(ShownState.SAME) for mid in result.same_language}
+        shown.update({mid: Shown(ShownState.TRANSLATED, r) for mid, r in result.results.items()})
         untranslated = [mid for mid in batch if mid not in shown and mid not in plan.cached]
         self.language_known.emit(result.language)
         if result.no_route and untranslated:
             note = localize(self._ctx.i18n, result.no_route)
             nothing_translated = not plan.cached and not any(
-                s.state == "translated"
+                s.state == ShownState.TRANSLATED
                 for s in (*self._view.translations.values(), *shown.values())
             )
             if nothing_translated:
                 # The conversation's language has no pack: one notice above the thread,
                 # not the same line under every message.
-                shown.update({mid: Shown("unavailable") for mid in untranslated})
+                shown.update({mid: Shown(ShownState.UNAVAILABLE) for mid in untranslated})
                 shown.update(
                     {
-                        i.message_id: Shown("unavailable")
+                        i.message_id: Shown(ShownState.UNAVAILABLE)
                         for i in plan.items
                         if i.message_id not in shown and i.message_id not in plan.cached
                     }
@@ -154,7 +157,7 @@ class IncomingTranslator(QObject):
                 self.unavailable.emit(note)
                 self.finished.emit(plan.conversation_id)
                 return
-            shown.update({mid: Shown("missing", note=note) for mid in untranslated})
+            shown.update({mid: Shown(ShownState.MISSING, note=note) for mid in untranslated})
         self._view.set_translations(shown)
         now = self._ctx.clock()
         service = self._ctx.translation
@@ -179,7 +182,11 @@ class IncomingTranslator(QObject):
     def _failed(self, error: BaseException) -> None:
         # A translation problem must never take the conversation away: say it under the messages.
         detail_ids = [
-            mid for mid, shown in self._view.translations.items() if shown.state == "pending"
+            mid
+            for mid, shown in self._view.translations.items()
+            if shown.state == ShownState.PENDING
         ]
         note = localize(self._ctx.i18n, error)
-        self._view.set_translations({mid: Shown("missing", note=note) for mid in detail_ids})
+        self._view.set_translations(
+            {mid: Shown(ShownState.MISSING, note=note) for mid in detail_ids}
+        )

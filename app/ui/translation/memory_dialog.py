@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.ops import translation_data
 from app.ops.context import AppContext
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import MemoryRow, TranslationStore
+from app.ops.translation_data import MemoryRow
 from app.ui.translation.table_editor import TableEditorDialog
 
 ORIGINS = ("lead", "macro", "agent")
@@ -32,7 +32,7 @@ class MemoryDialog(TableEditorDialog):
         )
         self.table.setObjectName("memoryTable")
         self._macros: list[str | None] = []
-        ctx.tasks.run_store(lambda repo: TranslationStore(repo).memory(), self._show, owner=self)
+        ctx.tasks.run_store(translation_data.memory, self._show, owner=self)
 
     def _show(self, rows: list[MemoryRow]) -> None:
         for row in rows:
@@ -71,13 +71,8 @@ class MemoryDialog(TableEditorDialog):
         rows, deleted, now = self.rows(), list(self.deleted), self._ctx.clock()
         service = self._ctx.translation
 
-        def work(repo: InboxRepository) -> None:
-            store = TranslationStore(repo)
-            for uid in deleted:
-                store.delete_memory(uid)
-            for row in rows:
-                store.save_memory(row, now)
-            if service is not None:
-                service.load_team_data(repo)
-
-        self._ctx.tasks.run_store(work, self.saved_and_close, owner=self)
+        self._ctx.tasks.run_store(
+            lambda store: translation_data.save_memory(store, rows, deleted, now, service),
+            self.saved_and_close,
+            owner=self,
+        )

@@ -28,15 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ops import packs as pack_ops
+from app.ops import translation_data
 from app.ops.context import AppContext
-from app.storage.translation_store import TranslationStore
-from app.translation.pack_download import (
-    PUBLIC_INDEX,
-    CatalogueEntry,
-    download,
-    fetch_catalogue,
-)
-from app.translation.packs import PackInfo, inspect_pack
+from app.translation.api import PUBLIC_INDEX, CatalogueEntry, PackInfo
 from app.ui.shell.labels import localize
 
 
@@ -54,10 +49,12 @@ class PackManagerDialog(QDialog):
     """Installed packs and the actions on them.
 
     Signals:
-        packs_changed(): a pack was installed, upgraded or removed.
+        changed(object): a pack was installed, upgraded or removed (its Changes, once the
+            cached translations of a replaced or removed pack are gone too).
     """
 
-    packs_changed = Signal()
+    changed = Signal(object)
+    bar: QProgressBar  # created below the table; the progress signal refers to it first
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +126,9 @@ class PackManagerDialog(QDialog):
         service = self._ctx.translation
         if service is None:
             return
-        self._ctx.tasks.run(service.engine.packs, self._show, self._failed, owner=self)
+        self._ctx.tasks.run(
+            lambda: pack_ops.installed(service), self._show, self._failed, owner=self
+        )
 
     def _show(self, packs: list[PackInfo]) -> None:
         i18n = self._ctx.i18n
@@ -187,20 +186,17 @@ class PackManagerDialog(QDialog):
         cancel, progress = self._cancel, self._progress.moved.emit
 
         def work() -> PackInfo:
-            inspect_pack(path)
-            return service.engine.install(path, progress=progress, cancel=cancel)
+            return pack_ops.install_file(service, path, progress=progress, cancel=cancel)
 
         def done(info: PackInfo) -> None:
             self._busy(False)
             replaced = before.get((info.from_code, info.to_code))
-            if replaced and replaced != info.key:
-                self._forget(replaced)
             message = _("Installed {pair}, version {version}.").format(
                 pair=f"{info.from_code} → {info.to_code}", version=info.version
             )
             self.status.setText(message)
             self.refresh()
-            self.packs_changed.emit()
+            self._packs_changed(replaced if replaced and replaced != info.key else None)
 
         def failed(error: BaseException) -> None:
             self._failed(error)
@@ -208,10 +204,10 @@ class PackManagerDialog(QDialog):
 
         self._ctx.tasks.run(work, done, failed, owner=self)
 
-    def _forget(self, pack_key: str) -> None:
+    def _packs_changed(self, replaced: str | None) -> None:
         self._ctx.tasks.run_store(
-            lambda repo: TranslationStore(repo).forget_pack(pack_key),
-            None,
+            lambda store: translation_data.packs_changed(store, replaced),
+            self.changed.emit,
             self._failed,
             owner=self,
         )
@@ -226,16 +222,17 @@ class PackManagerDialog(QDialog):
 
         def done(_result: None) -> None:
             self._busy(False)
-            self._forget(pack.key)
             self.status.setText(
                 self._ctx.i18n._("Removed {pair}.").format(
                     pair=f"{pack.from_code} → {pack.to_code}"
                 )
             )
             self.refresh()
-            self.packs_changed.emit()
+            self._packs_changed(pack.key)
 
-        self._ctx.tasks.run(lambda: service.engine.uninstall(pack), done, self._failed, owner=self)
+        self._ctx.tasks.run(
+            lambda: pack_ops.uninstall(service, pack), done, self._failed, owner=self
+        )
 
     def _ask_download(self) -> None:
         dialog = DownloadDialog(self._ctx, self)
@@ -250,11 +247,7 @@ class PackManagerDialog(QDialog):
         if service is None or not url:
             return
         self._busy(True)
-        target = (
-            service.home.root
-            / "downloads"
-            / (url.rstrip("/").rsplit("/", 1)[-1] or "pack.argosmodel")
-        )
+        target = pack_ops.download_target(service, url)
         cancel, progress = self._cancel, self._progress.moved.emit
         self.status.setText(self._ctx.i18n._("Downloading {url}…").format(url=url))
 
@@ -263,7 +256,7 @@ class PackManagerDialog(QDialog):
             self.install(path)
 
         self._ctx.tasks.run(
-            lambda: download(url, target, sha256=sha256, progress=progress, cancel=cancel),
+            lambda: pack_ops.download(target, url, sha256=sha256, progress=progress, cancel=cancel),
             done,
             self._failed,
             owner=self,
@@ -328,7 +321,7 @@ class DownloadDialog(QDialog):
         i18n = self._ctx.i18n
         self.catalogue_note.setText(i18n._("Reading {url}…").format(url=url))
         self._ctx.tasks.run(
-            lambda: fetch_catalogue(url),
+            lambda: pack_ops.catalogue(url),
             self._show_catalogue,
             lambda e: self.catalogue_note.setText(localize(i18n, e)),
             owner=self,

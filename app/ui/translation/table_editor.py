@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.ops.context import AppContext
 
 
@@ -23,10 +24,10 @@ class TableEditorDialog(QDialog):
     """Rows of text cells, each row with the uid of what it edits ("" for a new row).
 
     Signals:
-        saved(): the rows were written to the store.
+        saved(object): the rows were written to the store (the save's Changes).
     """
 
-    saved = Signal()
+    saved = Signal(object)
 
     def __init__(
         self,
@@ -98,6 +99,6 @@ class TableEditorDialog(QDialog):
     def save(self) -> None:  # pragma: no cover - every subclass saves its own rows
         raise NotImplementedError
 
-    def saved_and_close(self, _result: object = None) -> None:
-        self.saved.emit()
+    def saved_and_close(self, changes: Changes) -> None:
+        self.saved.emit(changes)
         self.accept()

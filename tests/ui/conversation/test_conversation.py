@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind, Status
-from app.ops import inbox
-from app.storage.repository import InboxRepository
+from app.ops import reply
+from app.storage.store import Store
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW
@@ -48,7 +48,7 @@ def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow, qtbot
     qtbot.waitUntil(lambda: "Language: German" in card.text(), timeout=3000)
 
 
-def test_reply_with_ctrl_enter(window: MainWindow, qtbot: QtBot, repo: InboxRepository) -> None:
+def test_reply_with_ctrl_enter(window: MainWindow, qtbot: QtBot, repo: Store) -> None:
     open_conversation(window, "Carlos Pérez")
     composer = window.conversation.composer
     composer.editor.setFocus()
@@ -58,13 +58,13 @@ def test_reply_with_ctrl_enter(window: MainWindow, qtbot: QtBot, repo: InboxRepo
     assert "Hola Carlos, si: hasta 12 meses." in thread_text(window)
     cid = window.conversation.conversation_id
     assert cid is not None
-    stored = repo.messages(cid)[-1]
+    stored = repo.messages.messages(cid)[-1]
     assert (stored.kind, stored.body) == (MessageKind.AGENT, "Hola Carlos, si: hasta 12 meses.")
     row = window.inbox.model.cached_row(cid)
     assert row is not None and row.sla_due_at is None  # answered: the clock stops
 
 
-def test_internal_note(window: MainWindow, qtbot: QtBot, repo: InboxRepository) -> None:
+def test_internal_note(window: MainWindow, qtbot: QtBot, repo: Store) -> None:
     open_conversation(window, "Ana Souza")
     qtbot.keyClick(
         window,
@@ -80,22 +80,24 @@ def test_internal_note(window: MainWindow, qtbot: QtBot, repo: InboxRepository) 
     assert "Internal note · Mei Agent" in thread_text(window)
     cid = window.conversation.conversation_id
     assert cid is not None
-    assert repo.messages(cid)[-1].kind is MessageKind.NOTE
+    assert repo.messages.messages(cid)[-1].kind is MessageKind.NOTE
 
 
 def test_resolve_moves_on_to_the_next_conversation(
-    window: MainWindow, repo: InboxRepository, standard_inbox: dict[str, int]
+    window: MainWindow, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     assert window.conversation.header.customer_name.text() == "Ana Souza"
     window.conversation.header.resolve_button.click()
     assert "Ana Souza" not in visible_names(window)
     assert window.inbox.count.text() == "4 conversations"
     assert window.conversation.header.customer_name.text() == "Carlos Pérez"
-    assert repo.conversation_row(standard_inbox["Ana Souza"]).status is Status.RESOLVED
+    assert (
+        repo.conversations.conversation_row(standard_inbox["Ana Souza"]).status is Status.RESOLVED
+    )
 
 
 def test_keyboard_navigation_and_actions(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     header = window.conversation.header
     qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -108,9 +110,14 @@ def test_keyboard_navigation_and_actions(
     qtbot.keyClick(window, Qt.Key.Key_A, ctrl_shift)  # assign to me
     assert header.assign_button.text() == "Mei Agent"
     qtbot.keyClick(window, Qt.Key.Key_P, ctrl_shift)  # pending
-    assert repo.conversation_row(standard_inbox["Carlos Pérez"]).status is Status.PENDING
+    assert (
+        repo.conversations.conversation_row(standard_inbox["Carlos Pérez"]).status is Status.PENDING
+    )
     qtbot.keyClick(window, Qt.Key.Key_R, ctrl_shift)  # resolve
-    assert repo.conversation_row(standard_inbox["Carlos Pérez"]).status is Status.RESOLVED
+    assert (
+        repo.conversations.conversation_row(standard_inbox["Carlos Pérez"]).status
+        is Status.RESOLVED
+    )
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.inbox.filters.search.hasFocus()
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -138,7 +145,7 @@ def test_shortcuts_help_lists_every_shortcut(window: MainWindow, qtbot: QtBot) -
 
 
 def test_assign_tag_and_snooze_from_the_header(
-    window: MainWindow, repo: InboxRepository, standard_inbox: dict[str, int]
+    window: MainWindow, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     open_conversation(window, "Yuki Tanaka")
     header = window.conversation.header
@@ -147,19 +154,19 @@ def test_assign_tag_and_snooze_from_the_header(
     header._fill_assign_menu()
     actions = {a.text(): a for a in header.assign_button.menu().actions()}
     actions["Mei Agent"].trigger()
-    assert repo.conversation_row(cid).assignee_name == "Mei Agent"
+    assert repo.conversations.conversation_row(cid).assignee_name == "Mei Agent"
     assert header.assign_button.text() == "Mei Agent"
 
     header._fill_tag_menu()
     tags = {a.text(): a for a in header.tag_button.menu().actions()}
     assert {"gdpr", "installments", "cash-on-delivery"} <= set(tags)
     tags["installments"].trigger()
-    assert repo.conversation_row(cid).tags == ("installments",)
+    assert repo.conversations.conversation_row(cid).tags == ("installments",)
     chips = [header.tags_row.itemAt(i).widget() for i in range(header.tags_row.count())]
     assert [c.text() for c in chips if c is not None] == ["installments"]
     header._fill_tag_menu()
     {a.text(): a for a in header.tag_button.menu().actions()}["installments"].trigger()
-    assert repo.conversation_row(cid).tags == ()
+    assert repo.conversations.conversation_row(cid).tags == ()
 
     header._fill_snooze_menu()
     snooze = header.snooze_button.menu().actions()
@@ -171,7 +178,7 @@ def test_assign_tag_and_snooze_from_the_header(
         "Until next week",
     ]
     snooze[0].trigger()
-    row = repo.conversation_row(cid)
+    row = repo.conversations.conversation_row(cid)
     assert row.status is Status.SNOOZED and row.snoozed_until == NOW + 3600
     assert "Yuki Tanaka" not in visible_names(window)  # snoozed leaves the open view
 
@@ -181,7 +188,7 @@ def test_a_failed_send_keeps_the_text(
 ) -> None:
     open_conversation(window, "Carlos Pérez")
     composer = window.conversation.composer
-    huge = "a" * (inbox.MAX_REPLY_CHARS + 10)
+    huge = "a" * (reply.MAX_REPLY_CHARS + 10)
     composer.editor.setPlainText(huge)
     composer.request_send()
     assert composer.text() == huge

@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from tests.helpers.fixtures import ContextFactory
 from tests.ui.conftest import WindowFactory
 from tests.ui.helpers import visible_names
@@ -23,7 +23,7 @@ def test_draft_survives_switching_and_a_restart(
     open_window: WindowFactory,
     make_ctx: ContextFactory,
     qtbot: QtBot,
-    repo: InboxRepository,
+    repo: Store,
 ) -> None:
     window = open_window()
     select(window, "Jonas Müller")
@@ -43,7 +43,7 @@ def test_draft_survives_switching_and_a_restart(
     again = restarted.conversation.composer
     assert again.text() == "Sehr geehrter Herr Mueller, und noch etwas"
     assert again.kind is MessageKind.NOTE
-    draft = repo.draft(standard_inbox["Jonas Müller"])
+    draft = repo.drafts.draft(standard_inbox["Jonas Müller"])
     assert draft is not None and draft.body == again.text()
 
 
@@ -51,13 +51,13 @@ def test_draft_is_saved_after_a_pause_in_typing(
     standard_inbox: dict[str, int],
     open_window: WindowFactory,
     qtbot: QtBot,
-    repo: InboxRepository,
+    repo: Store,
 ) -> None:
     window = open_window()
     composer = window.conversation.composer
     with qtbot.waitSignal(composer.draft_changed, timeout=3000):
         qtbot.keyClicks(composer.editor, "Oi Ana")
-    draft = repo.draft(standard_inbox["Ana Souza"])
+    draft = repo.drafts.draft(standard_inbox["Ana Souza"])
     assert draft is not None and draft.body == "Oi Ana"
 
 
@@ -65,12 +65,12 @@ def test_sending_clears_the_draft(
     standard_inbox: dict[str, int],
     open_window: WindowFactory,
     qtbot: QtBot,
-    repo: InboxRepository,
+    repo: Store,
 ) -> None:
     window = open_window()
     composer = window.conversation.composer
     qtbot.keyClicks(composer.editor, "Oi Ana, tudo bem?")
     composer.flush_draft()
-    assert repo.draft(standard_inbox["Ana Souza"]) is not None
+    assert repo.drafts.draft(standard_inbox["Ana Souza"]) is not None
     composer.request_send()
-    assert repo.draft(standard_inbox["Ana Souza"]) is None
+    assert repo.drafts.draft(standard_inbox["Ana Souza"]) is None

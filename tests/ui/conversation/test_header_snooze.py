@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.storage.repository import InboxRepository
+from app.ops import inbox
+from app.storage.store import Store
 from app.ui.conversation.header import ConversationHeader
 from tests.helpers.builders import Conv, add_agents, add_conversation
 from tests.helpers.fixtures import ContextFactory
@@ -48,7 +49,7 @@ def test_snooze_until_morning_is_nine_local_across_a_dst_change(
     morning: str,
     week: str,
     agent_in_berlin: None,
-    repo: InboxRepository,
+    repo: Store,
     make_ctx: ContextFactory,
     qtbot: QtBot,
 ) -> None:
@@ -61,7 +62,7 @@ def test_snooze_until_morning_is_nine_local_across_a_dst_change(
     ctx = make_ctx(clock=lambda: clock)
     header = ConversationHeader(ctx.i18n, ctx.clock)
     qtbot.addWidget(header)
-    header.show_detail(repo.conversation_detail(cid), clock)
+    header.show_detail(inbox.conversation_detail(repo, cid), clock)
     menu = header.snooze_button.menu()
     menu.aboutToShow.emit()
     actions = {a.text().split(" (")[0]: a for a in menu.actions()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,10 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from app.config.paths import Paths
 from app.config.settings import Settings
+from app.domain.changes import Changes
 from app.domain.models import MessageKind
 from app.ops.translation import SEND_BEAM, Preview, TranslationService
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from app.storage.translation_store import MacroRow
+from app.sync.report import SyncReport
 from app.translation.pipeline import Provenance
 from app.ui.inbox.model import ROW_ROLE
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
@@ -26,6 +27,7 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.reply_translation import ReplyTranslation
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
+from tests.helpers.customers import lucia, open_spanish_desk
 from tests.helpers.fixtures import ContextFactory
 from tests.helpers.translation import Packs
 from tests.ui.conftest import WindowFactory
@@ -35,7 +37,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def conversations(repo: InboxRepository) -> tuple[int, int]:
+def conversations(repo: Store) -> tuple[int, int]:
     """Two Spanish-speaking customers."""
     agents = add_agents(repo)
     marta = add_conversation(
@@ -50,19 +52,10 @@ def conversations(repo: InboxRepository) -> tuple[int, int]:
         ),
         agents,
     )
-    lucia = add_conversation(
-        repo,
-        Conv(
-            customer="Lucía García",
-            country="MX",
-            language="es-MX",
-            timezone="America/Mexico_City",
-            messages=[(MessageKind.CUSTOMER, "gracias por la ayuda.")],
-            age=600,
-        ),
-        agents,
+    mexico = add_conversation(
+        repo, lucia((MessageKind.CUSTOMER, "gracias por la ayuda."), age=600), agents
     )
-    return lucia, marta
+    return mexico, marta
 
 
 @pytest.fixture
@@ -74,9 +67,7 @@ def window(
     packs: Packs,
     qtbot: QtBot,
 ) -> MainWindow:
-    translation_service.engine.install(packs.get("es-en", transform="upper"))
-    translation_service.engine.install(packs.get("en-es", transform="lower"))
-    win = open_window(ctx=make_ctx(translation=translation_service, agent_language="en"))
+    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
     assert win.inbox.select_conversation(conversations[0])
     qtbot.waitUntil(lambda: win.conversation.conversation_id == conversations[0], timeout=5000)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
@@ -103,12 +94,12 @@ def edit_preview(panel: ReplyTranslation, qtbot: QtBot, text: str) -> None:
 
 # ---------------------------------------------------------------------- the edited preview
 def test_changing_ones_text_after_editing_the_translation_never_overwrites_the_edit(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     composer = window.conversation.composer
     panel = type_and_wait(window, qtbot, "Thanks", "thanks")
     edit_preview(panel, qtbot, "mil gracias")
-    count = len(repo.messages(conversations[0]))
+    count = len(repo.messages.messages(conversations[0]))
 
     composer.editor.setFocus()
     qtbot.keyClicks(composer.editor, " a lot")
@@ -120,7 +111,7 @@ def test_changing_ones_text_after_editing_the_translation_never_overwrites_the_e
     assert panel.regenerate.isVisible()
 
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert len(repo.messages(conversations[0])) == count  # out of date: not sent
+    assert len(repo.messages.messages(conversations[0])) == count  # out of date: not sent
     assert "Your text changed after you edited the translation" in window.conversation.notice.text()
     assert panel.editor.toPlainText() == "mil gracias"
 
@@ -131,7 +122,7 @@ def test_changing_ones_text_after_editing_the_translation_never_overwrites_the_e
 
 
 def test_editing_the_translation_again_brings_it_up_to_date_and_it_is_sent_as_edited(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     composer = window.conversation.composer
     panel = type_and_wait(window, qtbot, "Thanks", "thanks")
@@ -142,7 +133,7 @@ def test_editing_the_translation_again_brings_it_up_to_date_and_it_is_sent_as_ed
     qtbot.keyClicks(panel.editor, " de verdad")
     assert not panel.warning.isVisible()
     composer.request_send()
-    sent = repo.messages(conversations[0])[-1]
+    sent = repo.messages.messages(conversations[0])[-1]
     assert (sent.body, sent.original_body) == ("gracias de verdad", "Thanks a lot")
     provenance = Provenance.from_json(sent.provenance)
     assert provenance is not None and provenance.kind == "human_edited"
@@ -174,7 +165,7 @@ def truncating(translation_service: TranslationService, monkeypatch: pytest.Monk
 
 @pytest.mark.usefixtures("truncating")
 def test_an_incomplete_translation_is_marked_and_blocks_send_until_confirmed(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     composer = window.conversation.composer
     panel = type_and_wait(window, qtbot, "Your order ships today", "your order ships today")
@@ -185,18 +176,18 @@ def test_an_incomplete_translation_is_marked_and_blocks_send_until_confirmed(
     assert "low confidence" in panel.provenance.text()
     assert "high confidence" not in panel.provenance.text()
     assert panel.send_anyway.isVisible()
-    count = len(repo.messages(conversations[0]))
+    count = len(repo.messages.messages(conversations[0]))
 
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert len(repo.messages(conversations[0])) == count
+    assert len(repo.messages.messages(conversations[0])) == count
     notice = window.conversation.notice
     assert notice.isVisible() and "may be incomplete" in notice.text()
     assert "Send anyway" in notice.text()
     composer.request_send()
-    assert len(repo.messages(conversations[0])) == count
+    assert len(repo.messages.messages(conversations[0])) == count
 
     panel.send_anyway.click()  # the agent checked it: it goes out, flagged as it was
-    sent = repo.messages(conversations[0])[-1]
+    sent = repo.messages.messages(conversations[0])[-1]
     assert sent.body == "your order ships today"
     provenance = Provenance.from_json(sent.provenance)
     assert provenance is not None and provenance.kind == "mt" and provenance.incomplete
@@ -205,13 +196,13 @@ def test_an_incomplete_translation_is_marked_and_blocks_send_until_confirmed(
 
 @pytest.mark.usefixtures("truncating")
 def test_editing_an_incomplete_translation_unblocks_send(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     panel = type_and_wait(window, qtbot, "Your order ships today", "your order ships today")
     edit_preview(panel, qtbot, "su pedido sale hoy mismo")
     assert not panel.warning.isVisible() and not panel.send_anyway.isVisible()
     window.conversation.composer.request_send()
-    sent = repo.messages(conversations[0])[-1]
+    sent = repo.messages.messages(conversations[0])[-1]
     assert sent.body == "su pedido sale hoy mismo"
     provenance = Provenance.from_json(sent.provenance)
     assert provenance is not None and provenance.kind == "human_edited"
@@ -219,7 +210,7 @@ def test_editing_an_incomplete_translation_unblocks_send(
 
 
 # ---------------------------------------------------------------------- canned replies
-def macro_action(window: MainWindow, repo: InboxRepository, title: str, body: str) -> None:
+def macro_action(window: MainWindow, repo: Store, title: str, body: str) -> None:
     window.conversation.set_choices((), (), [MacroRow("m1", title, "en", body)])
     window.conversation._fill_macro_menu()
     menu = {a.text(): a for a in window.conversation.macro_button.menu().actions()}
@@ -227,7 +218,7 @@ def macro_action(window: MainWindow, repo: InboxRepository, title: str, body: st
 
 
 def test_a_canned_reply_is_inserted_at_the_cursor(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository
+    window: MainWindow, qtbot: QtBot, repo: Store
 ) -> None:
     composer = window.conversation.composer
     qtbot.keyClicks(composer.editor, "Hi Lucia! Best, Mei")
@@ -239,7 +230,7 @@ def test_a_canned_reply_is_inserted_at_the_cursor(
 
 
 def test_a_canned_reply_replaces_only_the_selection(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository
+    window: MainWindow, qtbot: QtBot, repo: Store
 ) -> None:
     composer = window.conversation.composer
     qtbot.keyClicks(composer.editor, "Hi Lucia! XXX Best, Mei")
@@ -278,15 +269,16 @@ def test_switching_conversation_mid_edit_keeps_the_draft_and_the_edited_translat
 
 
 def test_a_sync_refresh_while_typing_keeps_the_composer_and_the_edited_translation(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     pane = window.conversation
     panel = type_and_wait(window, qtbot, "Thanks", "thanks")
     edit_preview(panel, qtbot, "mil gracias")
     qtbot.keyClicks(pane.composer.editor, " again")  # not saved yet: within the typing pause
     with repo.transaction():
-        repo.add_message(conversations[0], MessageKind.CUSTOMER, "¿y el reembolso?", NOW)
-    window._synced(SimpleNamespace(pulled_conversations=1, pulled_messages=1, pushed=0))
+        repo.messages.add_message(conversations[0], MessageKind.CUSTOMER, "¿y el reembolso?", NOW)
+    pulled = Changes.of(conversations[0], list_membership=True, messages=True)
+    window._synced(SyncReport(online=True, pulled_messages=1, changes=pulled))
     qtbot.waitUntil(lambda: "¿Y EL REEMBOLSO?" in thread_text(window), timeout=5000)
     assert pane.composer.text() == "Thanks again"
     assert panel.editor.toPlainText() == "mil gracias"
@@ -294,12 +286,12 @@ def test_a_sync_refresh_while_typing_keeps_the_composer_and_the_edited_translati
 
 
 def test_a_held_reply_keeps_the_agents_text_visible(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     pane = window.conversation
     qtbot.keyClicks(pane.composer.editor, "We will refund the full amount today.")
     pane.reply_translation.human.click()
-    held = repo.messages(conversations[0])[-1]
+    held = repo.messages.messages(conversations[0])[-1]
     assert held.held and held.body == "We will refund the full amount today."
     assert "We will refund the full amount today." in thread_text(window)
     assert pane.composer.text() == ""
@@ -307,7 +299,7 @@ def test_a_held_reply_keeps_the_agents_text_visible(
 
 
 def test_a_held_reply_keeps_the_translation_the_agent_edited_for_the_translator(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversations: tuple[int, int]
+    window: MainWindow, qtbot: QtBot, repo: Store, conversations: tuple[int, int]
 ) -> None:
     pane = window.conversation
     panel = type_and_wait(window, qtbot, "Thanks", "thanks")
@@ -315,7 +307,7 @@ def test_a_held_reply_keeps_the_translation_the_agent_edited_for_the_translator(
     qtbot.keyClicks(pane.composer.editor, " a lot")  # out of date now, but still their work
     panel.human.click()
 
-    held = repo.messages(conversations[0])[-1]
+    held = repo.messages.messages(conversations[0])[-1]
     assert held.held and held.original_body == "Thanks a lot"
     assert held.body == "mil gracias"
     provenance = Provenance.from_json(held.provenance)
@@ -323,7 +315,7 @@ def test_a_held_reply_keeps_the_translation_the_agent_edited_for_the_translator(
     assert "Thanks a lot" in thread_text(window)  # the thread shows the agent's words
     assert pane.composer.text() == "" and panel.editor.toPlainText() == ""
 
-    pane.thread.held_reply_requested.emit(held.id)  # a colleague opens it to translate
+    pane.thread_view.held_reply_requested.emit(held.id)  # a colleague opens it to translate
     dialog = pane.findChild(HeldReplyDialog)
     assert dialog is not None
     assert dialog.original.toPlainText() == "Thanks a lot"
@@ -331,7 +323,7 @@ def test_a_held_reply_keeps_the_translation_the_agent_edited_for_the_translator(
     assert "agent's own edit" in dialog.status.text()
     dialog.translation.setPlainText("muchas gracias")
     dialog.send.click()
-    sent = repo.messages(conversations[0])[-1]
+    sent = repo.messages.messages(conversations[0])[-1]
     assert sent.id == held.id and not sent.held and sent.body == "muchas gracias"
     released = Provenance.from_json(sent.provenance)
     assert released is not None and released.kind == "human"

@@ -17,9 +17,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind
-from app.ops.inbox import MAX_REPLY_CHARS, MessageTooLongError
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository
+from app.ops.reply import MAX_REPLY_CHARS, MessageTooLongError
+from app.storage.store import Store
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.tasks import QtTaskRunner
 from tests.helpers.builders import NOW
@@ -65,7 +64,7 @@ def threaded(
     error_sink: ErrorSink,
     qtbot: QtBot,
 ) -> Iterator[Threaded]:
-    runner = QtTaskRunner(lambda: InboxRepository(open_database(store_path)), error_sink)
+    runner = QtTaskRunner(lambda: Store.open(store_path), error_sink)
     window = MainWindow(make_ctx().with_(tasks=runner), error_sink)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.inbox.page_loaded, timeout=10_000):
@@ -81,23 +80,23 @@ def threaded(
         runner.shutdown()
 
 
-def new_bodies(repo: InboxRepository, conversation_id: int, before: int) -> list[str]:
-    return [m.body for m in repo.messages(conversation_id)[before:]]
+def new_bodies(repo: Store, conversation_id: int, before: int) -> list[str]:
+    return [m.body for m in repo.messages.messages(conversation_id)[before:]]
 
 
 # ---------------------------------------------------------------------- send, then switch
 def test_a_reply_sent_just_before_switching_never_comes_back_as_a_draft(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
     threaded.open(ana)
-    before = len(repo.messages(ana))
+    before = len(repo.messages.messages(ana))
     qtbot.keyClicks(threaded.editor, "Oi Ana, o pedido saiu hoje.")  # no pause: not saved yet
     threaded.send_with_keyboard()
     assert threaded.window.inbox.select_conversation(jonas)  # at once: the store is busy
     threaded.settled()
 
-    assert repo.draft(ana) is None  # the send cleared it and nothing brought it back
+    assert repo.drafts.draft(ana) is None  # the send cleared it and nothing brought it back
     assert new_bodies(repo, ana, before) == ["Oi Ana, o pedido saiu hoje."]
     threaded.open(ana)
     assert threaded.pane.composer.text() == ""
@@ -107,11 +106,11 @@ def test_a_reply_sent_just_before_switching_never_comes_back_as_a_draft(
 
 
 def test_a_send_pressed_twice_before_the_store_answers_is_stored_once(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana = standard_inbox["Ana Souza"]
     threaded.open(ana)
-    before = len(repo.messages(ana))
+    before = len(repo.messages.messages(ana))
     qtbot.keyClicks(threaded.editor, "Obrigada pela paciencia!")
     threaded.send_with_keyboard()
     threaded.send_with_keyboard()  # an impatient second press, before the first is stored
@@ -120,11 +119,11 @@ def test_a_send_pressed_twice_before_the_store_answers_is_stored_once(
 
     assert new_bodies(repo, ana, before) == ["Obrigada pela paciencia!"]
     assert threaded.pane.composer.text() == ""
-    assert repo.draft(ana) is None
+    assert repo.drafts.draft(ana) is None
 
 
 def test_text_typed_on_after_sending_is_still_saved(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
     threaded.open(ana)
@@ -134,39 +133,39 @@ def test_text_typed_on_after_sending_is_still_saved(
     threaded.window.inbox.select_conversation(jonas)
     threaded.settled()
 
-    draft = repo.draft(ana)
+    draft = repo.drafts.draft(ana)
     assert draft is not None and draft.body == "Primeira parte. E mais uma coisa"
 
 
 def test_a_refused_send_while_switching_keeps_the_text_as_the_draft(
     threaded: Threaded,
-    repo: InboxRepository,
+    repo: Store,
     standard_inbox: dict[str, int],
     error_sink: ErrorSink,
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
     threaded.open(ana)
-    before = len(repo.messages(ana))
+    before = len(repo.messages.messages(ana))
     too_long = "a" * (MAX_REPLY_CHARS + 1)
     threaded.pane.composer.editor.setPlainText(too_long)  # a paste gone wrong
     threaded.pane.composer.request_send()
     threaded.window.inbox.select_conversation(jonas)  # before the store refuses it
     threaded.settled()
 
-    assert len(repo.messages(ana)) == before
-    draft = repo.draft(ana)
+    assert len(repo.messages.messages(ana)) == before
+    draft = repo.drafts.draft(ana)
     assert draft is not None and draft.body == too_long  # refused, but not lost
     assert not any(isinstance(e, MessageTooLongError) for e in error_sink.errors)
 
 
 # ---------------------------------------------------------------------- typing while it opens
 def test_typing_while_a_conversation_opens_goes_to_that_conversation(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
-    repo.save_draft(jonas, MessageKind.AGENT, "Guten Tag, ", NOW)
+    repo.drafts.save_draft(jonas, MessageKind.AGENT, "Guten Tag, ", NOW)
     threaded.open(ana)
-    ana_before, jonas_before = len(repo.messages(ana)), len(repo.messages(jonas))
+    ana_before, jonas_before = len(repo.messages.messages(ana)), len(repo.messages.messages(jonas))
     qtbot.keyClicks(threaded.editor, "Oi Ana")
     assert threaded.window.inbox.select_conversation(jonas)
     qtbot.keyClicks(threaded.editor, "Hallo")  # Jonas is not on screen yet
@@ -178,17 +177,17 @@ def test_typing_while_a_conversation_opens_goes_to_that_conversation(
     threaded.settled()
 
     assert threaded.pane.composer.text() == "Guten Tag, Hallo"  # after its draft
-    assert len(repo.messages(ana)) == ana_before
-    assert len(repo.messages(jonas)) == jonas_before
+    assert len(repo.messages.messages(ana)) == ana_before
+    assert len(repo.messages.messages(jonas)) == jonas_before
     threaded.pane.composer.flush_draft()
     threaded.settled()
-    jonas_draft, ana_draft = repo.draft(jonas), repo.draft(ana)
+    jonas_draft, ana_draft = repo.drafts.draft(jonas), repo.drafts.draft(ana)
     assert jonas_draft is not None and jonas_draft.body == "Guten Tag, Hallo"
     assert ana_draft is not None and ana_draft.body == "Oi Ana"
 
 
 def test_text_typed_for_a_conversation_left_before_it_opened_is_kept_for_that_one_only(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas, yuki = (standard_inbox[n] for n in ("Ana Souza", "Jonas Müller", "Yuki Tanaka"))
     threaded.open(ana)
@@ -202,17 +201,17 @@ def test_text_typed_for_a_conversation_left_before_it_opened_is_kept_for_that_on
     )
     threaded.settled()
 
-    ana_draft, jonas_draft = repo.draft(ana), repo.draft(jonas)
+    ana_draft, jonas_draft = repo.drafts.draft(ana), repo.drafts.draft(jonas)
     assert ana_draft is not None and ana_draft.body == "Oi Ana"
     assert jonas_draft is not None and jonas_draft.body == "Hallo"  # typed for Jonas
     assert threaded.pane.composer.text() == ""
     threaded.pane.composer.flush_draft()
     threaded.settled()
-    assert repo.draft(yuki) is None
+    assert repo.drafts.draft(yuki) is None
 
 
 def test_a_paste_while_a_conversation_opens_is_kept_for_it(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
     threaded.open(ana)
@@ -233,10 +232,10 @@ def test_a_paste_while_a_conversation_opens_is_kept_for_it(
 
 
 def test_closing_the_window_while_a_conversation_opens_keeps_what_was_typed_for_it(
-    threaded: Threaded, qtbot: QtBot, repo: InboxRepository, standard_inbox: dict[str, int]
+    threaded: Threaded, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     ana, jonas = standard_inbox["Ana Souza"], standard_inbox["Jonas Müller"]
-    repo.save_draft(jonas, MessageKind.AGENT, "Guten Tag, ", NOW)
+    repo.drafts.save_draft(jonas, MessageKind.AGENT, "Guten Tag, ", NOW)
     threaded.open(ana)
     qtbot.keyClicks(threaded.editor, "Oi Ana")
     threaded.window.inbox.select_conversation(jonas)
@@ -244,6 +243,6 @@ def test_closing_the_window_while_a_conversation_opens_keeps_what_was_typed_for_
     threaded.window.close()  # before Jonas is on screen
     threaded.settled()
 
-    ana_draft, jonas_draft = repo.draft(ana), repo.draft(jonas)
+    ana_draft, jonas_draft = repo.drafts.draft(ana), repo.drafts.draft(jonas)
     assert ana_draft is not None and ana_draft.body == "Oi Ana"
     assert jonas_draft is not None and jonas_draft.body == "Guten Tag, Hallo"

@@ -17,7 +17,7 @@ from app.config.paths import Paths, resources_dir
 from app.domain.models import MessageKind
 from app.ops import knowledge
 from app.ops.culture import CultureData, load_culture
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from app.ui.knowledge.reader import ArticleReader
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import Conv, add_agents, add_conversation
@@ -37,7 +37,7 @@ def builtin_culture() -> CultureData:
 
 
 @pytest.fixture
-def customers(repo: InboxRepository) -> None:
+def customers(repo: Store) -> None:
     agents = add_agents(repo)
     for conv in (
         Conv(

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from app.config.paths import Paths
 from app.i18n import I18n
+from app.ops import inbox
 from app.ops.culture import customer_culture, load_culture
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from app.ui.culture.sections import now_lines
 from tests.helpers.builders import Conv, add_agents, add_conversation
 from tests.helpers.fixtures import ContextFactory
@@ -33,14 +34,14 @@ def visual_x(line: str, index: int) -> float:
 
 
 def test_the_saudi_date_example_is_isolated_and_reads_in_order(
-    repo: InboxRepository, make_ctx: ContextFactory, qtbot: QtBot
+    repo: Store, make_ctx: ContextFactory, qtbot: QtBot
 ) -> None:
     cid = add_conversation(
         repo,
         Conv(customer="Fahad Al-Qahtani", country="SA", language="ar-SA", timezone="Asia/Riyadh"),
         add_agents(repo),
     )
-    customer = repo.conversation_detail(cid).customer
+    customer = inbox.conversation_detail(repo, cid).customer
     culture = customer_culture(load_culture(Paths(Path("/nonexistent"))), customer, DEC_2)
     example = culture.facts.date_example
     assert example is not None and "\u200f" in example  # right-to-left marks: the trap

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.filters import AssigneeFilter, SlaFilter, SortOrder
 from app.domain.models import Channel
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from tests.helpers.builders import Conv, add_agents, add_conversation
 from tests.ui.conftest import WindowFactory
 from tests.ui.helpers import choose, visible_names, visible_rows
@@ -141,7 +141,7 @@ def test_sort_by_latest_activity(window) -> None:
 
 
 def test_rows_beyond_the_first_page_load_when_scrolled_to(
-    repo: InboxRepository, open_window: WindowFactory, qtbot: QtBot
+    repo: Store, open_window: WindowFactory, qtbot: QtBot
 ) -> None:
     agents = add_agents(repo)
     for i in range(250):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings, load_settings
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
+from tests.helpers.app_process import run_app
 
 pytestmark = pytest.mark.gui
 
@@ -111,23 +110,8 @@ def test_switching_to_chinese_rebuilds_the_window_and_keeps_the_selection(
 
 def test_screenshot_command_renders_a_populated_inbox(tmp_path: Path) -> None:
     target = tmp_path / "shot.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "--demo",
-            "--data-dir",
-            str(tmp_path / "d"),
-            "--screenshot",
-            str(target),
-            "--lang",
-            "zh_CN",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_app(
+        "--demo", "--data-dir", str(tmp_path / "d"), "--screenshot", str(target), "--lang", "zh_CN"
     )
     assert result.returncode == 0, result.stderr
     from PySide6.QtGui import QImage
@@ -163,13 +147,7 @@ def test_a_wrongly_typed_setting_does_not_stop_start_up(tmp_path: Path) -> None:
     data.mkdir()
     (data / "settings.json").write_text('{"workspace": 5, "ui_language": "en"}')
     target = tmp_path / "shot.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--data-dir", str(data), "--screenshot", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_app("--data-dir", str(data), "--screenshot", str(target))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert target.exists()

@@ -21,6 +21,7 @@ from app.ui.inbox.model import ROW_ROLE
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
 from app.ui.shell.errors import ErrorReporter
 from tests.helpers.fixtures import ContextFactory
+from tests.helpers.sql import sql
 from tests.ui.conftest import ErrorSink, WindowFactory
 
 pytestmark = pytest.mark.gui
@@ -38,7 +39,7 @@ def test_a_full_disk_while_sending_keeps_the_reply_and_explains(
     runner = ctx.tasks
     assert isinstance(runner, InlineTaskRunner)
     window = open_window(ctx=ctx)
-    conn = runner.repository.conn
+    conn = sql(runner.repository)
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     composer = window.conversation.composer
     reply = "Olá Ana! " + "Segue o passo a passo completo do parcelamento. " * 2000
@@ -63,10 +64,14 @@ def test_a_full_disk_while_sending_keeps_the_reply_and_explains(
     assert isinstance(error_sink.errors[0], sqlite3.DatabaseError)
 
 
-def test_a_data_folder_that_cannot_be_created_is_named_in_a_dialog(qtbot: QtBot) -> None:
+def test_a_data_folder_that_cannot_be_created_is_named_in_a_dialog(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
-    data = Path("/proc/self/crossdesk-no-such-folder")  # not creatable, even by root
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    data = blocker / "crossdesk"  # under a file: not creatable, even by root, on any OS
     crossdesk = CrossDeskApp(qt_app, Paths(data), Settings(), LaunchOptions(ui_language="en"))
     try:
         crossdesk.start()
@@ -143,7 +148,13 @@ def test_an_io_error_with_space_left_is_still_a_folder_problem(
     assert known is not None and known.problem is StoreProblem.UNREADABLE
 
 
-@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG])
+# Windows has no EDQUOT (quotas there fail with ENOSPC): the set is what this OS has.
+NO_SPACE = {
+    name: getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
+}
+
+
+@pytest.mark.parametrize("code", NO_SPACE.values(), ids=NO_SPACE.keys())
 def test_no_space_of_any_kind_is_a_full_disk(code: int, store_path: Path) -> None:
     known = classify(OSError(code, "no room"), store_path)
     assert known is not None and known.problem is StoreProblem.DISK_FULL

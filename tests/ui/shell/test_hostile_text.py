@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.filters import InboxQuery
 from app.domain.models import Channel, MessageKind
-from app.storage.repository import InboxRepository
+from app.ops import inbox
+from app.storage.store import Store
 from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.thread_view import DISPLAY_LIMIT
 from app.ui.inbox.model import ROW_ROLE
@@ -56,7 +57,7 @@ def listener() -> tuple[int, list[bytes]]:
 
 
 def test_html_in_names_and_messages_is_shown_literally_and_loads_nothing(
-    repo: InboxRepository,
+    repo: Store,
     open_window: WindowFactory,
     listener: tuple[int, list[bytes]],
     qtbot: QtBot,
@@ -78,9 +79,9 @@ def test_html_in_names_and_messages_is_shown_literally_and_loads_nothing(
     )
     window = open_window()
     conversation = window.conversation
-    document = conversation.thread.document()
+    document = conversation.thread_view.document()
 
-    assert body in conversation.thread.toPlainText()
+    assert body in conversation.thread_view.toPlainText()
     assert conversation.header.customer_name.text() == name
     assert conversation.header.customer_name.textFormat() == Qt.TextFormat.PlainText
     assert conversation.header.subject.text() == "<i>Re:</i> <style>x</style>"
@@ -106,11 +107,11 @@ def test_html_in_names_and_messages_is_shown_literally_and_loads_nothing(
         probe.sendall(b"probe")
     qtbot.waitUntil(lambda: b"probe" in hits, timeout=3000)
     assert hits == [b"probe"]
-    assert conversation.thread.refused_resources == []
+    assert conversation.thread_view.refused_resources == []
 
 
 def test_bidi_overrides_zero_width_and_emoji_only_messages(
-    repo: InboxRepository, open_window: WindowFactory
+    repo: Store, open_window: WindowFactory
 ) -> None:
     texts = [
         "👍",
@@ -129,11 +130,14 @@ def test_bidi_overrides_zero_width_and_emoji_only_messages(
         add_agents(repo),
     )
     window = open_window()
-    shown = window.conversation.thread.toPlainText()
+    shown = window.conversation.thread_view.toPlainText()
     for text in texts:  # as received, the override neutralised into an isolate
         assert text.replace("\u202e", "\u2067").replace("\u202c", "\u2069") in shown
     assert not {"\u202e", "\u202c"} & set(shown)
-    stored = [m.body for m in repo.messages(window.conversation.thread.messages[0].conversation_id)]
+    stored = [
+        m.body
+        for m in repo.messages.messages(window.conversation.thread_view.messages[0].conversation_id)
+    ]
     assert stored == texts  # the store keeps exactly what was received
     name = window.conversation.header.customer_name
     assert name.full_text() == "\u202eEvil Name"
@@ -142,7 +146,7 @@ def test_bidi_overrides_zero_width_and_emoji_only_messages(
 
 
 def test_a_right_to_left_name_does_not_flip_the_message_header(
-    repo: InboxRepository, open_window: WindowFactory
+    repo: Store, open_window: WindowFactory
 ) -> None:
     add_conversation(
         repo,
@@ -156,7 +160,7 @@ def test_a_right_to_left_name_does_not_flip_the_message_header(
         add_agents(repo),
     )
     window = open_window()
-    header_block = window.conversation.thread.document().firstBlock()
+    header_block = window.conversation.thread_view.document().firstBlock()
     while header_block.isValid() and not header_block.text().strip():
         header_block = header_block.next()
     assert header_block.text().startswith("\u2068عبدالله الحربي\u2069")  # isolated
@@ -166,12 +170,12 @@ def test_a_right_to_left_name_does_not_flip_the_message_header(
 
 
 def test_a_one_megabyte_message_opens_quickly_and_can_be_read_whole(
-    repo: InboxRepository, open_window: WindowFactory, qtbot: QtBot
+    repo: Store, open_window: WindowFactory, qtbot: QtBot
 ) -> None:
     huge = ("Lorem ipsum dolor sit amet " * 40_000)[:1_000_000]
     add_conversation(repo, Conv(messages=[(MessageKind.CUSTOMER, huge)]), add_agents(repo))
     window = open_window()
-    thread = window.conversation.thread
+    thread = window.conversation.thread_view
     shown = thread.toPlainText()
     assert len(shown) < DISPLAY_LIMIT + 1000
     assert "Show the whole message (1 MB)" in shown
@@ -225,7 +229,7 @@ def paint_rows(window: MainWindow) -> float:
 
 
 def test_huge_names_subjects_and_tags_are_elided_and_never_size_the_window(
-    repo: InboxRepository, open_window: WindowFactory, qtbot: QtBot
+    repo: Store, open_window: WindowFactory, qtbot: QtBot
 ) -> None:
     agents = add_agents(repo)
     tags = ("T" * 20_000, *(f"tag-{n}" for n in range(30)))
@@ -270,7 +274,7 @@ def test_huge_names_subjects_and_tags_are_elided_and_never_size_the_window(
     assert len(window.side_panel.card.text()) < 2000
 
 
-def test_tooltips_show_markup_as_text(repo: InboxRepository, open_window: WindowFactory) -> None:
+def test_tooltips_show_markup_as_text(repo: Store, open_window: WindowFactory) -> None:
     name = "<b>Bold</b> & <i>co</i>"
     add_conversation(repo, Conv(customer=name), add_agents(repo))
     window = open_window()
@@ -305,9 +309,7 @@ HOSTILE = st.tuples(HOSTILE_PIECES, st.integers(min_value=1, max_value=3000)).ma
 
 
 @pytest.fixture
-def hostile_window(
-    repo: InboxRepository, open_window: WindowFactory
-) -> tuple[MainWindow, dict[str, int]]:
+def hostile_window(repo: Store, open_window: WindowFactory) -> tuple[MainWindow, dict[str, int]]:
     """One window for every generated example (opening one per example is slow)."""
     agents = add_agents(repo)
     window = open_window()
@@ -323,7 +325,7 @@ def hostile_window(
 )
 @given(name=HOSTILE, subject=HOSTILE, tag=HOSTILE, body=HOSTILE)
 def test_generated_hostile_text_goes_through_store_search_and_every_view_bounded(
-    repo: InboxRepository,
+    repo: Store,
     hostile_window: tuple[MainWindow, dict[str, int]],
     qtbot: QtBot,
     name: str,
@@ -344,13 +346,15 @@ def test_generated_hostile_text_goes_through_store_search_and_every_view_bounded
         ),
         agents,
     )
-    detail = repo.conversation_detail(cid)
+    detail = inbox.conversation_detail(repo, cid)
     assert detail.customer.name == (name or "x")  # stored exactly as received
     assert detail.messages[0].body == (body or "x")
-    repo.first_page(InboxQuery(search=(name or "x")[:50]), None, NOW, 50)  # never an error
+    repo.conversations.first_page(
+        InboxQuery(search=(name or "x")[:50]), None, NOW, 50
+    )  # never an error
     start = time.perf_counter()
     window.conversation.header.show_detail(detail, NOW)
-    window.conversation.thread.show_detail(detail, NOW)
+    window.conversation.thread_view.show_detail(detail, NOW)
     window.side_panel.show_detail(detail, NOW)
     window.inbox.run_query()
     window.grab()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,10 +16,10 @@ from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings
 from app.domain.models import Status
 from app.ops.demo import load_demo_into
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
 from app.ui.shell.bootstrap import parse_args
+from tests.helpers.app_process import run_app
 
 pytestmark = pytest.mark.gui
 
@@ -31,9 +29,9 @@ PRETEND = 4_102_444_800  # 2100-01-01T00:00Z: every snooze in the demo has ended
 def _workspace(path: Path) -> Path:
     """A real workspace file with the demo's conversations (ten of them snoozed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    repo = InboxRepository(open_database(path))
+    repo = Store.open(path)
     load_demo_into(repo, resources_dir() / "demo", int(time.time()))
-    repo.conn.close()
+    repo.close()
     return path
 
 
@@ -198,25 +196,16 @@ def test_an_unknown_open_id_is_named_in_a_dialog_at_once(qtbot: QtBot, tmp_path:
 def test_an_unknown_open_id_in_screenshot_mode_exits_2_at_once(tmp_path: Path) -> None:
     target = tmp_path / "shot.png"
     began = time.monotonic()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "--demo",
-            "--data-dir",
-            str(tmp_path / "d"),
-            "--open",
-            "xx-9999",
-            "--screenshot",
-            str(target),
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_app(
+        "--demo",
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--open",
+        "xx-9999",
+        "--screenshot",
+        str(target),
+        "--lang",
+        "en",
     )
     assert result.returncode == 2, result.stderr
     assert "no conversation with the id 'xx-9999'" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.ops.sync_problems import RETRYING
+from app.ops.sync_problems import ProblemKind
 from app.ui.sync.problems_dialog import SyncProblemsDialog
 from app.ui.sync.status import SyncController, SyncStatus
 from tests.contract.client import Api
@@ -77,7 +77,7 @@ def test_a_retried_change_shows_its_attempts_and_next_try(
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: len(dialog.problems) == 1)
     (problem,) = dialog.problems
-    assert (problem.kind, problem.attempts) == (RETRYING, 4)
+    assert (problem.kind, problem.attempts) == (ProblemKind.RETRYING, 4)
     detail = dialog.findChild(QLabel, "syncProblemDetail")
     assert detail is not None
     assert "waiting to be sent" in detail.text()

@@ -4,6 +4,7 @@ come back; conflicts shown to the agent; sign-in refusals explained."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -321,3 +322,33 @@ def test_a_revoked_session_offers_to_sign_in_again(
     dialog = dialogs[0]
     assert dialog.url.text() == server.base_url
     assert dialog.username.text() == server.seed.agent_id
+
+
+def test_sign_out_revokes_even_with_both_compute_workers_busy(
+    qtbot: QtBot, launch: CrossDeskApp, server: ReferenceServer, memory_keyring: MemoryKeyring
+) -> None:
+    """Sign-out queues the revoke and switches the workspace at once, shutting the runner
+    down. Before: that shutdown cancelled every queued compute task, so with a sync cycle
+    and a translation running the revoke never started and the tokens stayed."""
+    _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
+    refresh = next(iter(memory_keyring.secrets.values())).split('"refresh_token": "')[1]
+    refresh = refresh.split('"')[0]
+    runner = launch.tasks
+    release = threading.Event()
+    started = threading.Barrier(3)
+
+    def busy() -> None:  # a long translation batch, a draft check...
+        started.wait(10)
+        release.wait(10)
+
+    runner.run(busy)
+    runner.run(busy)
+    started.wait(10)  # both compute workers are taken
+    window.sign_out_requested.emit()
+    qtbot.waitUntil(lambda: launch.choice.kind == "demo", timeout=20_000)
+    release.set()  # the busy work ends after the switch; the revoke was queued behind it
+    qtbot.waitUntil(lambda: not memory_keyring.secrets, timeout=20_000)
+    response = server.admin.with_token(None).post(
+        "/v1/auth/token", {"grant_type": "refresh_token", "refresh_token": refresh}, key=None
+    )
+    assert response.status_code == 401  # the server revoked the session

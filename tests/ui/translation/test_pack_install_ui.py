@@ -42,7 +42,7 @@ def test_a_broken_pack_is_refused_with_the_reason_and_the_good_one_stays_listed(
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
     bad = broken_packs.build_file_as_folder_pack(tmp_path, relative)
     changed: list[None] = []
-    dialog.packs_changed.connect(lambda: changed.append(None))
+    dialog.changed.connect(lambda _changes: changed.append(None))
 
     dialog.install(bad)
 

@@ -7,10 +7,11 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind
 from app.ops.translation import TranslationService
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from app.translation.engine import EngineSettings
 from app.translation.offline import ArgosHome
-from tests.helpers.builders import Conv, add_agents, add_conversation
+from tests.helpers.builders import add_agents, add_conversation
+from tests.helpers.customers import lucia
 from tests.helpers.fixtures import ContextFactory
 from tests.helpers.translation import PATTERNS, Packs
 from tests.ui.conftest import WindowFactory
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_an_incomplete_incoming_translation_is_labelled_and_not_highly_confident(
-    repo: InboxRepository,
+    repo: Store,
     open_window: WindowFactory,
     make_ctx: ContextFactory,
     argos_home: ArgosHome,
@@ -29,15 +30,9 @@ def test_an_incomplete_incoming_translation_is_labelled_and_not_highly_confident
 ) -> None:
     add_conversation(
         repo,
-        Conv(
-            customer="Lucía García",
-            country="MX",
-            language="es-MX",
-            timezone="America/Mexico_City",
-            messages=[
-                (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido? lo pedí hace un mes"),
-                (MessageKind.CUSTOMER, "gracias"),
-            ],
+        lucia(
+            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido? lo pedí hace un mes"),
+            (MessageKind.CUSTOMER, "gracias"),
         ),
         add_agents(repo),
     )

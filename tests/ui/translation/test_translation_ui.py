@@ -7,15 +7,17 @@ from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind
+from app.ops import inbox
 from app.ops.translation import TranslationService
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import MacroRow, MemoryRow, TranslationStore
+from app.storage.store import Store
+from app.storage.translation_store import MacroRow, MemoryRow
 from app.translation.pipeline import Provenance
 from app.ui.conversation.thread_view import FLIP_SCHEME, HELD_SCHEME
 from app.ui.shell.main_window import MainWindow
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.packs_dialog import PackManagerDialog
-from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
+from tests.helpers.builders import NOW, add_agents, add_conversation
+from tests.helpers.customers import lucia, open_spanish_desk
 from tests.helpers.fixtures import ContextFactory
 from tests.helpers.translation import Packs
 from tests.ui.conftest import WindowFactory
@@ -25,18 +27,12 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def conversation(repo: InboxRepository) -> int:
+def conversation(repo: Store) -> int:
     return add_conversation(
         repo,
-        Conv(
-            customer="Lucía García",
-            country="MX",
-            language="es-MX",
-            timezone="America/Mexico_City",
-            messages=[
-                (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
-                (MessageKind.CUSTOMER, "gracias por la ayuda."),
-            ],
+        lucia(
+            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
+            (MessageKind.CUSTOMER, "gracias por la ayuda."),
         ),
         add_agents(repo),
     )
@@ -51,26 +47,24 @@ def window(
     packs: Packs,
     qtbot: QtBot,
 ) -> MainWindow:
-    translation_service.engine.install(packs.get("es-en", transform="upper"))
-    translation_service.engine.install(packs.get("en-es", transform="lower"))
-    win = open_window(ctx=make_ctx(translation=translation_service, agent_language="en"))
+    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
     return win
 
 
 def test_customer_messages_are_shown_translated_with_their_origin(
-    window: MainWindow, repo: InboxRepository, conversation: int
+    window: MainWindow, repo: Store, conversation: int
 ) -> None:
     text = thread_text(window)
     assert "HOLA, ¿DÓNDE ESTÁ MI PEDIDO LM-2026-104233?" in text
     assert "Machine translation, Spanish → English · packs es-en@1.0 · high confidence" in text
     assert "hola, ¿dónde" not in text  # the original is one click away
-    detected = {m.detected_language for m in repo.messages(conversation)}
+    detected = {m.detected_language for m in repo.messages.messages(conversation)}
     assert detected == {"es"}
 
 
 def test_the_original_is_one_click_away(window: MainWindow) -> None:
-    thread = window.conversation.thread
+    thread = window.conversation.thread_view
     first = thread.messages[0].id
     thread.anchorClicked.emit(QUrl(f"{FLIP_SCHEME}:{first}"))
     text = thread_text(window)
@@ -82,12 +76,12 @@ def test_the_original_is_one_click_away(window: MainWindow) -> None:
 
 def test_reopening_uses_the_cache(
     window: MainWindow,
-    repo: InboxRepository,
+    repo: Store,
     conversation: int,
     translation_service: TranslationService,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert TranslationStore(repo).cache_size() == 2
+    assert repo.translation.cache_size() == 2
     window.conversation.show_conversation(None)
 
     def no_model(*_args: object, **_kwargs: object) -> None:
@@ -99,7 +93,7 @@ def test_reopening_uses_the_cache(
 
 
 def test_a_reply_is_previewed_back_translated_and_sent_exactly_as_shown(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     composer = window.conversation.composer
     panel = window.conversation.reply_translation
@@ -113,7 +107,7 @@ def test_a_reply_is_previewed_back_translated_and_sent_exactly_as_shown(
     assert panel.back.text() == "Back-translation: YOUR ORDER SHIPS TODAY"
     assert "Machine translation, English → Spanish" in panel.provenance.text()
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    sent = repo.messages(conversation)[-1]
+    sent = repo.messages.messages(conversation)[-1]
     assert (sent.body, sent.original_body) == ("your order ships today", "Your ORDER Ships Today")
     assert (sent.language, sent.original_language) == ("es-MX", "en")
     assert Provenance.from_json(sent.provenance).kind == "mt"  # type: ignore[union-attr]
@@ -122,7 +116,7 @@ def test_a_reply_is_previewed_back_translated_and_sent_exactly_as_shown(
 
 
 def test_an_edited_preview_is_sent_as_edited_and_labelled(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     composer = window.conversation.composer
     panel = window.conversation.reply_translation
@@ -131,60 +125,60 @@ def test_an_edited_preview_is_sent_as_edited_and_labelled(
     panel.editor.setPlainText("¡Muchas gracias!")
     qtbot.waitUntil(lambda: panel.back.text() == "Back-translation: ¡MUCHAS GRACIAS!", timeout=5000)
     composer.request_send()
-    sent = repo.messages(conversation)[-1]
+    sent = repo.messages.messages(conversation)[-1]
     assert sent.body == "¡Muchas gracias!"
     assert Provenance.from_json(sent.provenance).kind == "human_edited"  # type: ignore[union-attr]
 
 
 def test_sending_before_the_preview_is_ready_is_refused_with_a_reason(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     composer = window.conversation.composer
-    count = len(repo.messages(conversation))
+    count = len(repo.messages.messages(conversation))
     composer.editor.setPlainText("Hello there")
     composer.request_send()  # within the typing pause: no preview yet
-    assert len(repo.messages(conversation)) == count
+    assert len(repo.messages.messages(conversation)) == count
     assert "not ready yet" in window.conversation.notice.text()
     assert composer.text() == "Hello there"
 
 
 def test_send_without_translation(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     panel = window.conversation.reply_translation
     panel.untranslated.setChecked(True)
     window.conversation.composer.editor.setPlainText("Hello Lucía!")
     window.conversation.composer.request_send()
-    sent = repo.messages(conversation)[-1]
+    sent = repo.messages.messages(conversation)[-1]
     assert (sent.body, sent.language) == ("Hello Lucía!", "en")
     assert Provenance.from_json(sent.provenance).kind == "untranslated"  # type: ignore[union-attr]
 
 
 def test_needs_human_translation_holds_the_reply_until_a_colleague_translates_it(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     window.conversation.composer.editor.setPlainText("We will refund the full amount.")
     window.conversation.reply_translation.human.click()
-    held = repo.messages(conversation)[-1]
+    held = repo.messages.messages(conversation)[-1]
     assert held.held and held.original_body == "We will refund the full amount."
-    assert "needs-human-translation" in repo.conversation_row(conversation).tags
+    assert "needs-human-translation" in repo.conversations.conversation_row(conversation).tags
     assert "Waiting for a human translation; not sent yet." in thread_text(window)
-    window.conversation.thread.anchorClicked.emit(QUrl(f"{HELD_SCHEME}:{held.id}"))
+    window.conversation.thread_view.anchorClicked.emit(QUrl(f"{HELD_SCHEME}:{held.id}"))
     dialog = window.conversation.findChild(HeldReplyDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.suggest.click()
     assert dialog.translation.toPlainText() == "we will refund the full amount."
     dialog.translation.setPlainText("Le reembolsaremos el importe completo.")
     dialog.send.click()
-    sent = repo.messages(conversation)[-1]
+    sent = repo.messages.messages(conversation)[-1]
     assert not sent.held and sent.body == "Le reembolsaremos el importe completo."
     assert "Human translation" in thread_text(window)
 
 
 def test_a_canned_reply_gets_its_approved_translation(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository
+    window: MainWindow, qtbot: QtBot, repo: Store
 ) -> None:
-    store = TranslationStore(repo)
+    store = repo.translation
     store.save_macro(MacroRow("m1", "Thanks for waiting", "en", "Thank you for waiting."), NOW)
     store.save_memory(
         MemoryRow("", "en", "es", "Thank you for waiting.", "Gracias por esperar.", "macro", "m1"),
@@ -232,7 +226,7 @@ def test_the_pack_manager_installs_lists_and_removes(
     dialog = window.open_packs()
     assert isinstance(dialog, PackManagerDialog)
     assert dialog.table.rowCount() == 0
-    with qtbot.waitSignal(dialog.packs_changed, timeout=5000):
+    with qtbot.waitSignal(dialog.changed, timeout=5000):
         dialog.install(packs.get("es-en", transform="upper"))
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 0).text() == "Spanish → English"
@@ -242,17 +236,17 @@ def test_the_pack_manager_installs_lists_and_removes(
     assert dialog.status.text().startswith("Not done:")
     assert dialog.table.rowCount() == 1
     dialog.table.selectRow(0)
-    with qtbot.waitSignal(dialog.packs_changed, timeout=5000):
+    with qtbot.waitSignal(dialog.changed, timeout=5000):
         dialog.remove_button.click()
     assert dialog.table.rowCount() == 0
     dialog.close()
 
 
 def test_the_agent_can_override_the_conversation_language(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository, conversation: int
+    window: MainWindow, qtbot: QtBot, repo: Store, conversation: int
 ) -> None:
     window.conversation.set_language("pt-BR")
-    assert repo.conversation_detail(conversation).language_override == "pt-BR"
+    assert inbox.conversation_detail(repo, conversation).language_override == "pt-BR"
     qtbot.waitUntil(
         lambda: (
             "No Portuguese → English language pack is installed."
@@ -267,13 +261,13 @@ def test_the_agent_can_override_the_conversation_language(
 
 
 def test_glossary_and_memory_are_edited_in_dialogs_and_used_at_once(
-    window: MainWindow, qtbot: QtBot, repo: InboxRepository
+    window: MainWindow, qtbot: QtBot, repo: Store
 ) -> None:
     glossary = window.open_glossary()
     glossary.add_row(["Aurora", "", "", "", "product"])
     with qtbot.waitSignal(glossary.saved, timeout=5000):
         glossary.save()
-    assert [r.term for r in TranslationStore(repo).glossary()] == ["Aurora"]
+    assert [r.term for r in repo.translation.glossary()] == ["Aurora"]
     memory = window.open_memory()
     memory.add_row(["en", "es", "See you soon", "Hasta pronto", "lead"])
     with qtbot.waitSignal(memory.saved, timeout=5000):
@@ -289,7 +283,7 @@ def test_glossary_and_memory_are_edited_in_dialogs_and_used_at_once(
     reopened._remove_selected()
     with qtbot.waitSignal(reopened.saved, timeout=5000):
         reopened.save()
-    assert TranslationStore(repo).memory() == []
+    assert repo.translation.memory() == []
 
 
 def test_a_pack_without_a_sentence_model_translates_at_once(

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from app.config.paths import Paths
-from app.config.settings import MAX_SETTINGS_BYTES, Settings, load_settings
-from app.ui.shell.application import LaunchOptions, choose_workspace
+from app.config.settings import (
+    MAX_SETTINGS_BYTES,
+    ServerWorkspace,
+    Settings,
+    load_settings,
+    save_settings,
+)
+from app.sync.session import WorkspaceKind, choose_workspace
 
 GOOD = {
     "ui_language": "zh_CN",
@@ -32,7 +38,7 @@ def test_a_wrongly_typed_workspace_falls_back_and_start_up_goes_on(tmp_path: Pat
     assert settings.workspace is None
     assert settings.ui_language == "en"  # the good field is kept
     assert warning is not None and "workspace" in warning and "5" in warning
-    choice = choose_workspace(Paths(tmp_path / "data"), settings, LaunchOptions())
+    choice = choose_workspace(Paths(tmp_path / "data"), settings)
     assert choice.kind == "demo"
 
 
@@ -57,8 +63,8 @@ def test_each_field_is_checked_on_its_own(tmp_path: Path, name: str, value: obje
     assert getattr(settings, name) == getattr(Settings(), name)
     assert warning is not None and name in warning and "default" in warning
     for other, good in GOOD.items():
-        if other != name:
-            assert getattr(settings, other) == good
+        if other != name:  # (the workspace text is read into its typed form)
+            assert getattr(settings, other) == getattr(Settings(**{other: good}), other)
 
 
 def test_a_good_file_gives_no_warning(tmp_path: Path) -> None:
@@ -85,3 +91,34 @@ def test_an_oversized_file_is_not_read(tmp_path: Path) -> None:
     settings, warning = load_settings(path)
     assert settings == Settings()
     assert warning is not None and "larger than" in warning
+
+
+def test_the_old_url_agent_text_is_read_and_written_back_typed(tmp_path: Path) -> None:
+    """settings.json from an earlier version keeps its server workspace (and the local
+    store file it names); the next save writes the typed form."""
+    path = _write(tmp_path, GOOD)
+    settings, warning = load_settings(path)
+    assert warning is None
+    assert settings.workspace == ServerWorkspace("https://crossdesk.example", "li.wei")
+    old = choose_workspace(Paths(tmp_path / "data"), settings)
+    save_settings(path, settings)
+    written = json.loads(path.read_text(encoding="utf-8"))["workspace"]
+    assert written == {"server_url": "https://crossdesk.example", "agent_id": "li.wei"}
+    again, _warning = load_settings(path)
+    new = choose_workspace(Paths(tmp_path / "data"), again)
+    assert new == old and new.kind is WorkspaceKind.SERVER
+    assert (
+        new.path.name
+        == "server-"
+        + __import__("hashlib").sha256(b"https://crossdesk.example|li.wei").hexdigest()[:16]
+        + ".sqlite3"
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [{"server_url": "https://x"}, {"server_url": 1, "agent_id": "a"}, "no-bar"]
+)
+def test_an_unusable_workspace_opens_the_demo(tmp_path: Path, value: object) -> None:
+    settings, _warning = load_settings(_write(tmp_path, {"workspace": value}))
+    assert settings.workspace is None
+    assert choose_workspace(Paths(tmp_path / "data"), settings).kind is WorkspaceKind.DEMO

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hijridate import Hijri
 
-from app.culture.facts import Advice, LocalFacts, compute_facts
+from app.culture.calendar import HolidayKind
+from app.culture.facts import Advice, AdviceKind, LocalFacts, compute_facts
 
 ISLAMIC = frozenset({"ramadan", "eid_al_fitr", "eid_al_adha", "islamic_new_year"})
 
@@ -37,12 +38,12 @@ def facts(
     )
 
 
-def kinds(result: LocalFacts) -> list[str]:
+def kinds(result: LocalFacts) -> list[AdviceKind]:
     return [advice.kind for advice in result.advice]
 
 
-def advice_of(result: LocalFacts, kind: str) -> list[Advice]:
-    return [advice for advice in result.advice if advice.kind == kind]
+def advice_of(result: LocalFacts, kind: AdviceKind) -> list[Advice]:
+    return [advice for advice in result.advice if advice.kind is kind]
 
 
 # --- Saudi Arabia, UAE: Ramadan (Umm al-Qura), Eid, CLDR weekends -----------------------
@@ -66,11 +67,11 @@ def test_saudi_arabia_in_ramadan_on_its_friday_saturday_weekend() -> None:
     assert result.weekend == (4, 5)  # Friday, Saturday (CLDR)
     assert result.is_weekend is True  # 2027-02-20 is a Saturday
     assert result.in_business_hours is False  # 10:00, but the weekend
-    (ramadan,) = advice_of(result, "observance")
+    (ramadan,) = advice_of(result, AdviceKind.OBSERVANCE)
     assert ramadan.params == {"start": "2027-02-08", "end": "2027-03-08"}
     assert "moon sighting" in ramadan.template
     assert "Ramadan Kareem" in ramadan.template
-    (weekend,) = advice_of(result, "weekend")
+    (weekend,) = advice_of(result, AdviceKind.WEEKEND)
     assert weekend.params == {"country": "Saudi Arabia", "days": "Fri–Sat"}
     assert result.currency == "SAR"
     assert result.day_first is True
@@ -82,28 +83,30 @@ def test_saudi_eid_al_fitr_is_a_public_holiday_and_an_observance() -> None:
 
     assert result.observances_now == frozenset({"eid_al_fitr"})
     assert [(h.name, h.kind) for h in result.holidays_today] == [
-        ("Eid al-Fitr Holiday", "public")
+        ("Eid al-Fitr Holiday", HolidayKind.PUBLIC)
     ]  # the Umm al-Qura "Eid al-Fitr" observance is the same day: listed once
-    (holiday,) = advice_of(result, "holiday")
+    (holiday,) = advice_of(result, AdviceKind.HOLIDAY)
     assert holiday.params["end"] == "2027-03-14"  # the break runs over the weekend
-    assert any("Eid Mubarak" in advice.template for advice in advice_of(result, "observance"))
+    assert any(
+        "Eid Mubarak" in advice.template for advice in advice_of(result, AdviceKind.OBSERVANCE)
+    )
 
 
 def test_observances_only_where_the_profile_lists_them() -> None:
     result = facts("SA", "Asia/Riyadh", "ar_SA", 2027, 2, 20, 10, 0)
 
     assert result.observances_now == frozenset()
-    assert not advice_of(result, "observance")
-    assert all(holiday.kind == "public" for holiday in result.upcoming)
+    assert not advice_of(result, AdviceKind.OBSERVANCE)
+    assert all(holiday.kind is HolidayKind.PUBLIC for holiday in result.upcoming)
 
 
 def test_ramadan_about_to_begin_is_listed_and_advised() -> None:
     result = facts("SA", "Asia/Riyadh", "ar_SA", 2027, 2, 3, 10, 0, observances=ISLAMIC)
 
     assert result.observances_now == frozenset()
-    starts = [h for h in result.upcoming if h.kind == "observance"]
+    starts = [h for h in result.upcoming if h.kind is HolidayKind.OBSERVANCE]
     assert [(h.day, h.name) for h in starts] == [(date(2027, 2, 8), "Ramadan begins")]
-    upcoming = [a for a in advice_of(result, "upcoming") if "Ramadan" in a.template]
+    upcoming = [a for a in advice_of(result, AdviceKind.UPCOMING) if "Ramadan" in a.template]
     assert upcoming[0].params == {"date": "2027-02-08"}
 
 
@@ -125,7 +128,7 @@ def test_japan_late_evening_is_after_hours() -> None:
     assert result.local_time.strftime("%H:%M") == "23:40"
     assert result.in_business_hours is False
     assert result.business_hours == ("09:00", "18:00")
-    (late,) = advice_of(result, "after_hours")
+    (late,) = advice_of(result, AdviceKind.AFTER_HOURS)
     assert late.params == {"time": "23:40"}
     assert late.text() == (
         "It is 23:40 for this customer: a short reply now, the full answer in their morning."
@@ -138,7 +141,7 @@ def test_japan_morning_on_a_weekday_is_inside_business_hours() -> None:
     result = facts("JP", "Asia/Tokyo", "ja", 2027, 1, 12, 10, 30)
 
     assert result.in_business_hours is True
-    assert "after_hours" not in kinds(result)
+    assert AdviceKind.AFTER_HOURS not in kinds(result)
     assert result.date_example == "2027/01/12"
 
 
@@ -146,10 +149,10 @@ def test_japanese_new_years_day_is_a_public_holiday_today() -> None:
     result = facts("JP", "Asia/Tokyo", "ja_JP", 2027, 1, 1, 10, 0)
 
     assert [(h.day, h.name, h.kind) for h in result.holidays_today] == [
-        (date(2027, 1, 1), "New Year's Day", "public")
+        (date(2027, 1, 1), "New Year's Day", HolidayKind.PUBLIC)
     ]
     assert result.in_business_hours is False
-    (holiday,) = advice_of(result, "holiday")
+    (holiday,) = advice_of(result, AdviceKind.HOLIDAY)
     assert holiday.text() == "Today is New Year's Day, a public holiday in Japan."
 
 
@@ -158,13 +161,13 @@ def test_chinese_new_year_within_the_next_30_days() -> None:
 
     spring = [h for h in result.upcoming if h.name == "Chinese New Year (Spring Festival)"]
     assert spring[0].day == date(2027, 2, 6)
-    assert "upcoming" not in kinds(result)  # more than 7 days away
+    assert AdviceKind.UPCOMING not in kinds(result)  # more than 7 days away
 
 
 def test_chinese_new_year_break_advised_as_one_line_a_few_days_before() -> None:
     result = facts("CN", "Asia/Shanghai", "zh_CN", 2027, 2, 1, 10, 0)
 
-    (soon,) = advice_of(result, "upcoming")
+    (soon,) = advice_of(result, AdviceKind.UPCOMING)
     assert soon.params == {
         "holiday": "Chinese New Year's Eve",
         "start": "2027-02-05",
@@ -188,7 +191,7 @@ def test_upcoming_is_sorted_within_30_days_and_crosses_new_year() -> None:
     assert all(date(2026, 12, 28) < day <= date(2027, 1, 27) for day in days)
     assert (date(2027, 1, 1), "New Year's Day") in [(h.day, h.name) for h in result.upcoming]
     assert {"holiday": "New Year's Day", "date": "2027-01-01"} in [
-        a.params for a in advice_of(result, "upcoming")
+        a.params for a in advice_of(result, AdviceKind.UPCOMING)
     ]
 
 
@@ -202,7 +205,7 @@ def test_brazil_reals_and_day_first_dates() -> None:
     assert result.currency_example == "R$\xa01.234,56"
     assert result.date_example == "03/03/2027"
     assert result.day_first is True
-    formats = [a.text() for a in advice_of(result, "formats")]
+    formats = [a.text() for a in advice_of(result, AdviceKind.FORMATS)]
     assert "The comma is the decimal mark here: 1.234,56 means 1234.56." in formats
 
 
@@ -213,7 +216,7 @@ def test_united_states_month_first() -> None:
     assert result.currency_example == "$1,234.56"
     assert result.date_example == "3/3/27"
     assert result.day_first is False
-    assert "formats" not in kinds(result)
+    assert AdviceKind.FORMATS not in kinds(result)
 
 
 def test_bare_language_formats_as_spoken_in_the_country() -> None:
@@ -309,7 +312,7 @@ def test_business_hours_past_midnight() -> None:
     result = facts("JP", "Asia/Tokyo", "ja", 2027, 1, 12, 23, 40, business_hours=("20:00", "04:00"))
 
     assert result.in_business_hours is True
-    assert "after_hours" not in kinds(result)
+    assert AdviceKind.AFTER_HOURS not in kinds(result)
 
 
 def test_beyond_the_umm_al_qura_tables() -> None:

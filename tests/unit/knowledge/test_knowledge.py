@@ -11,9 +11,8 @@ from app.config.paths import resources_dir
 from app.domain.datafiles import DataFileError
 from app.domain.models import MessageKind
 from app.knowledge.articles import Article, load_articles, parse_article, render_markdown
-from app.ops import knowledge
-from app.storage import articles as store
-from app.storage.repository import InboxRepository
+from app.ops import inbox, knowledge
+from app.storage.store import Store
 from tests.helpers.builders import Conv, add_agents, add_conversation
 
 BUNDLED = resources_dir() / "knowledge" / "articles"
@@ -126,36 +125,34 @@ def test_markdown_renders_inert_html_scripts_links_and_remote_images() -> None:
 
 
 def test_a_server_article_overrides_the_bundled_one_and_bundled_never_overwrites_it(
-    repo: InboxRepository,
+    repo: Store,
 ) -> None:
-    store.upsert_articles(repo, [article("returns-global", title="Bundled returns")])
+    repo.articles.upsert_articles([article("returns-global", title="Bundled returns")])
     server = article("returns-global", title="Team returns policy", origin="server", version=5)
-    store.upsert_articles(repo, [server])
-    store.upsert_articles(repo, [article("returns-global", title="Bundled returns", version=9)])
-    stored = store.article(repo, "returns-global")
+    repo.articles.upsert_articles([server])
+    repo.articles.upsert_articles([article("returns-global", title="Bundled returns", version=9)])
+    stored = repo.articles.article("returns-global")
     assert stored is not None and (stored.title, stored.origin) == ("Team returns policy", "server")
-    assert [a.uid for a in store.search(repo, "team policy", [])] == ["returns-global"]
-    assert store.search(repo, "bundled", []) == []  # the index follows the stored text
+    assert [a.uid for a in repo.articles.search("team policy", [])] == ["returns-global"]
+    assert repo.articles.search("bundled", []) == []  # the index follows the stored text
 
 
-def test_search_matches_chinese_and_prefixes_and_ignores_fts_syntax(repo: InboxRepository) -> None:
-    store.upsert_articles(
-        repo,
+def test_search_matches_chinese_and_prefixes_and_ignores_fts_syntax(repo: Store) -> None:
+    repo.articles.upsert_articles(
         [
             article("alipay-cn", "CN", title="支付宝和微信支付退款", body="退款原路返回。"),
             article("ideal-nl", "NL", title="iDEAL refunds", body="Refunds via bank transfer."),
         ],
     )
-    assert [a.uid for a in store.search(repo, "退款", ["CN"])] == ["alipay-cn"]
-    assert [a.uid for a in store.search(repo, "refu", [])] == ["ideal-nl"]
-    assert store.search(repo, 'NEAR( " OR *', []) == []
+    assert [a.uid for a in repo.articles.search("退款", ["CN"])] == ["alipay-cn"]
+    assert [a.uid for a in repo.articles.search("refu", [])] == ["ideal-nl"]
+    assert repo.articles.search('NEAR( " OR *', []) == []
 
 
 def test_suggestions_follow_the_conversation_and_prefer_the_customer_region(
-    repo: InboxRepository,
+    repo: Store,
 ) -> None:
-    store.upsert_articles(
-        repo,
+    repo.articles.upsert_articles(
         [
             article("refunds-global", title="Refunds for any payment method", tags=("refunds",)),
             article(
@@ -182,7 +179,7 @@ def test_suggestions_follow_the_conversation_and_prefer_the_customer_region(
         ),
         agents,
     )
-    views = knowledge.suggest(repo, repo.conversation_detail(cid))
+    views = knowledge.suggest(repo, inbox.conversation_detail(repo, cid))
     assert views, "a Pix refund conversation gets the refunds article"
     first = views[0]
     assert first.article.uid == "refunds-global"
@@ -192,9 +189,8 @@ def test_suggestions_follow_the_conversation_and_prefer_the_customer_region(
     assert all(v.article.uid != "refunds-jp" for v in views)  # not another country's article
 
 
-def test_an_overlay_that_replaces_shows_only_the_regional_text(repo: InboxRepository) -> None:
-    store.upsert_articles(
-        repo,
+def test_an_overlay_that_replaces_shows_only_the_regional_text(repo: Store) -> None:
+    repo.articles.upsert_articles(
         [
             article("returns-global", body="Global returns."),
             article(
@@ -212,19 +208,18 @@ def test_an_overlay_that_replaces_shows_only_the_regional_text(repo: InboxReposi
     assert other is not None and other.markdown == "Global returns."
 
 
-def test_article_search_is_normalised_like_the_inbox(repo: InboxRepository) -> None:
-    store.upsert_articles(
-        repo,
+def test_article_search_is_normalised_like_the_inbox(repo: Store) -> None:
+    repo.articles.upsert_articles(
         [
             article("paypal-global", title="Pay\u200bPal refunds", body="Via ＰａｙＰａｌ."),
             article("konbini-jp", "JP", title="ｺﾝﾋﾞﾆ払い", body="コンビニで支払う 🏪"),
             article("other", body="Nothing special."),
         ],
     )
-    assert [a.uid for a in store.search(repo, "paypal", [])] == ["paypal-global"]
-    assert [a.uid for a in store.search(repo, "ＰＡＹＰＡＬ", [])] == ["paypal-global"]
-    assert [a.uid for a in store.search(repo, "コンビニ", [])] == ["konbini-jp"]
-    assert [a.uid for a in store.search(repo, "🏪", [])] == ["konbini-jp"]
-    assert store.search(repo, "?!", []) == []
-    suggested = store.suggest(repo, ["ｺﾝﾋﾞﾆ"], ["JP"])
+    assert [a.uid for a in repo.articles.search("paypal", [])] == ["paypal-global"]
+    assert [a.uid for a in repo.articles.search("ＰＡＹＰＡＬ", [])] == ["paypal-global"]
+    assert [a.uid for a in repo.articles.search("コンビニ", [])] == ["konbini-jp"]
+    assert [a.uid for a in repo.articles.search("🏪", [])] == ["konbini-jp"]
+    assert repo.articles.search("?!", []) == []
+    suggested = repo.articles.suggest(["ｺﾝﾋﾞﾆ"], ["JP"])
     assert [a.uid for a in suggested] == ["konbini-jp"]

@@ -9,8 +9,9 @@ from app.contract.demo_schema import load_demo
 from app.domain.filters import InboxQuery
 from app.domain.models import Status
 from app.ops.demo import load_demo_into
-from app.storage.repository import InboxRepository
+from app.storage.store import Store
 from tests.helpers.builders import NOW
+from tests.helpers.sql import sql
 
 DEMO = resources_dir() / "demo"
 
@@ -46,26 +47,25 @@ def test_demo_is_as_varied_as_a_real_cross_border_inbox() -> None:
     assert any(c.assignee is None for c in conversations)
 
 
-def test_loading_twice_never_duplicates(repo: InboxRepository, tmp_path: Path) -> None:
+def test_loading_twice_never_duplicates(repo: Store, tmp_path: Path) -> None:
     first = load_demo_into(repo, DEMO, NOW)
     assert first.added >= 80
-    count = repo.conversation_count()
-    messages = repo.conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    count = repo.conversations.conversation_count()
+    messages = sql(repo).execute("SELECT count(*) FROM messages").fetchone()[0]
     assert load_demo_into(repo, DEMO, NOW + 3600).added == 0  # unchanged files: skipped
-    repo.set_meta("demo_fingerprint", "changed")  # files changed: re-read, nothing doubled
+    repo.meta.set("demo_fingerprint", "changed")  # files changed: re-read, nothing doubled
     again = load_demo_into(repo, DEMO, NOW + 7200)
     assert (again.added, again.skipped) == (0, count)
-    assert repo.conversation_count() == count
-    assert repo.conn.execute("SELECT count(*) FROM messages").fetchone()[0] == messages
-    all_ids = repo.conversation_ids(InboxQuery(statuses=frozenset(Status)), None, NOW)
+    assert repo.conversations.conversation_count() == count
+    assert sql(repo).execute("SELECT count(*) FROM messages").fetchone()[0] == messages
+    all_ids = repo.conversations.conversation_ids(InboxQuery(statuses=frozenset(Status)), None, NOW)
     assert len(all_ids) == count
 
 
-def test_demo_team_language_data_is_loaded(repo: InboxRepository) -> None:
-    from app.storage.translation_store import TranslationStore
+def test_demo_team_language_data_is_loaded(repo: Store) -> None:
 
     load_demo_into(repo, DEMO, NOW)
-    store = TranslationStore(repo)
+    store = repo.translation
     macros = store.macros()
     assert len(macros) >= 16 and {m.language for m in macros} == {"zh", "en"}
     memory = store.memory()

@@ -6,21 +6,24 @@ import pytest
 
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Channel, MessageKind, Status
-from app.ops import inbox
-from app.storage.repository import InboxRepository
+from app.ops import reply
+from app.ops.reply import Reply
+from app.storage.store import Store
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 
 
-def names(repo: InboxRepository, query: InboxQuery, me: int | None = None) -> list[str]:
-    rows = repo.conversation_rows(list(repo.conversation_ids(query, me, NOW)))
-    return [rows[cid].customer_name for cid in repo.conversation_ids(query, me, NOW)]
+def names(repo: Store, query: InboxQuery, me: int | None = None) -> list[str]:
+    rows = repo.conversations.conversation_rows(
+        list(repo.conversations.conversation_ids(query, me, NOW))
+    )
+    return [rows[cid].customer_name for cid in repo.conversations.conversation_ids(query, me, NOW)]
 
 
 ALL = frozenset(Status)
 
 
 def test_default_view_is_open_and_pending_sorted_by_sla(
-    repo: InboxRepository, standard_inbox: dict[str, int]
+    repo: Store, standard_inbox: dict[str, int]
 ) -> None:
     assert names(repo, InboxQuery()) == [
         "Ana Souza",  # breached 30 min ago
@@ -51,16 +54,14 @@ def test_default_view_is_open_and_pending_sorted_by_sla(
     ],
 )
 def test_filters(
-    repo: InboxRepository, standard_inbox: dict[str, int], query: InboxQuery, expected: set[str]
+    repo: Store, standard_inbox: dict[str, int], query: InboxQuery, expected: set[str]
 ) -> None:
     assert set(names(repo, query)) == expected
 
 
-def test_assigned_to_me_and_to_a_colleague(
-    repo: InboxRepository, standard_inbox: dict[str, int]
-) -> None:
-    me = repo.agent_by_uid("me")
-    colleague = repo.agent_by_uid("colleague")
+def test_assigned_to_me_and_to_a_colleague(repo: Store, standard_inbox: dict[str, int]) -> None:
+    me = repo.conversations.agent_by_uid("me")
+    colleague = repo.conversations.agent_by_uid("colleague")
     assert me is not None and colleague is not None
     mine = InboxQuery(statuses=ALL, assignee=AssigneeFilter.ME)
     assert set(names(repo, mine, me.id)) == {"Ana Souza", "Fatima Al-Harbi"}
@@ -83,39 +84,35 @@ def test_assigned_to_me_and_to_a_colleague(
     ],
 )
 def test_search_finds_messages_notes_subjects_and_names(
-    repo: InboxRepository, standard_inbox: dict[str, int], text: str, expected: set[str]
+    repo: Store, standard_inbox: dict[str, int], text: str, expected: set[str]
 ) -> None:
     assert set(names(repo, InboxQuery(statuses=ALL, search=text))) == expected
 
 
-def test_search_combines_with_filters(
-    repo: InboxRepository, standard_inbox: dict[str, int]
-) -> None:
+def test_search_combines_with_filters(repo: Store, standard_inbox: dict[str, int]) -> None:
     query = InboxQuery(statuses=ALL, search="refund", channel=Channel.SMS)
     assert names(repo, query) == ["Priya Sharma"]
     assert names(repo, query.with_(channel=Channel.EMAIL)) == []
 
 
-def test_sort_by_last_activity(repo: InboxRepository, standard_inbox: dict[str, int]) -> None:
-    me = repo.agent_by_uid("me")
+def test_sort_by_last_activity(repo: Store, standard_inbox: dict[str, int]) -> None:
+    me = repo.conversations.agent_by_uid("me")
     assert me is not None
-    inbox.send_message(
-        repo, standard_inbox["Jonas Müller"], MessageKind.AGENT, "Erledigt.", me.id, NOW + 60
+    reply.send(
+        repo, standard_inbox["Jonas Müller"], Reply(MessageKind.AGENT, "Erledigt."), me.id, NOW + 60
     )
     ordered = names(repo, InboxQuery(statuses=ALL, sort=SortOrder.LAST_ACTIVITY))
     assert ordered[0] == "Jonas Müller"
 
 
-def test_new_messages_update_the_search_index(
-    repo: InboxRepository, standard_inbox: dict[str, int]
-) -> None:
+def test_new_messages_update_the_search_index(repo: Store, standard_inbox: dict[str, int]) -> None:
     cid = standard_inbox["Carlos Pérez"]
     assert names(repo, InboxQuery(search="aguacate")) == []
-    repo.add_message(cid, MessageKind.CUSTOMER, "Y también quiero un aguacate", NOW)
+    repo.messages.add_message(cid, MessageKind.CUSTOMER, "Y también quiero un aguacate", NOW)
     assert names(repo, InboxQuery(search="aguacate")) == ["Carlos Pérez"]
 
 
-def _normalisation_inbox(repo: InboxRepository) -> None:
+def _normalisation_inbox(repo: Store) -> None:
     agents = add_agents(repo)
     for customer, body in [
         ("Zed Zero", "Please let me pay with pay\u200bpal"),  # zero-width space
@@ -143,22 +140,20 @@ def _normalisation_inbox(repo: InboxRepository) -> None:
         ("?!…", set()),  # nothing searchable: no conversation, not every one
     ],
 )
-def test_search_is_normalised_and_finds_emoji(
-    repo: InboxRepository, text: str, expected: set[str]
-) -> None:
+def test_search_is_normalised_and_finds_emoji(repo: Store, text: str, expected: set[str]) -> None:
     _normalisation_inbox(repo)
     query = InboxQuery(statuses=ALL, search=text)
     assert set(names(repo, query)) == expected
-    assert repo.first_page(query, None, NOW, 50)[0] == len(expected)
+    assert repo.conversations.first_page(query, None, NOW, 50)[0] == len(expected)
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\u200b", "\ufeff\u200d"])
-def test_an_invisible_search_is_no_search(repo: InboxRepository, blank: str) -> None:
+def test_an_invisible_search_is_no_search(repo: Store, blank: str) -> None:
     _normalisation_inbox(repo)
     assert len(names(repo, InboxQuery(statuses=ALL, search=blank))) == 5
 
 
-def test_a_search_after_a_punctuation_search_is_fresh(repo: InboxRepository) -> None:
+def test_a_search_after_a_punctuation_search_is_fresh(repo: Store) -> None:
     _normalisation_inbox(repo)
     assert names(repo, InboxQuery(statuses=ALL, search="?")) == []
     assert names(repo, InboxQuery(statuses=ALL, search="paypal")) == ["Zed Zero"]

@@ -5,13 +5,19 @@ from __future__ import annotations
 import pytest
 
 from app.domain.models import MessageKind
-from app.ops.translation import TranslationService, release_held, send_reply
-from app.storage.repository import InboxRepository
-from app.storage.translation_store import CachedTranslation, MemoryRow, TranslationStore
+from app.ops.inbox import conversation_detail
+from app.ops.translation import IncomingPlan, TranslationService
+from app.storage.store import Store
+from app.storage.translation_store import CachedTranslation, MemoryRow
 from app.translation.detect import Detection, LanguageDetector, conversation_language
-from app.translation.pipeline import Provenance
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
+from tests.helpers.customers import lucia
 from tests.helpers.translation import Packs
+
+
+def planned(service: TranslationService, repo: Store, cid: int, agent: str) -> IncomingPlan:
+    """What the conversation view asks for: the plan for the detail it has on screen."""
+    return service.prepare_incoming(repo, conversation_detail(repo, cid), agent)
 
 
 @pytest.mark.parametrize(
@@ -49,33 +55,27 @@ def test_the_conversation_language_is_the_recent_majority() -> None:
 
 
 @pytest.fixture
-def spanish_conversation(repo: InboxRepository) -> int:
+def spanish_conversation(repo: Store) -> int:
     return add_conversation(
         repo,
-        Conv(
-            customer="Lucía García",
-            country="MX",
-            language="es-MX",
-            timezone="America/Mexico_City",
-            messages=[
-                (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido?"),
-                (MessageKind.AGENT, "Hola Lucía"),
-                (MessageKind.CUSTOMER, "gracias por la ayuda."),
-            ],
+        lucia(
+            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido?"),
+            (MessageKind.AGENT, "Hola Lucía"),
+            (MessageKind.CUSTOMER, "gracias por la ayuda."),
         ),
         add_agents(repo),
     )
 
 
 def test_incoming_translation_is_detected_translated_cached(
-    repo: InboxRepository,
+    repo: Store,
     spanish_conversation: int,
     translation_service: TranslationService,
     packs: Packs,
 ) -> None:
     service = translation_service
     service.engine.install(packs.get("es-en", transform="upper"))
-    plan = service.prepare_incoming(repo, spanish_conversation, "en")
+    plan = planned(service, repo, spanish_conversation, "en")
     assert all(item.needs_detection for item in plan.items) and not plan.cached
     result = service.translate_incoming(plan)
     assert {r.text for r in result.results.values()} == {
@@ -86,7 +86,7 @@ def test_incoming_translation_is_detected_translated_cached(
     assert result.language == "es-MX"  # the detected language agrees with the profile
     service.save_incoming(repo, result, NOW)
 
-    again = service.prepare_incoming(repo, spanish_conversation, "en")
+    again = planned(service, repo, spanish_conversation, "en")
     assert not any(item.needs_detection for item in again.items)
     assert {r.text for r in again.cached.values()} == {
         "HOLA, ¿DÓNDE ESTÁ MI PEDIDO?",
@@ -96,7 +96,7 @@ def test_incoming_translation_is_detected_translated_cached(
 
 
 def test_an_upgraded_pack_invalidates_only_its_own_pair(
-    repo: InboxRepository,
+    repo: Store,
     spanish_conversation: int,
     translation_service: TranslationService,
     packs: Packs,
@@ -105,45 +105,43 @@ def test_an_upgraded_pack_invalidates_only_its_own_pair(
     service.engine.install(packs.get("es-en", transform="upper"))
     service.save_incoming(
         repo,
-        service.translate_incoming(service.prepare_incoming(repo, spanish_conversation, "en")),
+        service.translate_incoming(planned(service, repo, spanish_conversation, "en")),
         NOW,
     )
-    store = TranslationStore(repo)
+    store = repo.translation
     store.remember([("other-pair", CachedTranslation("x", 1.0, "fr-en@1.0"))], NOW)
     service.engine.install(packs.get("es-en", transform="copy", version="2.0"))
     store.forget_pack("es-en@1.0")
     assert store.cache_size() == 1  # fr-en's entry stays
-    plan = service.prepare_incoming(repo, spanish_conversation, "en")
+    plan = planned(service, repo, spanish_conversation, "en")
     assert plan.cached == {}
     texts = {r.text for r in service.translate_incoming(plan).results.values()}
     assert texts == {"hola, ¿dónde está mi pedido?", "gracias por la ayuda."}  # new model
 
 
 def test_no_pack_is_said_plainly(
-    repo: InboxRepository, spanish_conversation: int, translation_service: TranslationService
+    repo: Store, spanish_conversation: int, translation_service: TranslationService
 ) -> None:
     result = translation_service.translate_incoming(
-        translation_service.prepare_incoming(repo, spanish_conversation, "zh")
+        planned(translation_service, repo, spanish_conversation, "zh")
     )
     assert result.results == {}
     assert str(result.no_route) == "No es → zh language pack is installed."
 
 
 def test_messages_in_the_agents_language_are_not_translated(
-    repo: InboxRepository, translation_service: TranslationService, packs: Packs
+    repo: Store, translation_service: TranslationService, packs: Packs
 ) -> None:
     cid = add_conversation(
         repo, Conv(messages=[(MessageKind.CUSTOMER, "Where is my parcel?")]), add_agents(repo)
     )
     translation_service.engine.install(packs["es-en"])
-    result = translation_service.translate_incoming(
-        translation_service.prepare_incoming(repo, cid, "en")
-    )
+    result = translation_service.translate_incoming(planned(translation_service, repo, cid, "en"))
     assert result.results == {} and len(result.same_language) == 1
 
 
 def test_preview_back_translation_and_memory(
-    repo: InboxRepository, translation_service: TranslationService, packs: Packs
+    repo: Store, translation_service: TranslationService, packs: Packs
 ) -> None:
     service = translation_service
     service.engine.install(packs.get("en-es", transform="upper"))
@@ -152,63 +150,13 @@ def test_preview_back_translation_and_memory(
     assert preview.text == "YOUR ORDER SHIPS TODAY"
     assert preview.back_translation == "your order ships today"
     assert preview.provenance.kind == "mt" and preview.provenance.route == "en-es@1.0"
-    TranslationStore(repo).save_memory(
+    repo.translation.save_memory(
         MemoryRow("", "en", "es", "Thank you for waiting.", "Gracias por esperar.", "macro", None),
         NOW,
     )
     service.load_team_data(repo)
     approved = service.preview("thank you for waiting", "en", "es-MX")
     assert (approved.text, approved.provenance.kind) == ("Gracias por esperar.", "tm")
-
-
-def test_a_translated_reply_keeps_both_texts_languages_and_provenance(
-    repo: InboxRepository, spanish_conversation: int
-) -> None:
-    provenance = Provenance("mt", "en-es@1.0", (), 0.9, source_language="en", target_language="es")
-    send_reply(
-        repo,
-        spanish_conversation,
-        original="your order ships today",
-        original_language="en",
-        sent="SU PEDIDO SALE HOY",
-        sent_language="es-MX",
-        provenance=provenance,
-        author_id=None,
-        now=NOW + 5,
-    )
-    message = repo.messages(spanish_conversation)[-1]
-    assert (message.body, message.original_body) == ("SU PEDIDO SALE HOY", "your order ships today")
-    assert (message.language, message.original_language) == ("es-MX", "en")
-    assert Provenance.from_json(message.provenance) == provenance
-    assert repo.conversation_row(spanish_conversation).sla_due_at is None
-
-
-def test_a_held_reply_waits_for_a_human_and_is_then_sent(
-    repo: InboxRepository, spanish_conversation: int
-) -> None:
-    sla_before = repo.conversation_row(spanish_conversation).sla_due_at
-    send_reply(
-        repo,
-        spanish_conversation,
-        original="we will refund you in full",
-        original_language="en",
-        sent="",
-        sent_language="es-MX",
-        provenance=Provenance("human"),
-        author_id=None,
-        now=NOW + 5,
-        held=True,
-    )
-    held = repo.messages(spanish_conversation)[-1]
-    assert held.held and held.original_body == "we will refund you in full"
-    row = repo.conversation_row(spanish_conversation)
-    assert row.sla_due_at == sla_before  # not answered yet
-    assert row.last_message_kind is MessageKind.CUSTOMER
-    release_held(repo, held, "Le reembolsaremos el importe completo.", None, NOW + 60)
-    sent = repo.messages(spanish_conversation)[-1]
-    assert not sent.held and sent.body == "Le reembolsaremos el importe completo."
-    assert Provenance.from_json(sent.provenance).kind == "human"  # type: ignore[union-attr]
-    assert repo.conversation_row(spanish_conversation).sla_due_at is None
 
 
 def test_language_identification_on_the_whole_demo_workspace() -> None:
@@ -238,7 +186,7 @@ def test_language_identification_on_the_whole_demo_workspace() -> None:
 
 
 def test_an_incomplete_translation_is_flagged_and_never_cached(
-    repo: InboxRepository, spanish_conversation: int, argos_home, packs: Packs
+    repo: Store, spanish_conversation: int, argos_home, packs: Packs
 ) -> None:
     """The cache row cannot carry the warning: an incomplete result is recomputed, flagged."""
     from app.translation.engine import EngineSettings
@@ -246,10 +194,10 @@ def test_an_incomplete_translation_is_flagged_and_never_cached(
 
     service = TranslationService(argos_home, PATTERNS, EngineSettings(max_decoding_length=16))
     service.engine.install(packs.get("es-en", transform="upper"))
-    result = service.translate_incoming(service.prepare_incoming(repo, spanish_conversation, "en"))
+    result = service.translate_incoming(planned(service, repo, spanish_conversation, "en"))
     assert sorted(r.text for r in result.results.values()) == ["GRACIAS POR LA ", "HOLA, ¿DÓNDE ES"]
     assert all(r.provenance.incomplete for r in result.results.values())
     assert result.to_cache == ()
     service.save_incoming(repo, result, NOW)
-    again = service.prepare_incoming(repo, spanish_conversation, "en")
+    again = planned(service, repo, spanish_conversation, "en")
     assert again.cached == {}

@@ -10,16 +10,17 @@ from pathlib import Path
 from app.contract import models as wire
 from app.domain.models import MessageKind
 from app.domain.text import is_unspaced_script
-from app.storage import fts, remote
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository, ReceivedMessage
+from app.storage import fts
+from app.storage.messages import ReceivedMessage
+from app.storage.store import Store
 from tests.helpers.builders import Conv, add_agents, add_conversation
+from tests.helpers.sql import sql
 
 KINDS = [MessageKind.CUSTOMER, MessageKind.AGENT, MessageKind.NOTE, MessageKind.SYSTEM]
 
 
-def _store(path: Path) -> tuple[InboxRepository, list[int], dict[str, int]]:
-    repo = InboxRepository(open_database(path))
+def _store(path: Path) -> tuple[Store, list[int], dict[str, int]]:
+    repo = Store.open(path)
     agents = add_agents(repo)
     ids = [
         add_conversation(repo, Conv(customer=f"Customer {n}", sla_in=None), agents)
@@ -52,9 +53,9 @@ def _page(ids: list[int], agents: dict[str, int], seed: int) -> list[ReceivedMes
     return page
 
 
-def _rows(repo: InboxRepository, table: str) -> list[tuple[object, ...]]:
+def _rows(repo: Store, table: str) -> list[tuple[object, ...]]:
     """Every column but the uid (the builder's are random, the page's the same)."""
-    return [r[:1] + r[2:] for r in repo.conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+    return [r[:1] + r[2:] for r in sql(repo).execute(f"SELECT * FROM {table} ORDER BY id")]
 
 
 def test_a_batch_leaves_what_one_message_at_a_time_leaves(tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_a_batch_leaves_what_one_message_at_a_time_leaves(tmp_path: Path) -> Non
     for seed in (1, 2):
         page = _page(ids, agents, seed)
         for m in page:
-            one.add_message(
+            one.messages.add_message(
                 m.conversation_id,
                 m.kind,
                 m.body,
@@ -79,16 +80,16 @@ def test_a_batch_leaves_what_one_message_at_a_time_leaves(tmp_path: Path) -> Non
                 count_unread=m.kind is MessageKind.CUSTOMER,
                 keep_state=True,
             )
-            one.conn.execute(
+            sql(one).execute(
                 "UPDATE messages SET server_seq = ? WHERE uid = ?", (m.server_seq, m.uid)
             )
-        batch.add_received_messages(page)
+        batch.messages.add_received_messages(page)
     assert _rows(batch, "messages") == _rows(one, "messages")
     uids = "SELECT uid FROM messages WHERE uid LIKE 'm-%' ORDER BY id"
-    assert batch.conn.execute(uids).fetchall() == one.conn.execute(uids).fetchall()
+    assert sql(batch).execute(uids).fetchall() == sql(one).execute(uids).fetchall()
     assert _rows(batch, "conversations") == _rows(one, "conversations")
-    one.conn.close()
-    batch.conn.close()
+    one.close()
+    batch.close()
 
 
 def _message(conversation: str, uid: str, seq: int, body: str) -> wire.Message:
@@ -103,32 +104,34 @@ def _message(conversation: str, uid: str, seq: int, body: str) -> wire.Message:
     )
 
 
-def _document(repo: InboxRepository, conversation_id: int) -> str:
-    row = repo.conn.execute(
-        "SELECT body FROM conversations_fts WHERE rowid = ?", (conversation_id,)
-    ).fetchone()
+def _document(repo: Store, conversation_id: int) -> str:
+    row = (
+        sql(repo)
+        .execute("SELECT body FROM conversations_fts WHERE rowid = ?", (conversation_id,))
+        .fetchone()
+    )
     return row[0] if row else ""
 
 
 def test_search_documents_wait_for_the_conversations_last_message(tmp_path: Path) -> None:
     repo, ids, _ = _store(tmp_path / "store.sqlite3")
-    uid = repo.conn.execute("SELECT uid FROM conversations WHERE id = ?", (ids[0],)).fetchone()[0]
+    uid = sql(repo).execute("SELECT uid FROM conversations WHERE id = ?", (ids[0],)).fetchone()[0]
     first = [_message(uid, "s-1", 2, "parcel stuck"), _message(uid, "s-2", 3, "customs")]
-    assert remote.upsert_messages(repo, first, defer={uid}) == set()
+    assert repo.remote.upsert_messages(first, defer={uid}) == set()
     assert "customs" not in _document(repo, ids[0])
-    remote.reindex_conversations(repo, [uid])
+    repo.remote.reindex_conversations([uid])
     assert "customs" in _document(repo, ids[0])
 
     again = [_message(uid, "s-3", 4, "refund"), _message(uid, "s-3", 5, "refund")]
-    remote.upsert_messages(repo, again)  # a page holding one message twice
+    repo.remote.upsert_messages(again)  # a page holding one message twice
     assert "refund" in _document(repo, ids[0])
-    assert repo.conn.execute(
+    assert sql(repo).execute(
         "SELECT count(*), max(server_seq) FROM messages WHERE uid = 's-3'"
     ).fetchone() == (1, 5)
-    assert remote.upsert_messages(repo, [_message("unknown-conv", "s-4", 1, "x")]) == {
+    assert repo.remote.upsert_messages([_message("unknown-conv", "s-4", 1, "x")]) == {
         "unknown-conv"
     }
-    repo.conn.close()
+    repo.close()
 
 
 def test_segment_is_the_per_character_substitution() -> None:

@@ -11,10 +11,11 @@ import pytest
 
 from app.domain.filters import InboxQuery
 from app.domain.models import Status
-from app.storage import articles, fts, migrations
-from app.storage.db import open_database
-from app.storage.repository import InboxRepository
+from app.storage import fts, migrations
+from app.storage.db import connect
+from app.storage.store import Store
 from tests.helpers.builders import NOW
+from tests.helpers.sql import sql
 
 ALL = frozenset(Status)
 CONVERSATIONS = [  # (customer, handles JSON, subject, messages)
@@ -68,17 +69,19 @@ def _version_4_store(path: Path) -> None:
     conn.close()
 
 
-def _names(repo: InboxRepository, text: str) -> set[str]:
-    ids = list(repo.conversation_ids(InboxQuery(statuses=ALL, search=text), None, NOW))
-    return {row.customer_name for row in repo.conversation_rows(ids).values()}
+def _names(repo: Store, text: str) -> set[str]:
+    ids = list(
+        repo.conversations.conversation_ids(InboxQuery(statuses=ALL, search=text), None, NOW)
+    )
+    return {row.customer_name for row in repo.conversations.conversation_rows(ids).values()}
 
 
 def test_opening_a_version_4_store_rebuilds_the_search_index(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _version_4_store(path)
-    repo = InboxRepository(open_database(path))
+    repo = Store.open(path)
     try:
-        assert migrations.current_version(repo.conn) == migrations.LATEST == 5
+        assert migrations.current_version(sql(repo)) == migrations.LATEST == 5
         assert _names(repo, "paypal") == {"Zed Zero"}
         assert _names(repo, "LM-2026-55") == {"Wendy Wide"}  # the subject, full-width
         assert _names(repo, "ウェンディ") == {"Wendy Wide"}  # a handle, half-width
@@ -86,16 +89,16 @@ def test_opening_a_version_4_store_rebuilds_the_search_index(tmp_path: Path) -> 
         assert _names(repo, "📦 again") == {"Emma Emoji"}
         assert _names(repo, "indexed") == {"Broken Handles"}
         # The document is exactly what the app writes for a new message.
-        before = repo.conn.execute("SELECT name, body FROM conversations_fts ORDER BY rowid")
+        before = sql(repo).execute("SELECT name, body FROM conversations_fts ORDER BY rowid")
         rows = before.fetchall()
         for cid in range(1, len(CONVERSATIONS) + 1):
-            repo.reindex(cid)
-        after = repo.conn.execute("SELECT name, body FROM conversations_fts ORDER BY rowid")
+            repo.conversations.reindex(cid)
+        after = sql(repo).execute("SELECT name, body FROM conversations_fts ORDER BY rowid")
         assert after.fetchall() == rows
-        assert [a.uid for a in articles.search(repo, "paypal", [])] == ["pp"]
-        assert [a.uid for a in articles.search(repo, "💳", [])] == ["pp"]
+        assert [a.uid for a in repo.articles.search("paypal", [])] == ["pp"]
+        assert [a.uid for a in repo.articles.search("💳", [])] == ["pp"]
     finally:
-        repo.conn.close()
+        repo.close()
 
 
 def test_a_failed_rebuild_leaves_the_file_at_version_4(
@@ -109,7 +112,7 @@ def test_a_failed_rebuild_leaves_the_file_at_version_4(
 
     monkeypatch.setattr(migrations, "conversation_document", fail)
     with pytest.raises(RuntimeError):
-        open_database(path)
+        connect(path)
     conn = sqlite3.connect(path)
     try:
         assert migrations.current_version(conn) == 4
@@ -118,19 +121,19 @@ def test_a_failed_rebuild_leaves_the_file_at_version_4(
     finally:
         conn.close()
     monkeypatch.undo()
-    repo = InboxRepository(open_database(path))
+    repo = Store.open(path)
     try:
         assert _names(repo, "paypal") == {"Zed Zero"}
     finally:
-        repo.conn.close()
+        repo.close()
 
 
 def test_a_new_store_gets_the_new_index(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "new.sqlite3")
+    db = connect(tmp_path / "new.sqlite3")
     try:
-        sql = db.conn.execute(
+        sql = db.execute(
             "SELECT sql FROM sqlite_master WHERE name IN ('conversations_fts', 'articles_fts')"
         ).fetchall()
         assert len(sql) == 2 and all(fts.TOKENIZER_SQL in row[0] for row in sql)
     finally:
-        db.conn.close()
+        db.close()

@@ -1,0 +1,58 @@
+"""The store lane's one door to the workspace file: :class:`Store`.
+
+One connection (private), nested transactions, and one repository per area of data.
+Operations (``app.ops``) receive a Store; nothing outside ``app.storage`` sees SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.storage.articles import ArticleRepository
+from app.storage.conversations import ConversationRepository
+from app.storage.db import connect
+from app.storage.drafts import DraftRepository
+from app.storage.link import Link
+from app.storage.messages import MessageRepository
+from app.storage.meta import MetaRepository
+from app.storage.remote import RemoteMirror
+from app.storage.search import SearchIndex
+from app.storage.sync_store import SyncStore
+from app.storage.translation_store import TranslationStore
+
+
+class Store:
+    """A workspace store, opened on one thread (the store lane) and used only there."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._link = Link(conn)
+        self.meta = MetaRepository(self._link)
+        self.search = SearchIndex(self._link)
+        self.conversations = ConversationRepository(self._link, self.search)
+        self.messages = MessageRepository(self._link, self.conversations)
+        self.drafts = DraftRepository(self._link)
+        self.outbox = SyncStore(self._link)
+        self.translation = TranslationStore(self._link)
+        self.articles = ArticleRepository(self._link)
+        self.remote = RemoteMirror(self._link, self.conversations, self.messages)
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        """Open (create, migrate) the workspace file; StoreError for what the user must fix."""
+        return cls(connect(path, create=create))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; nested ones are savepoints (an inner failure undoes only itself)."""
+        with self._link.transaction():
+            yield
+
+    def optimize(self) -> None:
+        """Keep the query planner's statistics fresh (cheap; run before closing)."""
+        self._link.conn.execute("PRAGMA optimize")
+
+    def close(self) -> None:
+        self._link.conn.close()

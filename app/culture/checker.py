@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from app.culture.phrases import PhraseIndex
 from app.culture.rule_schema import FindingKind, Rule, RuleFile, compile_regex
 from app.domain.datafiles import DataFileError, LineList, line_of, load_yaml
+from app.domain.lang import primary_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +198,9 @@ def _decimal_comma(customer_locale: str | None, country: str | None) -> bool | N
     return get_decimal_symbol(locale, numbering_system="latn") == ","
 
 
-def _primary(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].lower()
-
-
 def applies(rule: Rule, ctx: CheckContext) -> bool:
     """Whether ``rule`` is in force for this draft and customer today."""
-    if rule.language not in ("any", _primary(ctx.draft_language)):
+    if rule.language not in ("any", primary_language(ctx.draft_language)):
         return False
     country = (ctx.country or "").upper() or None
     if rule.countries and country not in rule.countries:
@@ -287,7 +284,7 @@ class Checker:
         active = self._active_rules(ctx)
         if not active or not text:
             return []
-        language = _primary(ctx.draft_language)
+        language = primary_language(ctx.draft_language)
         compiled = self._compiled(language)
         hits: set[tuple[int, int, int]] = set()
         if compiled.phrases is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app.config.paths import Paths, resources_dir
 from app.culture.facts import LocalFacts, compute_facts
 from app.domain.datafiles import DataFileError
+from app.domain.lang import primary_language
 from app.domain.models import Customer
 
 if TYPE_CHECKING:  # pydantic models: imported on the compute lane, not with the window
@@ -103,7 +104,7 @@ def check_draft(
 
     profile = culture.profile if culture else None
     context = CheckContext(
-        draft_language=draft_language.split("-")[0].lower(),
+        draft_language=primary_language(draft_language),
         country=culture.country if culture else None,
         formal=bool(profile and profile.address.formal_by_default),
         observances=culture.observances if culture else frozenset(),

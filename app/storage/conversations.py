@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.domain.filters import DUE_SOON_SECONDS, AssigneeFilter, InboxQuery, SlaFilter, SortOrder
+from app.domain.lang import primary_language
 from app.domain.models import Agent, Channel, ConversationRow, Customer, MessageKind, Status
 from app.storage.link import Link
 from app.storage.migrations import NO_SLA
@@ -35,11 +36,6 @@ _ORDER = {
     SortOrder.SLA_DUE: f"{_SLA_KEY}, c.last_activity_at",
     SortOrder.LAST_ACTIVITY: "c.last_activity_at DESC",
 }
-
-
-def primary_language(tag: str) -> str:
-    """The language subtag of a BCP 47 tag, lower-cased: ``pt-BR`` -> ``pt``."""
-    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def _row(record: tuple[Any, ...]) -> ConversationRow:

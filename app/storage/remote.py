@@ -16,8 +16,9 @@ import json
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
+from app.domain.lang import primary_language
 from app.domain.models import Channel, MessageKind, Status
-from app.storage.conversations import ConversationRepository, primary_language
+from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
 from app.storage.messages import MessageRepository, ReceivedMessage
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.storage.conversations import primary_language
+from app.domain.lang import primary_language
 from app.storage.link import Link
 
 

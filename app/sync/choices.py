@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from app.contract import models as wire
-from app.storage.conversations import primary_language
+from app.domain.lang import primary_language
 from app.storage.store import Store
 
 

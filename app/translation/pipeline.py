@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from app.domain.lang import primary_language
 from app.translation.engine import Route, Translated, TranslationEngine
 from app.translation.memory import TranslationMemory
 from app.translation.protect import GlossaryTerm, Protected, protect, restore, spans
@@ -49,9 +50,10 @@ def argos_code(tag: str, available: set[str] | frozenset[str] = frozenset()) -> 
 
 
 def primary(tag: str) -> str:
-    """The language subtag: ``pt-BR`` -> ``pt``; Argos's ``zt``/``pb`` -> ``zh``/``pt``."""
-    code = tag.replace("_", "-").lower().split("-")[0]
-    return {"zt": "zh", "pb": "pt", **_ALIASES}.get(code, code)
+    """The language as Argos files it: ``pt-BR`` -> ``pt``, ``zt`` -> ``zh``, ``fil`` -> ``tl``
+    (memory and glossary entries are keyed by it)."""
+    code = primary_language(tag)
+    return _ALIASES.get(code, code)
 
 
 class ProvenanceKind(StrEnum):

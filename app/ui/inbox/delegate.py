@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.domain.display import display_text, isolated
 from app.domain.filters import DUE_SOON_SECONDS
+from app.domain.lang import primary_language
 from app.domain.models import ConversationRow, MessageKind, Status
 from app.i18n import I18n
 from app.ui.inbox.model import ROW_ROLE
@@ -119,7 +120,7 @@ class ConversationDelegate(QStyledItemDelegate):
         badge_metrics = QFontMetrics(badge_font)
         badges = [
             display_text(row.country, BADGE_CHARS),
-            display_text(row.language.split("-")[0].upper(), BADGE_CHARS),
+            display_text(primary_language(row.language).upper(), BADGE_CHARS),
         ]
         badge_width = sum(badge_metrics.horizontalAdvance(b) + 10 for b in badges) + 4 * len(badges)
         name_font = QFont(base)

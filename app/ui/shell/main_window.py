@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
 
 from app.domain.changes import Changes
+from app.domain.lang import primary_language
 from app.domain.models import MessageKind, Status
 from app.ops import inbox
 from app.ops.context import AppContext
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
         English): the reply translation then takes it into the customer's language."""
         agent = self._ctx.agent_language
         translation = self._ctx.translation
-        if agent.split("-")[0] == ARTICLE_LANGUAGE or translation is None:
+        if primary_language(agent) == ARTICLE_LANGUAGE or translation is None:
             self._insert_text(text)
             return
 

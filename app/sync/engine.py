@@ -18,19 +18,18 @@ never opens the database, so the store lane stays the only writer.
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
 from app.contract import models as wire
+from app.domain import collector
 from app.domain.cancel import CancelToken
 from app.domain.changes import ChangeLog
 from app.storage.store import Store
@@ -51,42 +50,6 @@ MAX_PUSH_ROUNDS = 1000
 # 1, 2, 4... min, at most half an hour (and never sooner than the server's Retry-After).
 OUTBOX_BACKOFF_BASE_SECONDS = 30.0
 OUTBOX_BACKOFF_CAP_SECONDS = 30 * 60.0
-
-_collector = threading.Lock()
-_collector_pauses = 0  # cycles running now
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a cycle runs (then as it was).
-
-    A full collection walks every long-lived object of the app (Qt wrappers, pydantic's
-    validators: 40-80 ms) holding the GIL, so the window freezes meanwhile; and a pull,
-    with the thousands of short-lived objects each page is made of, sets one off every few
-    pages. Those are freed by reference counting anyway; the few cycles a sync makes are
-    freed by :func:`_collect_young` as it goes, or once it is over.
-    """
-    global _collector_pauses, _collector_was_enabled
-    with _collector:
-        if _collector_pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _collector_pauses += 1
-    try:
-        yield
-    finally:
-        with _collector:
-            _collector_pauses -= 1
-            if _collector_pauses == 0 and _collector_was_enabled:
-                gc.enable()
-
-
-def _collect_young() -> None:
-    """While collection is paused: collect the youngest objects only (a few milliseconds),
-    as each HTTP response, a reference cycle holding the body it read, is garbage."""
-    if _collector_pauses and _collector_was_enabled:
-        gc.collect(0)
 
 
 def _read_ahead(read: Callable[[], Page]) -> Future[Page]:
@@ -140,7 +103,7 @@ class SyncEngine:
         error: str | None = None
         online, signed_out = True, False
         try:
-            with _collector_paused():
+            with collector.paused():
                 pushed = self.push()
                 pulled_c, pulled_m, quarantined, _touched = self.pull()
         except NetworkError as exc:
@@ -397,7 +360,7 @@ class SyncEngine:
 
     def _read(self, collection: str, model: type[Any], cursor: str | None) -> Page:
         page = self.client.changes(collection, model, cursor, PAGE_SIZE)
-        _collect_young()
+        collector.collect_young()
         return page
 
     def _apply_conversations(self, page: Page, collection: str, touched: set[int]) -> int:

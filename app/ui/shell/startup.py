@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from app.config.paths import Paths, resources_dir
+from app.domain.collector import freeze_after_startup
 from app.domain.datafiles import DataFileError
 from app.domain.models import Workspace
 from app.i18n import I18n
@@ -29,7 +30,6 @@ from app.ops.demo import load_demo_into
 from app.ops.translation import TranslationService
 from app.ops.types import Store, StoreError, StoreProblem, copy_workspace
 from app.sync.session import WorkspaceKind, WorkspaceRef
-from app.ui.shell.runtime import freeze_after_startup
 from app.ui.shell.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.domain.cancel import CancelToken
 from app.domain.models import ConversationDetail, MessageKind
 from app.storage.store import Store
 from app.storage.translation_store import CachedTranslation, cache_key
@@ -235,17 +236,23 @@ class TranslationService:
         return majority.code
 
     def translate_incoming(
-        self, plan: IncomingPlan, ids: Sequence[int] | None = None
+        self,
+        plan: IncomingPlan,
+        ids: Sequence[int] | None = None,
+        token: CancelToken | None = None,
     ) -> IncomingResult:
         """Compute lane: detect what is unknown, translate what the cache did not have.
 
         ``ids`` limits the work to some messages (the newest first, for progressive display).
         With no pack installed nothing is detected: the conversation's language names the
-        pack to install.
+        pack to install. ``token``: the agent left the conversation; stop between steps
+        (a batch for one source language is one model call and runs to its end).
         """
+        token = token or CancelToken()
         detections: dict[int, Detection] = {}
         packs = self.has_packs()
         for item in plan.items:
+            token.raise_if_cancelled()
             if item.needs_detection and packs:
                 found = self.detector.detect(item.body[:DETECT_CHARS])
                 if found is not None:
@@ -267,6 +274,7 @@ class TranslationService:
         to_cache: list[tuple[str, CachedTranslation]] = []
         no_route: NoRouteError | None = None
         for source, items in by_source.items():
+            token.raise_if_cancelled()
             try:
                 self.route(source, plan.agent_tag)  # before the pipeline is built: cheap refusal
                 outputs = self.pipeline().translate(

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
+from app.domain.cancel import CancelToken
 from app.domain.models import ConversationDetail, MessageKind
 from app.ops.context import AppContext
 from app.ops.tasks import TaskHandle
@@ -114,12 +115,14 @@ class IncomingTranslator(QObject):
             self.finished.emit(plan.conversation_id)
             return
         batch, rest = batches[0], batches[1:]
+        token = CancelToken()  # cancelled with the handle when the agent moves on
         self._handles.append(
             self._ctx.tasks.run(
-                lambda: service.translate_incoming(plan, batch),
+                lambda: service.translate_incoming(plan, batch, token),
                 lambda result: self._translated(plan, result, batch, rest),
                 self._failed,
                 owner=self,
+                token=token,
             )
         )
 

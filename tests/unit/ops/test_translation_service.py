@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.cancel import CancelToken, TaskCancelledError
 from app.domain.models import MessageKind
 from app.ops.inbox import conversation_detail
 from app.ops.translation import IncomingPlan, TranslationService
@@ -93,6 +94,24 @@ def test_incoming_translation_is_detected_translated_cached(
         "GRACIAS POR LA AYUDA.",
     }  # nothing translated twice
     assert service.translate_incoming(again).results == {}
+
+
+def test_a_cancelled_batch_stops_before_the_model_runs(
+    repo: Store,
+    spanish_conversation: int,
+    translation_service: TranslationService,
+    packs: Packs,
+) -> None:
+    """The agent left the conversation: the batch stops at its next step instead of
+    holding one of the two compute workers for a translation nobody will see."""
+    service = translation_service
+    service.engine.install(packs.get("es-en", transform="upper"))
+    plan = planned(service, repo, spanish_conversation, "en")
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(TaskCancelledError):
+        service.translate_incoming(plan, token=token)
+    assert service.translate_incoming(plan, token=CancelToken()).results  # a live one runs
 
 
 def test_an_upgraded_pack_invalidates_only_its_own_pair(

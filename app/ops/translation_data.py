@@ -6,8 +6,8 @@ transaction, so a failure half-way leaves the table as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from app.domain.changes import Changes
 from app.storage.store import Store
@@ -15,6 +15,8 @@ from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow
 
 if TYPE_CHECKING:
     from app.ops.translation import TranslationService
+
+R = TypeVar("R", GlossaryRow, MemoryRow)
 
 
 def glossary(store: Store) -> list[GlossaryRow]:
@@ -37,12 +39,8 @@ def save_glossary(
     service: TranslationService | None,
 ) -> Changes:
     """Delete and save the edited terms, all or nothing; then the engine uses them."""
-    with store.transaction():
-        for uid in deleted:
-            store.translation.delete_term(uid)
-        for row in rows:
-            store.translation.save_term(row, now)
-    return _team_data_changed(store, service)
+    table = store.translation
+    return _save_team_data(store, rows, deleted, table.delete_term, table.save_term, now, service)
 
 
 def save_memory(
@@ -53,11 +51,27 @@ def save_memory(
     service: TranslationService | None,
 ) -> Changes:
     """Delete and save the edited memory entries, all or nothing; then the engine uses them."""
+    table = store.translation
+    return _save_team_data(
+        store, rows, deleted, table.delete_memory, table.save_memory, now, service
+    )
+
+
+def _save_team_data(
+    store: Store,
+    rows: Sequence[R],
+    deleted: Sequence[str],
+    delete: Callable[[str], object],
+    save: Callable[[R, int], object],
+    now: int,
+    service: TranslationService | None,
+) -> Changes:
+    """One editor's save as one transaction: a failure half-way leaves the table as it was."""
     with store.transaction():
         for uid in deleted:
-            store.translation.delete_memory(uid)
+            delete(uid)
         for row in rows:
-            store.translation.save_memory(row, now)
+            save(row, now)
     return _team_data_changed(store, service)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -52,6 +53,7 @@ COMMON_LANGUAGES = (
     "zh-TW",
 )
 
+COMPACT_SLACK = 12  # px of room a text button keeps beyond its measured text before it folds
 MAX_TAG_CHIPS = 6  # more would widen the header: the rest are counted and in the Tags menu
 MENU_CHARS = 60  # a tag or agent name in a menu or on a button
 
@@ -73,6 +75,42 @@ def plain_label(parent: QWidget, name: str = "") -> QLabel:
     if name:
         label.setObjectName(name)
     return label
+
+
+class FoldingToolButton(QToolButton):
+    """A menu button that can fold to its icon (its text then in the tooltip): its
+    minimum is the icon alone, so the header never makes the window wide."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Never wider than its text, and allowed down to its icon (the header then folds it).
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        if self.icon().isNull():
+            return super().minimumSizeHint()
+        return QSize(self.iconSize().width() + 12, super().minimumSizeHint().height())
+
+    def unfolded_width(self) -> int:
+        """The width it needs with its text beside the icon (whatever it shows now)."""
+        icon_only = self.iconSize().width() + 12
+        text = self.fontMetrics().horizontalAdvance(self.text().replace("&&", "&"))
+        return icon_only + text + COMPACT_SLACK
+
+    def fold(self, folded: bool) -> None:
+        style = Qt.ToolButtonStyle
+        self.setToolButtonStyle(
+            style.ToolButtonIconOnly if folded else style.ToolButtonTextBesideIcon
+        )
+        self.setToolTip(self.text().replace("&&", "&") if folded else self._tip)
+
+    def set_tip(self, tip: str) -> None:
+        """The tooltip shown when it is not folded."""
+        self._tip = tip
+        if self.toolButtonStyle() is not Qt.ToolButtonStyle.ToolButtonIconOnly:
+            self.setToolTip(tip)
+
+    _tip = ""
 
 
 def menu_text(text: str) -> str:
@@ -133,9 +171,17 @@ class ConversationHeader(QFrame):
         self.snooze_button = self._menu_button("snoozeButton", _("Snooze"), "clock")
         self.tag_button = self._menu_button("tagButton", _("Tags"), "tag")
         self.language_button = self._menu_button("languageButton", _("Language"), "globe")
-        self.language_button.setToolTip(
+        self.language_button.set_tip(
             _("The customer's language: detected from their messages, or chosen by you")
         )
+        # Narrow windows fold these to their icons (the status and Resolve keep their text).
+        self.folding = (
+            self.language_button,
+            self.tag_button,
+            self.assign_button,
+            self.snooze_button,
+        )
+        self.folded = False
         self.language_button.menu().aboutToShow.connect(self._fill_language_menu)
         self.status_button.menu().aboutToShow.connect(self._fill_status_menu)
         self.assign_button.menu().aboutToShow.connect(self._fill_assign_menu)
@@ -163,8 +209,8 @@ class ConversationHeader(QFrame):
         layout.addWidget(self.subject)
         layout.addLayout(self.tags_row)
 
-    def _menu_button(self, name: str, text: str, icon_name: str | None) -> QToolButton:
-        button = QToolButton(self)
+    def _menu_button(self, name: str, text: str, icon_name: str | None) -> FoldingToolButton:
+        button = FoldingToolButton(self)
         button.setObjectName(name)
         button.setText(text)
         if icon_name:
@@ -173,6 +219,28 @@ class ConversationHeader(QFrame):
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         button.setMenu(QMenu(button))
         return button
+
+    # ------------------------------------------------------------------ fitting
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit_buttons()
+
+    def fit_buttons(self) -> None:
+        """Fold the menu buttons to icons when their texts do not fit the width."""
+        row = self.layout()
+        margins = row.contentsMargins() if row is not None else None
+        spare = self.width() - (margins.left() + margins.right() if margins else 0)
+        fixed = (
+            self.channel_icon.sizeHint().width()
+            + self.customer_name.minimumSizeHint().width()
+            + self.status_button.sizeHint().width()
+            + self.resolve_button.sizeHint().width()
+            + 8 * (len(self.folding) + 3)
+        )
+        needed = fixed + sum(button.unfolded_width() for button in self.folding)
+        self.folded = spare < needed
+        for button in self.folding:
+            button.fold(self.folded)
 
     # ------------------------------------------------------------------ content
     def set_choices(self, agents: tuple[Agent, ...], tags: tuple[str, ...]) -> None:
@@ -209,12 +277,14 @@ class ConversationHeader(QFrame):
             more.setObjectName("muted")
             self.tags_row.addWidget(more)
         self.tags_row.addStretch(1)
+        self.fit_buttons()
 
     def set_detected_language(self, tag: str) -> None:
         """Show the conversation's language on its button (marked when the agent chose it)."""
         name = display_text(self._i18n.language_name(tag), MENU_CHARS)
         chosen = self.detail is not None and self.detail.language_override is not None
         self.language_button.setText(menu_text(name + (" ✓" if chosen else "")))
+        self.fit_buttons()
 
     def update_clock(self, now: int) -> None:
         """Refresh the customer's local time (called every 30 s)."""

@@ -29,6 +29,7 @@ from app.translation.api import primary
 from app.ui.conversation.composer import Composer
 from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
 from app.ui.conversation.message_viewer import MessageViewer
+from app.ui.conversation.split import ThreadSplit
 from app.ui.conversation.thread_view import ThreadView
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.incoming import IncomingTranslator
@@ -106,9 +107,8 @@ class ConversationPane(QStackedWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.translation_banner)
-        layout.addWidget(self.thread_view, 1)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.composer)
+        self.split = ThreadSplit(self.thread_view, [self.notice, self.composer], page)
+        layout.addWidget(self.split, 1)
         self.addWidget(page)
         self.page = page
 

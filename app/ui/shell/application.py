@@ -158,6 +158,8 @@ class CrossDeskApp(SessionActions, QObject):
             lambda: self.culture is not None and self.tasks.pending == 0,
             wanted,
             self._quit_with,
+            self.options.size,
+            self.options.draft,
         )
 
     def _quit_with(self, code: int) -> None:

@@ -21,6 +21,8 @@ from app.config.settings import UI_LANGUAGES, load_settings
 NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 NOW_LATEST = dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 MAX_ID_LENGTH = 200
+MIN_SIDE, MAX_SIDE = 320, 8192  # --size: from a phone-sized window to 8K
+MAX_DRAFT_LENGTH = 10_000
 
 
 def _moment(text: str) -> int:
@@ -50,6 +52,26 @@ def _conversation_id(text: str) -> str:
             f"'{text[:40]}' is not a conversation id (like jp-0005: at most "
             f"{MAX_ID_LENGTH} printable characters)"
         )
+    return text
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """``--size``: WIDTHxHEIGHT in pixels, like 1366x768."""
+    width, sep, height = text.strip().lower().partition("x")
+    if sep and width.isdigit() and height.isdigit():
+        size = int(width), int(height)
+        if all(MIN_SIDE <= side <= MAX_SIDE for side in size):
+            return size
+    raise argparse.ArgumentTypeError(
+        f"'{text[:40]}' is not a window size like 1366x768 "
+        f"(each side {MIN_SIDE} to {MAX_SIDE} pixels)"
+    )
+
+
+def _draft(text: str) -> str:
+    """``--draft``: the text typed into the composer (bounded like a reply)."""
+    if len(text) > MAX_DRAFT_LENGTH:
+        raise argparse.ArgumentTypeError(f"--draft is limited to {MAX_DRAFT_LENGTH} characters")
     return text
 
 
@@ -96,6 +118,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         dest="open_conversation",
         type=_conversation_id,
         help="show this conversation at start (its id in the workspace, e.g. jp-0001)",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_window_size,
+        help="open the window at this size in pixels, e.g. 1366x768 (for screenshots)",
+    )
+    parser.add_argument(
+        "--draft",
+        metavar="TEXT",
+        type=_draft,
+        help="with --screenshot: type TEXT into the composer first (its translation "
+        "preview and draft check are shown)",
     )
     parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
@@ -154,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         workspace=args.workspace.absolute() if args.workspace else None,
         now=args.now,
         open_conversation=args.open_conversation,
+        size=args.size,
+        draft=args.draft,
         settings_warning=warning,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)

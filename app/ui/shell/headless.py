@@ -6,6 +6,7 @@ the start-up benchmark waits for it). Nothing here runs in a normal session.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,10 +14,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from app.ui.culture.draft_check import CHECK_DEBOUNCE_MS
+from app.ui.translation.reply_translation import PREVIEW_DEBOUNCE_MS
+
 if TYPE_CHECKING:
     from app.ui.shell.main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 30_000
+# After --draft is typed: longer than the preview's and the draft check's debounce, so
+# their work is queued (and then awaited as pending tasks) before the picture is taken.
+DRAFT_SETTLE_S = (max(PREVIEW_DEBOUNCE_MS, CHECK_DEBOUNCE_MS) + 200) / 1000
 
 
 class PaintWatcher(QObject):
@@ -104,14 +111,17 @@ def screenshot_when_ready(
     settled: Callable[[], bool],
     wanted: str | None,
     done: Callable[[int], None],
+    draft: str | None = None,
 ) -> None:
     """``--screenshot``: once the inbox, the conversation (``wanted``, if named) and the
-    side panel are shown and ``settled()`` (no task pending, etiquette data loaded)."""
+    side panel are shown and ``settled()`` (no task pending, etiquette data loaded);
+    ``draft``: typed into the composer first, then its preview and draft check awaited."""
+    typed_at: list[float] = []
 
     def ready() -> bool:
         shown = window()
         detail = shown.conversation.detail if shown is not None else None
-        return bool(
+        shown_ok = bool(
             shown is not None
             and shown.inbox.model.rowCount()
             and detail is not None
@@ -119,6 +129,13 @@ def screenshot_when_ready(
             and shown.side_panel.culture is not None
             and settled()
         )
+        if not shown_ok or shown is None or draft is None:
+            return shown_ok
+        if not typed_at:
+            shown.conversation.composer.insert_text(draft)
+            typed_at.append(time.monotonic())
+            return False
+        return time.monotonic() - typed_at[0] > DRAFT_SETTLE_S
 
     arm_screenshot(target, ready, window, done, SCREENSHOT_TIMEOUT_MS)
 
@@ -130,10 +147,15 @@ def arm(
     settled: Callable[[], bool],
     wanted: str | None,
     quit_with: Callable[[int], None],
+    size: tuple[int, int] | None = None,
+    draft: str | None = None,
 ) -> None:
-    """Whichever headless mode the command line asked for (none: nothing happens)."""
-    if screenshot is not None:
-        screenshot_when_ready(screenshot, window, settled, wanted, quit_with)
+    """Whichever headless mode the command line asked for (none: nothing happens);
+    ``size``: the window's size (``--size``), ``draft``: text typed for the screenshot."""
     shown = window()
+    if size is not None and shown is not None:
+        shown.resize(*size)
+    if screenshot is not None:
+        screenshot_when_ready(screenshot, window, settled, wanted, quit_with, draft)
     if first_paint and shown is not None:
         report_first_paint(shown, lambda: quit_with(0))

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([380, 700, 360])
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(2, True)  # the side panel folds away on small screens
         self.setCentralWidget(self.splitter)
 
         self.inbox.conversation_selected.connect(self.conversation.show_conversation)
@@ -136,6 +137,30 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geometry)
             if splitter is not None:
                 self.splitter.restoreState(splitter)
+            limit = ui_state.value("main/composerHeight")
+            if limit is not None and str(limit).isdigit():
+                self.conversation.split.set_limit(int(str(limit)))
+        self.side_panel_action.setChecked(not self.side_panel_hidden())
+        self.splitter.splitterMoved.connect(
+            lambda _pos, _index: self.side_panel_action.setChecked(not self.side_panel_hidden())
+        )
+
+    # ------------------------------------------------------------------ side panel
+    def side_panel_hidden(self) -> bool:
+        return self.splitter.sizes()[2] == 0
+
+    def show_side_panel(self, shown: bool) -> None:
+        """Fold the side panel away (the conversation gets its width) or bring it back."""
+        if shown == (not self.side_panel_hidden()):
+            return
+        sizes = self.splitter.sizes()
+        if shown:
+            panel = max(self.side_panel.minimumSizeHint().width(), 300)
+            sizes = [sizes[0], max(0, sizes[1] - panel), panel]
+        else:
+            sizes = [sizes[0], sizes[1] + sizes[2], 0]
+        self.splitter.setSizes(sizes)
+        self.side_panel_action.setChecked(not self.side_panel_hidden())
 
     # ------------------------------------------------------------------ start
     def start(self) -> None:
@@ -378,6 +403,11 @@ class MainWindow(QMainWindow):
             conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
         )
 
+        view = bar.addMenu(_("View"))
+        self.side_panel_action = self._action(view, _("Side panel"), ["Ctrl+Shift+B"], lambda: None)
+        self.side_panel_action.setCheckable(True)
+        self.side_panel_action.toggled.connect(self.show_side_panel)
+
         words = bar.addMenu(_("Translation"))
         self._action(words, _("Language packs…"), ["Ctrl+Shift+L"], self.open_packs, "globe")
         self._action(words, _("Glossary…"), [], self.open_glossary)
@@ -429,6 +459,8 @@ class MainWindow(QMainWindow):
         if self._ui_state is not None:
             self._ui_state.setValue("main/geometry", self.saveGeometry())
             self._ui_state.setValue("main/splitter", self.splitter.saveState())
+            limit = self.conversation.split.limit
+            self._ui_state.setValue("main/composerHeight", "" if limit is None else str(limit))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_state()

@@ -55,6 +55,8 @@ class LaunchOptions:
     now: int | None = None  # --now: the clock starts at this moment (epoch seconds)
     open_conversation: str | None = None  # --open: show this conversation (its id)
     settings_warning: str | None = None  # what settings.json had that could not be used
+    size: tuple[int, int] | None = None  # --size: the window's size in pixels
+    draft: str | None = None  # --draft: typed into the composer before the screenshot
 
     @property
     def headless(self) -> bool:

@@ -80,7 +80,9 @@ class ReplyTranslation(QFrame):
         self.provenance = plain_label(self, "muted")
         self.back = plain_label(self, "backTranslation")
         self.back.setWordWrap(True)
+        self.provenance.setWordWrap(True)  # long reasons wrap: the pane stays narrow
         self.status = plain_label(self, "muted")
+        self.status.setWordWrap(True)
         self.warning = plain_label(self, "notice")
         self.warning.setWordWrap(True)
         self.regenerate = QPushButton(_("Regenerate"), self)

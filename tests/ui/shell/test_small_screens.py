@@ -1,0 +1,141 @@
+"""Office laptops: at 1280x720 and 1366x768 the agent still reads the customer while writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.domain.models import MessageKind
+from app.ops.translation import TranslationService
+from app.storage.store import Store
+from app.ui.conversation.split import THREAD_MIN_HEIGHT
+from app.ui.shell.bootstrap import parse_args
+from app.ui.shell.main_window import MainWindow
+from tests.helpers.builders import add_agents, add_conversation
+from tests.helpers.customers import lucia, open_spanish_desk
+from tests.helpers.fixtures import ContextFactory
+from tests.helpers.translation import Packs
+from tests.ui.conftest import ErrorSink, WindowFactory
+from tests.ui.helpers import thread_text
+
+pytestmark = pytest.mark.gui
+
+LONG_DRAFT = "\n".join(
+    f"Line {n}: your ORDER ships today, with a free replacement cable." for n in range(12)
+)
+
+
+@pytest.fixture
+def window(
+    repo: Store,
+    open_window: WindowFactory,
+    make_ctx: ContextFactory,
+    translation_service: TranslationService,
+    packs: Packs,
+    qtbot: QtBot,
+) -> MainWindow:
+    add_conversation(
+        repo,
+        lucia(
+            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
+            (MessageKind.CUSTOMER, "gracias por la ayuda."),
+        ),
+        add_agents(repo),
+    )
+    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+    qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
+    return win
+
+
+def compose_at(window: MainWindow, qtbot: QtBot, width: int, height: int) -> None:
+    """Resize the window, type a long reply and wait for its translation preview."""
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height), timeout=2000)
+    composer = window.conversation.composer
+    panel = window.conversation.reply_translation
+    composer.editor.setFocus()
+    composer.editor.setPlainText(LONG_DRAFT)
+    qtbot.waitUntil(lambda: panel.editor.toPlainText() == LONG_DRAFT.lower(), timeout=5000)
+    qtbot.waitUntil(lambda: panel.back.isVisible(), timeout=5000)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1366, 768)])
+def test_the_thread_stays_readable_while_composing(
+    window: MainWindow, qtbot: QtBot, width: int, height: int
+) -> None:
+    compose_at(window, qtbot, width, height)
+    thread = window.conversation.thread_view
+    # The composer wants more than the screen has; it scrolls, the thread keeps its room.
+    split = window.conversation.split
+    qtbot.waitUntil(lambda: thread.viewport().height() >= THREAD_MIN_HEIGHT - 10, timeout=2000)
+    assert thread.height() >= THREAD_MIN_HEIGHT
+    assert split.bottom.sizeHint().height() > split.composer_area.height()  # it scrolls
+    assert window.conversation.reply_translation.editor.isVisibleTo(window)
+    # Nothing is cut off at the right: every pane fits its width.
+    assert window.minimumSizeHint().width() <= width
+    for pane in (window.inbox, window.conversation, window.side_panel):
+        assert pane.geometry().right() <= window.centralWidget().width()
+    composer = window.conversation.composer
+    assert composer.width() <= split.composer_area.viewport().width()
+
+
+def test_the_window_fits_far_under_1280_and_the_header_folds_its_buttons(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.layout().activate()
+    assert window.minimumSizeHint().width() < 1100
+    header = window.conversation.header
+    window.resize(1900, 900)
+    qtbot.waitUntil(lambda: not header.folded, timeout=2000)
+    assert header.tag_button.toolButtonStyle().name == "ToolButtonTextBesideIcon"
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: header.folded, timeout=2000)
+    assert header.tag_button.toolButtonStyle().name == "ToolButtonIconOnly"
+    assert header.tag_button.toolTip() == "Tags"  # its name is one hover away
+    assert header.resolve_button.text() == "Resolve"  # the main action keeps its words
+    right = max(b.geometry().right() for b in (*header.folding, header.resolve_button))
+    assert right <= header.width()
+
+
+def test_the_side_panel_folds_away_and_stays_folded(
+    qtbot: QtBot, tmp_path: Path, make_ctx: ContextFactory, error_sink: ErrorSink
+) -> None:
+    state = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
+
+    def session() -> MainWindow:
+        window = MainWindow(make_ctx(), error_sink, state)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    first = session()
+    first.resize(1280, 720)
+    conversation_width = first.conversation.width()
+    first.side_panel_action.trigger()
+    assert first.side_panel_hidden()
+    assert not first.side_panel_action.isChecked()
+    assert first.conversation.width() > conversation_width
+    first.conversation.split.set_limit(250)
+    first.close()  # saves the layout
+    again = session()
+    assert again.side_panel_hidden()
+    assert not again.side_panel_action.isChecked()
+    assert again.conversation.split.limit == 250
+    again.side_panel_action.trigger()
+    assert not again.side_panel_hidden()
+    assert again.side_panel.width() >= 300
+
+
+def test_size_and_draft_on_the_command_line() -> None:
+    args = parse_args(["--demo", "--size", "1366x768", "--draft", "Hello"])
+    assert (args.size, args.draft) == ((1366, 768), "Hello")
+    with pytest.raises(SystemExit):
+        parse_args(["--size", "big"])
+    with pytest.raises(SystemExit):
+        parse_args(["--size", "10x10"])

@@ -103,6 +103,12 @@ def conversation_detail(repo: Store, conversation_id: int) -> ConversationDetail
     )
 
 
+def mark_unread(repo: Store, conversation_id: int) -> Changes:
+    """Put the unread badge back, so the agent comes back to it later (local only)."""
+    repo.conversations.mark_unread(conversation_id)
+    return Changes.of(conversation_id)
+
+
 def set_status(repo: Store, conversation_id: int, status: Status, now: int) -> Changes:
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
@@ -145,6 +151,45 @@ def assign(repo: Store, conversation_id: int, agent_id: int | None, now: int) ->
     return Changes.of(conversation_id, list_membership=True, outbox=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Before:
+    """A conversation's status, wake-up time and assignee before an action the agent
+    may undo (read from the row on screen, so Undo brings back what they saw)."""
+
+    status: Status
+    snoozed_until: int | None
+    assignee_id: int | None
+
+    @classmethod
+    def of(cls, row: ConversationRow) -> Before:
+        return cls(row.status, row.snoozed_until, row.assignee_id)
+
+
+def undo(repo: Store, conversation_id: int, before: Before, now: int) -> Changes:
+    """Put back the status (and snooze) and assignee of ``before``, queued for the server
+    like any other change: Undo is a new change, not a removal from the outbox."""
+    with repo.transaction():
+        state = outbox.state_before(repo, conversation_id)
+        until = before.snoozed_until
+        patch: dict[str, object] = {"status": before.status.value}
+        if before.status is Status.SNOOZED and until is not None and until > now:
+            repo.conversations.snooze(conversation_id, until, now)
+            patch["snoozed_until"] = until
+        else:
+            status = Status.OPEN if before.status is Status.SNOOZED else before.status
+            repo.conversations.set_status(conversation_id, status, now)
+            patch["status"] = status.value
+        expected: dict[str, object] = {"status": state["status"]}
+        agent_id = before.assignee_id
+        if agent_id != repo.conversations.conversation_row(conversation_id).assignee_id:
+            repo.conversations.assign(conversation_id, agent_id, now)
+            agent_uid = repo.conversations.agent_uid(agent_id) if agent_id is not None else None
+            patch["assignee_id"] = agent_uid
+            expected["assignee_id"] = state["assignee_id"]
+        outbox.queue_patch(repo, conversation_id, patch, expected, now)
+    return Changes.of(conversation_id, list_membership=True, outbox=True)
+
+
 def add_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
     with repo.transaction():
         repo.conversations.add_tag(conversation_id, tag, now)
@@ -181,6 +226,12 @@ def wake_snoozed(repo: Store, now: int) -> Changes:
 def find_conversation(repo: Store, uid: str) -> int | None:
     """The conversation with this id (``--open jp-0005``), or None if the workspace has none."""
     return repo.conversations.conversation_id_by_uid(uid)
+
+
+def is_search(text: str) -> bool:
+    """Whether the search box holds a search at all (not nothing, spaces or zero-width
+    characters), so the UI can widen it to every status."""
+    return not fts.is_blank(text)
 
 
 def search_has_terms(text: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.domain.changes import Changes
-from app.domain.models import Message, MessageKind
+from app.domain.models import Message, MessageKind, Status
 from app.ops import inbox, outbox
 from app.ops.translation import Preview
 from app.storage.store import Store
@@ -315,10 +315,19 @@ class ReplyDraft:
 
 # ---------------------------------------------------------------------- the one write path
 def send(
-    store: Store, conversation_id: int, reply: Reply, author_id: int | None, now: int
+    store: Store,
+    conversation_id: int,
+    reply: Reply,
+    author_id: int | None,
+    now: int,
+    then: Status | None = None,
 ) -> Changes:
     """Store lane: store a reply or note (or hold it, or release a held one) with everything
-    a lead needs to review it, and queue it for the server, in one transaction."""
+    a lead needs to review it, and queue it for the server, in one transaction.
+
+    ``then``: "Send and resolve" / "Send and set pending": the status changes in the same
+    transaction, so the conversation never ends up answered but still open (or resolved
+    without its answer)."""
     body, original = _checked(reply)
     outgoing, message = reply.outgoing, reply.releases
     provenance = outgoing.provenance.to_json() if outgoing is not None else None
@@ -367,12 +376,14 @@ def send(
                 provenance,
             )
             outbox.queue_message(store, conversation_id, sent, now)
+        if then is not None:
+            inbox.set_status(store, conversation_id, then, now)
     return Changes.of(  # a held reply's tag is queued for the server too
         conversation_id,
         list_membership=True,
         messages=True,
         choices=reply.held,
-        outbox=queued or reply.held,
+        outbox=queued or reply.held or then is not None,
     )
 
 
@@ -401,7 +412,12 @@ def _checked(reply: Reply) -> tuple[str, str | None]:
 
 
 def send_or_keep_draft(
-    store: Store, conversation_id: int, reply: Reply, author_id: int | None, now: int
+    store: Store,
+    conversation_id: int,
+    reply: Reply,
+    author_id: int | None,
+    now: int,
+    then: Status | None = None,
 ) -> Changes:
     """:func:`send`; if it is refused, the agent's words become the conversation's draft.
 
@@ -409,7 +425,7 @@ def send_or_keep_draft(
     if the agent has left the conversation, and a draft saved after it (newer text) wins.
     """
     try:
-        return send(store, conversation_id, reply, author_id, now)
+        return send(store, conversation_id, reply, author_id, now, then)
     except Exception:
         store.drafts.save_draft(conversation_id, reply.kind, reply.words, now)
         raise

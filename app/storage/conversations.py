@@ -314,6 +314,14 @@ class ConversationRepository:
                 (conversation_id,),
             )
 
+    def mark_unread(self, conversation_id: int) -> None:
+        """Show the conversation as unread again (one unread message if none was)."""
+        with self._link.transaction():
+            self._conn.execute(
+                "UPDATE conversations SET unread_count = 1 WHERE id = ? AND unread_count = 0",
+                (conversation_id,),
+            )
+
     def reindex(self, conversation_id: int) -> None:
         """Rewrite the conversation's search document from its current data."""
         self._search.reindex(conversation_id)

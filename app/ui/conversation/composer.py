@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.models import Draft, MessageKind
+from app.domain.models import Draft, MessageKind, Status
 from app.i18n import I18n
 from app.ui.shell.icons import icon
 
@@ -48,12 +49,15 @@ class Composer(QFrame):
         typed_ahead(int, str): text typed for a conversation that was still opening when the
             agent left it (or closed the window): to add after its stored draft.
         text_edited(object, str): kind and text, at every change (for the live translation).
+        send_then_requested(object, str, object): as ``send_requested``, then set the
+            conversation to this Status ("Send and resolve", "Send and set pending").
     """
 
     send_requested = Signal(object, str)
     draft_changed = Signal(int, object, str)
     typed_ahead = Signal(int, str)
     text_edited = Signal(object, str)
+    send_then_requested = Signal(object, str, object)
 
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +96,20 @@ class Composer(QFrame):
         self.send_button = QPushButton(icon("send"), _("Send reply"), self)
         self.send_button.setObjectName("primary")
         self.send_button.clicked.connect(self.request_send)
+        # The split half of Send: send, then move the conversation on, in one step.
+        self.send_more = QToolButton(self)
+        self.send_more.setObjectName("sendMore")
+        self.send_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.send_more.setArrowType(Qt.ArrowType.DownArrow)
+        self.send_more.setAccessibleName(_("More ways to send"))
+        menu = QMenu(self.send_more)
+        self.send_resolve = menu.addAction("")
+        self.send_resolve.setObjectName("sendAndResolve")
+        self.send_resolve.triggered.connect(lambda: self.request_send_then(Status.RESOLVED))
+        self.send_pending = menu.addAction("")
+        self.send_pending.setObjectName("sendAndPending")
+        self.send_pending.triggered.connect(lambda: self.request_send_then(Status.PENDING))
+        self.send_more.setMenu(menu)
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.editor)
@@ -113,6 +131,7 @@ class Composer(QFrame):
         bottom.addWidget(self.hint)
         bottom.addStretch(1)
         bottom.addWidget(self.send_button)
+        bottom.addWidget(self.send_more)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 10)
         layout.setSpacing(6)
@@ -233,11 +252,21 @@ class Composer(QFrame):
 
     # ------------------------------------------------------------------ events
     def request_send(self) -> None:
+        self._request(None)
+
+    def request_send_then(self, status: Status) -> None:
+        """Send, then set the conversation's status (one store transaction)."""
+        self._request(status)
+
+    def _request(self, then: Status | None) -> None:
         text, cid = self.text(), self.conversation_id
         if cid is None or (cid, self.kind, text) in self._sending:
             return  # still opening, or this very text is already being sent
         if text.strip() and self.isEnabled():
-            self.send_requested.emit(self.kind, text)
+            if then is None:
+                self.send_requested.emit(self.kind, text)
+            else:
+                self.send_then_requested.emit(self.kind, text, then)
 
     def flush_draft(self) -> None:
         """Save the draft now if it changed (on switch, on close, after a pause)."""
@@ -282,6 +311,10 @@ class Composer(QFrame):
         note = self.kind is MessageKind.NOTE
         self.setProperty("mode", "note" if note else "reply")
         self.send_button.setText(_("Add note") if note else _("Send reply"))
+        self.send_resolve.setText(_("Add note and resolve") if note else _("Send and resolve"))
+        self.send_pending.setText(
+            _("Add note and set pending") if note else _("Send and set pending")
+        )
         self.editor.setPlaceholderText(
             _("Internal note: only your team sees this")
             if note
@@ -292,4 +325,6 @@ class Composer(QFrame):
             widget.style().polish(widget)
 
     def _update_send_enabled(self) -> None:
-        self.send_button.setEnabled(self.conversation_id is not None and bool(self.text().strip()))
+        enabled = self.conversation_id is not None and bool(self.text().strip())
+        self.send_button.setEnabled(enabled)
+        self.send_more.setEnabled(enabled)

@@ -31,6 +31,7 @@ from app.ui.conversation.header import ConversationHeader, menu_text, plain_labe
 from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.split import ThreadSplit
 from app.ui.conversation.thread_view import ThreadView
+from app.ui.conversation.undo_bar import UndoBar, status_message
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.incoming import IncomingTranslator
 from app.ui.translation.reply_translation import ReplyTranslation
@@ -46,11 +47,13 @@ class ConversationPane(QStackedWidget):
         changed(object): a Changes value after a successful action.
         loaded(int): the conversation with this id is on screen.
         packs_requested(): the agent wants the language pack manager.
+        undone(int): an action on this conversation was undone (the window shows it again).
     """
 
     changed = Signal(object)
     loaded = Signal(int)
     packs_requested = Signal()
+    undone = Signal(int)
 
     def __init__(
         self,
@@ -67,6 +70,10 @@ class ConversationPane(QStackedWidget):
         # Drafts live in the store; a hand-edited reply translation lives here while the
         # agent looks at other conversations (and moves to a rebuilt window).
         self.kept_edits: dict[int, EditedPreview] = {}
+        # Shown by the window (status bar): it outlives the conversation leaving the pane.
+        self.undo_bar = UndoBar(ctx, report_error, self)
+        self.undo_bar.undone.connect(self.undone.emit)
+        self.undo_bar.changed.connect(self._after_change)
 
         self.empty = QLabel(_("Select a conversation to read it here."), self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -118,6 +125,8 @@ class ConversationPane(QStackedWidget):
         self.header.tag_toggled.connect(self.toggle_tag)
         self.header.new_tag_requested.connect(self._ask_new_tag)
         self.composer.send_requested.connect(self.send)
+        self.composer.send_then_requested.connect(self.send)
+        self.reply_translation.send_requested.connect(self.composer.request_send)
         self.composer.draft_changed.connect(self._save_draft)
         self.composer.typed_ahead.connect(self._append_to_draft)
         self.thread_view.full_message_requested.connect(self._show_full_message)
@@ -246,32 +255,67 @@ class ConversationPane(QStackedWidget):
                 del self.kept_edits[next(iter(self.kept_edits))]
 
     # ------------------------------------------------------------------ actions
-    def _mutate(self, work: Callable[[Store], Changes]) -> None:
+    def _mutate(self, work: Callable[[Store], Changes], message: str | None = None) -> None:
+        """Run an action on the open conversation. ``message``: it may move out of view;
+        once stored, say what happened (naming the customer) and offer Undo."""
         if self.conversation_id is None:
             return
-        self._ctx.tasks.run_store(work, self._after_change, self._report_error, owner=self)
+        offer = self._undo_offer(message)
+
+        def done(changes: Changes) -> None:
+            if offer is not None:
+                offer()
+            self._after_change(changes)
+
+        self._ctx.tasks.run_store(work, done, self._report_error, owner=self)
 
     def _after_change(self, changes: Changes) -> None:
         self.changed.emit(changes)  # the window applies it, to this pane too
 
+    def _undo_offer(self, message: str | None) -> Callable[[], None] | None:
+        """What to offer once the action is stored, from the row on screen before it."""
+        cid, detail = self.conversation_id, self.detail
+        if message is None or cid is None or detail is None or detail.row.id != cid:
+            return None
+        before, text = inbox.Before.of(detail.row), message.format(name=detail.row.customer_name)
+        return lambda: self.undo_bar.offer(cid, before, text)
+
     def set_status(self, status: Status) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
         if cid is not None:
-            self._mutate(lambda repo: inbox.set_status(repo, cid, status, now))
+            self._mutate(
+                lambda repo: inbox.set_status(repo, cid, status, now),
+                status_message(self._ctx.i18n, status),
+            )
 
     def snooze(self, until: int) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
         if cid is not None:
-            self._mutate(lambda repo: inbox.snooze(repo, cid, until, now))
+            self._mutate(
+                lambda repo: inbox.snooze(repo, cid, until, now),
+                self._ctx.i18n._("Snoozed: {name}"),
+            )
 
     def assign(self, agent_id: int | None) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
-        if cid is not None:
-            self._mutate(lambda repo: inbox.assign(repo, cid, agent_id, now))
+        if cid is None:
+            return
+        _ = self._ctx.i18n._
+        message: str | None = _("Reassigned: {name}")
+        if agent_id is None:
+            message = _("Unassigned: {name}")
+        elif agent_id == self._ctx.workspace.me_id:
+            message = None  # taken on: nothing leaves the agent's view
+        self._mutate(lambda repo: inbox.assign(repo, cid, agent_id, now), message)
 
     def assign_to_me(self) -> None:
         if self._ctx.workspace.me_id is not None:
             self.assign(self._ctx.workspace.me_id)
+
+    def mark_unread(self) -> None:
+        cid = self.conversation_id
+        if cid is not None:
+            self._mutate(lambda repo: inbox.mark_unread(repo, cid))
 
     def toggle_tag(self, tag: str, add: bool) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
@@ -296,15 +340,16 @@ class ConversationPane(QStackedWidget):
             return None
         return self.detail.language_override or self.detail.row.language
 
-    def send(self, kind: MessageKind, text: str) -> None:
+    def send(self, kind: MessageKind, text: str, then: Status | None = None) -> None:
         """Store the reply/note; the composer keeps the text until the store confirms.
 
         A reply to a customer in another language sends exactly the preview's text.
+        ``then``: "Send and resolve" / "Send and set pending", in the same transaction.
         """
         if self.composer.conversation_id is None:
             return  # the next conversation is still opening
         if kind is MessageKind.NOTE:
-            self._store_sent(reply.note(text))
+            self._store_sent(reply.note(text), then)
             return
         message = self.reply_translation.draft.reply(text)
         if message is None:
@@ -313,9 +358,9 @@ class ConversationPane(QStackedWidget):
             self.reply_translation.refresh_now()
             return
         self.notice.hide()
-        self._store_sent(message)
+        self._store_sent(message, then)
 
-    def _store_sent(self, message: Reply) -> None:
+    def _store_sent(self, message: Reply, then: Status | None = None) -> None:
         """Store a reply, note or held reply typed in the composer, once: while the store
         has it the composer neither saves it as a draft again nor sends it twice; if the
         store refuses it, it becomes the draft right there in the store lane's order."""
@@ -324,8 +369,11 @@ class ConversationPane(QStackedWidget):
         if cid is None:
             return
         now, me = self._ctx.clock(), self._ctx.workspace.me_id
+        offer = self._undo_offer(status_message(self._ctx.i18n, then))
 
         def done(changes: Changes) -> None:
+            if offer is not None:
+                offer()  # Undo sets the status back; what was sent stays sent
             if self.composer.send_finished(cid, kind, text, stored=True):
                 if kind is MessageKind.AGENT:
                     self.reply_translation.clear()  # it went out with the reply
@@ -340,7 +388,7 @@ class ConversationPane(QStackedWidget):
             self._send_failed(error)
 
         self._ctx.tasks.run_store(
-            lambda store: reply.send_or_keep_draft(store, cid, message, me, now),
+            lambda store: reply.send_or_keep_draft(store, cid, message, me, now, then),
             done,
             failed,
             owner=self,

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -106,6 +107,12 @@ class ThreadView(QTextBrowser):
         self._detail: ConversationDetail | None = None
         self._now = 0
         self._flipped: set[int] = set()  # messages showing the other text (original/your words)
+        # Pinned to the newest message until the agent scrolls up: the document is laid
+        # out in steps after it is set, so the bottom keeps moving after _render.
+        self._pinned = False
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.actionTriggered.connect(self._scrolled)
         self._build_formats()
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
@@ -134,14 +141,25 @@ class ThreadView(QTextBrowser):
     def show_detail(
         self, detail: ConversationDetail, now: int, translations: dict[int, Shown] | None = None
     ) -> None:
-        """Lay out every message of the conversation and scroll to the newest."""
+        """Lay out every message of the conversation and scroll to the newest.
+
+        Re-shown (a reload), the scroll place is kept unless the agent just added the
+        newest message (a reply or note): then the thread follows it to the bottom.
+        """
         same_conversation = self._detail is not None and self._detail.row.id == detail.row.id
         if not same_conversation:
             self._flipped.clear()
+        known = {m.id for m in self.messages} if same_conversation else set()
+        newest = detail.messages[-1] if detail.messages else None
+        sent_now = (
+            newest is not None
+            and newest.id not in known
+            and newest.kind in (MessageKind.AGENT, MessageKind.NOTE)
+        )
         self._detail, self._now = detail, now
         self.messages = detail.messages
         self.translations = dict(translations or {})
-        self._render(keep_scroll=same_conversation)
+        self._render(keep_scroll=same_conversation and not sent_now)
 
     def set_translations(self, translations: dict[int, Shown]) -> None:
         """New translation states arrived (progressively): redraw, keeping the scroll place.
@@ -182,8 +200,26 @@ class ThreadView(QTextBrowser):
         for message in detail.messages:
             self._insert_message(cursor, message, detail, now)
         cursor.endEditBlock()
+        self._pinned = not keep_scroll or at_bottom
         self.setDocument(document)
-        bar.setValue(previous if keep_scroll and not at_bottom else bar.maximum())
+        if self._pinned:  # the text cursor too: showing or focusing the view scrolls to it
+            self.moveCursor(QTextCursor.MoveOperation.End)
+        bar.setValue(bar.maximum() if self._pinned else previous)
+
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._pinned:
+            self.verticalScrollBar().setValue(maximum)
+
+    def _scrolled(self, _action: int) -> None:
+        """The agent scrolled (wheel, bar, keys): pinned again only at the bottom."""
+        bar = self.verticalScrollBar()
+        self._pinned = bar.sliderPosition() >= bar.maximum() - 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """A new width lays the thread out again; Qt keeps the top line, not the newest."""
+        super().resizeEvent(event)
+        if self._pinned:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     # ------------------------------------------------------------------ layout
     def _build_formats(self) -> None:

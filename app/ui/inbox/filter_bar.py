@@ -9,6 +9,7 @@ from app.domain.display import display_text
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
+from app.ops import inbox
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import ASSIGNEES, SLAS, SORTS, STATUSES, channel_label
 
@@ -145,9 +146,17 @@ class FilterBar(QWidget):
         box.blockSignals(False)
 
     def query(self) -> InboxQuery:
-        """The InboxQuery the controls describe now."""
+        """The InboxQuery the controls describe now.
+
+        A search under the default status filter looks in every status: an order number
+        from a resolved conversation must not come back as "0 conversations". A status
+        the agent picked on purpose still narrows the search.
+        """
         status = self.status.currentData()
-        if status == OPEN_AND_PENDING:
+        search = self.search.text().strip()
+        if status == OPEN_AND_PENDING and inbox.is_search(search):
+            statuses = frozenset(Status)
+        elif status == OPEN_AND_PENDING:
             statuses = frozenset({Status.OPEN, Status.PENDING})
         elif status == ALL_STATUSES:
             statuses = frozenset(Status)
@@ -168,7 +177,7 @@ class FilterBar(QWidget):
             assignee=assignee,
             sla=SlaFilter(self.sla.currentData()),
             tag=self.tag.currentData(),
-            search=self.search.text().strip(),
+            search=search,
             sort=SortOrder(self.sort.currentData()),
         )
 

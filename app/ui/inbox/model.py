@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -144,6 +145,17 @@ class ConversationListModel(QAbstractListModel):
             lambda fetched: self._store_rows(generation, fetched),
             owner=self,
         )
+
+    def clear_unread(self, conversation_id: int) -> None:
+        """Drop the row's unread badge now: opening it marks it read in the store, and the
+        agent should not wait for that round trip to see it."""
+        row = self._rows.get(conversation_id)
+        if row is None or not row.unread_count:
+            return
+        self._rows[conversation_id] = replace(row, unread_count=0)
+        number = self.row_of(conversation_id)
+        if number is not None:
+            self.dataChanged.emit(self.index(number), self.index(number))
 
     def conversation_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None

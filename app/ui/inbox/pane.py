@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
+from app.domain.models import Status
 from app.ops import inbox
 from app.ops.context import AppContext
 from app.ops.inbox import InboxPage
@@ -178,6 +179,14 @@ class InboxPane(QWidget):
                     "Nothing to search for in “{text}”: type a word, a number or an emoji"
                 ).format(text=display_text(search, 40))
             )
+        elif inbox.is_search(search) and page.query.statuses == frozenset(Status):
+            self.count.setText(
+                self._ctx.i18n.ngettext(
+                    "{count} conversation (all statuses)",
+                    "{count} conversations (all statuses)",
+                    page.count,
+                ).format(count=self._ctx.i18n.number(page.count))
+            )
         else:
             self.count.setText(
                 self._ctx.i18n.ngettext(
@@ -259,6 +268,8 @@ class InboxPane(QWidget):
         if conversation_id != self._selected:
             self._selected = conversation_id
             self._selected_row = current.row()
+            if conversation_id is not None:
+                self.model.clear_unread(conversation_id)  # opening it marks it read
             self.conversation_selected.emit(conversation_id)
 
     @property

@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
 
         self.workspace_label = QLabel(self)
         self.statusBar().addWidget(self.workspace_label)
+        self.statusBar().addWidget(self.conversation.undo_bar)  # "Resolved: … · Undo"
+        self.conversation.undone.connect(self.select_when_listed)
         self.sync = sync
         self.sync_status: SyncStatus | None = None
         if sync is not None:
@@ -392,6 +394,7 @@ class MainWindow(QMainWindow):
         )
         self._action(conv, _("Reopen"), ["Ctrl+Shift+O"], lambda: pane.set_status(Status.OPEN))
         self._action(conv, _("Assign to me"), ["Ctrl+Shift+A"], pane.assign_to_me, "user")
+        self._action(conv, _("Mark as unread"), ["Alt+U"], pane.mark_unread)
         self._action(
             conv,
             _("Snooze…"),

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -53,11 +54,13 @@ class ReplyTranslation(QFrame):
         human_translation_requested(): hold the reply for a colleague to translate.
         state_changed(): the preview started, arrived, was edited or failed.
         send_confirmed(): the agent chose "Send anyway" on a possibly incomplete translation.
+        send_requested(): Ctrl+Enter in the preview box: send, as from the composer.
     """
 
     human_translation_requested = Signal()
     state_changed = Signal()
     send_confirmed = Signal()
+    send_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +80,10 @@ class ReplyTranslation(QFrame):
         self.editor.setMaximumHeight(84)
         self.editor.setAccessibleName(_("Reply in the customer's language"))
         self.editor.textChanged.connect(self._preview_edited)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # as in the composer, where it is typed
+            shortcut = QShortcut(QKeySequence(keys), self.editor)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.send_requested.emit)
         self.provenance = plain_label(self, "muted")
         self.back = plain_label(self, "backTranslation")
         self.back.setWordWrap(True)

@@ -129,7 +129,7 @@ def test_a_search_with_nothing_to_look_for_says_so(window, qtbot: QtBot) -> None
     search.setText("parcel")
     with qtbot.waitSignal(window.inbox.page_loaded, timeout=3000):
         qtbot.keyClick(search, "\r")
-    assert window.inbox.count.text() == "1 conversation"
+    assert window.inbox.count.text() == "1 conversation (all statuses)"
 
 
 def test_sort_by_latest_activity(window) -> None:

@@ -74,7 +74,9 @@ def test_the_thread_stays_readable_while_composing(
     split = window.conversation.split
     qtbot.waitUntil(lambda: thread.viewport().height() >= THREAD_MIN_HEIGHT - 10, timeout=2000)
     assert thread.height() >= THREAD_MIN_HEIGHT
-    assert split.bottom.sizeHint().height() > split.composer_area.height()  # it scrolls
+    qtbot.waitUntil(  # it scrolls (once the layout has settled)
+        lambda: split.bottom.sizeHint().height() > split.composer_area.height(), timeout=3000
+    )
     assert window.conversation.reply_translation.editor.isVisibleTo(window)
     # Nothing is cut off at the right: every pane fits its width.
     assert window.minimumSizeHint().width() <= width

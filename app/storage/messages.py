@@ -288,7 +288,3 @@ class MessageRepository:
             assignments.append("sla_due_at = NULL")
             self._conversations.touch(message.conversation_id, now, ", ".join(assignments), params)
             self._conversations.reindex(message.conversation_id)
-
-    def mark_queued(self, message_uid: str) -> None:
-        """The reply has an operation in the outbox: it will be sent to the server."""
-        self._conn.execute("UPDATE messages SET delivery = 'queued' WHERE uid = ?", (message_uid,))

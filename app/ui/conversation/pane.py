@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -20,19 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes
-from app.domain.models import ConversationDetail, Message, MessageKind, Status
+from app.domain.models import ConversationDetail, MessageKind, Status
 from app.ops import inbox, reply, translation_data
 from app.ops.context import AppContext
 from app.ops.reply import EditedPreview, MessageTooLongError, Reply
-from app.ops.types import MacroRow, Store
+from app.ops.types import MacroRow
 from app.translation.api import primary
+from app.ui.conversation.actions import PaneActions
 from app.ui.conversation.composer import Composer
-from app.ui.conversation.header import ConversationHeader, menu_text, plain_label
+from app.ui.conversation.header import ConversationHeader, plain_label
 from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.split import ThreadSplit
 from app.ui.conversation.thread_view import ThreadView
 from app.ui.conversation.undo_bar import UndoBar, status_message
-from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.incoming import IncomingTranslator
 from app.ui.translation.reply_translation import ReplyTranslation
 
@@ -40,7 +39,7 @@ CLOCK_TICK_MS = 30_000
 MAX_KEPT_EDITS = 200  # hand-edited reply translations kept for conversations not on screen
 
 
-class ConversationPane(QStackedWidget):
+class ConversationPane(PaneActions, QStackedWidget):
     """Shows one conversation and performs the agent's actions on it.
 
     Signals:
@@ -226,22 +225,6 @@ class ConversationPane(QStackedWidget):
             self.thread_view.translations.clear()
             self.show_conversation(cid)
 
-    def _fill_macro_menu(self) -> None:
-        menu = self.macro_button.menu()
-        menu.clear()
-        agent = primary(self._ctx.agent_language)
-        usable = [m for m in self._macros if primary(m.language) == agent] or self._macros
-        if not usable:
-            menu.addAction(self._ctx.i18n._("No canned replies yet")).setEnabled(False)
-        for macro in usable:
-            action = menu.addAction(menu_text(macro.title))
-            action.triggered.connect(lambda _c=False, m=macro: self.insert_macro(m))
-
-    def insert_macro(self, macro: MacroRow) -> None:
-        """Put a canned reply at the cursor (never over what the agent typed); a reply that
-        is only the canned text gets its approved translation from the memory."""
-        self.composer.insert_text(macro.body)
-
     def keep_edit(self) -> None:
         """Keep the open conversation's hand-edited reply translation for when it is back."""
         cid = self.conversation_id
@@ -255,83 +238,8 @@ class ConversationPane(QStackedWidget):
                 del self.kept_edits[next(iter(self.kept_edits))]
 
     # ------------------------------------------------------------------ actions
-    def _mutate(self, work: Callable[[Store], Changes], message: str | None = None) -> None:
-        """Run an action on the open conversation. ``message``: it may move out of view;
-        once stored, say what happened (naming the customer) and offer Undo."""
-        if self.conversation_id is None:
-            return
-        offer = self._undo_offer(message)
-
-        def done(changes: Changes) -> None:
-            if offer is not None:
-                offer()
-            self._after_change(changes)
-
-        self._ctx.tasks.run_store(work, done, self._report_error, owner=self)
-
     def _after_change(self, changes: Changes) -> None:
         self.changed.emit(changes)  # the window applies it, to this pane too
-
-    def _undo_offer(self, message: str | None) -> Callable[[], None] | None:
-        """What to offer once the action is stored, from the row on screen before it."""
-        cid, detail = self.conversation_id, self.detail
-        if message is None or cid is None or detail is None or detail.row.id != cid:
-            return None
-        before, text = inbox.Before.of(detail.row), message.format(name=detail.row.customer_name)
-        return lambda: self.undo_bar.offer(cid, before, text)
-
-    def set_status(self, status: Status) -> None:
-        cid, now = self.conversation_id, self._ctx.clock()
-        if cid is not None:
-            self._mutate(
-                lambda repo: inbox.set_status(repo, cid, status, now),
-                status_message(self._ctx.i18n, status),
-            )
-
-    def snooze(self, until: int) -> None:
-        cid, now = self.conversation_id, self._ctx.clock()
-        if cid is not None:
-            self._mutate(
-                lambda repo: inbox.snooze(repo, cid, until, now),
-                self._ctx.i18n._("Snoozed: {name}"),
-            )
-
-    def assign(self, agent_id: int | None) -> None:
-        cid, now = self.conversation_id, self._ctx.clock()
-        if cid is None:
-            return
-        _ = self._ctx.i18n._
-        message: str | None = _("Reassigned: {name}")
-        if agent_id is None:
-            message = _("Unassigned: {name}")
-        elif agent_id == self._ctx.workspace.me_id:
-            message = None  # taken on: nothing leaves the agent's view
-        self._mutate(lambda repo: inbox.assign(repo, cid, agent_id, now), message)
-
-    def assign_to_me(self) -> None:
-        if self._ctx.workspace.me_id is not None:
-            self.assign(self._ctx.workspace.me_id)
-
-    def mark_unread(self) -> None:
-        cid = self.conversation_id
-        if cid is not None:
-            self._mutate(lambda repo: inbox.mark_unread(repo, cid))
-
-    def toggle_tag(self, tag: str, add: bool) -> None:
-        cid, now = self.conversation_id, self._ctx.clock()
-        if cid is None:
-            return
-        if add:
-            self._mutate(lambda repo: inbox.add_tag(repo, cid, tag, now))
-        else:
-            self._mutate(lambda repo: inbox.remove_tag(repo, cid, tag, now))
-
-    def _ask_new_tag(self) -> None:
-        _ = self._ctx.i18n._
-        text, ok = QInputDialog.getText(self, _("New tag"), _("Tag name:"))
-        tag = " ".join(text.split())[:60]
-        if ok and tag:
-            self.toggle_tag(tag, True)
 
     @property
     def customer_language(self) -> str | None:
@@ -391,32 +299,6 @@ class ConversationPane(QStackedWidget):
             lambda store: reply.send_or_keep_draft(store, cid, message, me, now, then),
             done,
             failed,
-            owner=self,
-        )
-
-    def hold_for_human(self) -> None:
-        """Keep the reply for a colleague to translate (the source articles insist critical
-        messages get a human translator); it is stored, tagged, and not sent. A translation
-        the agent edited by hand goes with it, as the translator's starting point."""
-        text, tag = self.composer.text(), self.customer_language
-        if self.composer.conversation_id is None or tag is None or not text.strip():
-            return
-        self._store_sent(self.reply_translation.draft.held(text, tag))
-
-    def _translate_held(self, message_id: int) -> None:
-        message = next((m for m in self.thread_view.messages if m.id == message_id), None)
-        if message is None or not message.held:
-            return
-        dialog = HeldReplyDialog(self._ctx, message, self)
-        dialog.release_requested.connect(self._release_held)
-        dialog.open()
-
-    def _release_held(self, message: Message, translated: str) -> None:
-        now, me = self._ctx.clock(), self._ctx.workspace.me_id
-        self._ctx.tasks.run_store(
-            lambda store: reply.release_held(store, message, translated, me, now),
-            self._after_change,
-            self._report_error,
             owner=self,
         )
 

@@ -76,3 +76,9 @@ class Paths:
     @property
     def log_file(self) -> Path:
         return self.data_dir / "logs" / "crossdesk.log"
+
+
+def attachments_folder(store_file: Path) -> Path:
+    """The attachments of a workspace, beside its file: ``demo.sqlite3`` keeps them in
+    ``demo.attachments/`` (copied, backed up and deleted together with it)."""
+    return store_file.with_name(f"{store_file.stem}.attachments")

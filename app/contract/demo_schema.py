@@ -48,6 +48,8 @@ def parse_offset(value: str | int) -> int:
 
 Offset = Annotated[int, BeforeValidator(parse_offset)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+DemoFile = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=80)]
+ATTACHMENTS_FOLDER = "attachments"  # the demo's pictures, beside conversations/
 
 
 class _Strict(BaseModel):
@@ -72,6 +74,10 @@ class WorkspaceSpec(_Strict):
         return self
 
 
+# Backend fields as the contract carries them (app.domain.fields bounds them on load).
+DemoFields = Annotated[dict[str, str | int | float | bool], Field(max_length=30)]
+
+
 class CustomerSpec(_Strict):
     id: Ident
     name: str = Field(min_length=1)
@@ -79,6 +85,7 @@ class CustomerSpec(_Strict):
     language: Language
     timezone: TimeZone
     handles: dict[str, str] = Field(default_factory=dict)
+    fields: DemoFields = Field(default_factory=dict)  # backend fields (plan, customer since)
 
 
 class CustomersFile(_Strict):
@@ -92,8 +99,19 @@ class MessageSpec(_Strict):
     at: Offset
     text: str = Field(min_length=1)
     language: Language | None = None
+    attachments: list[DemoFile] = Field(default_factory=list, max_length=10)  # in attachments/
+    held: bool = False  # an agent's reply kept for a human translator ("language": its words')
+    held_for: Ident | None = None  # the colleague asked to translate it
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _held_is_an_agents_reply(self) -> MessageSpec:
+        if self.held and (not self.author.startswith("agent:") or self.language is None):
+            raise ValueError("a held message is an agent's reply with the 'language' it is in")
+        if self.held_for is not None and not self.held:
+            raise ValueError("'held_for' is given only with 'held: true'")
+        return self
 
     @property
     def offset(self) -> int:
@@ -112,6 +130,7 @@ class ConversationSpec(_Strict):
     sla_due: Offset | None = None
     snoozed_until: Offset | None = None
     unread: int = Field(default=0, ge=0)
+    fields: DemoFields = Field(default_factory=dict)  # order number, order status...
     messages: list[MessageSpec] = Field(min_length=1)
 
     @field_validator("messages")
@@ -240,6 +259,19 @@ def load_demo(folder: Path) -> DemoWorkspace:
                         (*base, "messages", msg_index, "from"),
                         f"'{message.author}' names no agent in workspace.yaml",
                     )
+                if message.held_for is not None and message.held_for not in agent_ids:
+                    raise _fail_at(
+                        path,
+                        (*base, "messages", msg_index, "held_for"),
+                        f"'{message.held_for}' is not an agent in workspace.yaml",
+                    )
+                for file_index, name in enumerate(message.attachments):
+                    if not (folder / ATTACHMENTS_FOLDER / name).is_file():
+                        raise _fail_at(
+                            path,
+                            (*base, "messages", msg_index, "attachments", file_index),
+                            f"'{name}' is not a file in {ATTACHMENTS_FOLDER}/",
+                        )
             conversations.append(conv)
     translation_path = folder / "translation.yaml"
     translation = (

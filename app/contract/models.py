@@ -15,9 +15,22 @@ Conventions (see resources/contract/GUIDE.md):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+from app.domain.attachments import MAX_ATTACHMENT_BYTES, MAX_PER_MESSAGE
+from app.domain.fields import MAX_FIELDS, MAX_KEY_CHARS, MAX_VALUE_CHARS, clean_fields
 
 CONTRACT_VERSION = "1.0"
 MAX_PAGE = 500
@@ -121,6 +134,36 @@ class AgentList(Wire):
 
 
 # ------------------------------------------------------------------------ inbox
+def _fields_object(raw: object) -> object:
+    """Backend fields must be an object (anything else is a malformed record, refused like
+    any other); inside it, hostile or oversized pairs are dropped, never refused."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise ValueError("fields must be an object of label/value pairs")
+    return clean_fields(raw)
+
+
+# Backend fields (order number, order status, plan...): shown to the agent as label/value
+# pairs, plain text. Keys 1-64 characters, values a string (<= 500), number or boolean.
+FieldValue = bool | int | float | Annotated[str, Field(max_length=MAX_VALUE_CHARS)]
+Fields = Annotated[
+    dict[Annotated[str, Field(min_length=1, max_length=MAX_KEY_CHARS)], FieldValue],
+    BeforeValidator(_fields_object),
+    # Documented as what is accepted: any object; the bounds say what is kept of it.
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Optional: backend fields as label/value pairs (order number, "
+            "order status, plan...), shown as plain text; absent when the backend has none. "
+            f"Kept: at most {MAX_FIELDS} pairs, keys of 1-{MAX_KEY_CHARS} characters, values "
+            f"a string (cut to {MAX_VALUE_CHARS} characters), number or boolean; other pairs "
+            "are dropped, never refused",
+        }
+    ),
+]
+
+
 class Customer(Wire):
     id: Id
     name: str = Field(max_length=500)
@@ -128,6 +171,7 @@ class Customer(Wire):
     language: str = Field(default="", max_length=35)
     timezone: str = Field(default="UTC", max_length=64)
     handles: dict[str, str] = Field(default_factory=dict, max_length=20)
+    fields: Fields | None = None
 
 
 class Conversation(Wire):
@@ -146,6 +190,12 @@ class Conversation(Wire):
     last_activity_at: Timestamp
     created_at: Timestamp
     updated_at: Timestamp
+    customer_typing_until: Timestamp | None = Field(
+        default=None,
+        description="Optional: the customer is typing until this time (a backend's typing "
+        "indicator; ephemeral, absent when the backend has none)",
+    )
+    fields: Fields | None = None
 
 
 class Author(Wire):
@@ -166,6 +216,51 @@ class Provenance(Wire):
     target_language: str | None = Field(default=None, max_length=35)
 
 
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, lower-case hex")]
+FileName = Annotated[str, Field(min_length=1, max_length=255)]
+
+
+class AttachmentBlob(Wire):
+    """An uploaded file (``PUT /v1/attachments/{sha256}``): content-addressed, so the same
+    bytes uploaded twice are one blob; ``content_type`` is what the server found in them."""
+
+    id: Id = Field(description="The id messages name it by (the reference server: the hash)")
+    sha256: Sha256
+    size: int = Field(ge=0, description=f"Bytes; servers accept at most {MAX_ATTACHMENT_BYTES}")
+    content_type: str = Field(max_length=255)
+    width: int | None = Field(default=None, ge=0, description="Images: pixels, from the header")
+    height: int | None = Field(default=None, ge=0)
+
+
+class Attachment(AttachmentBlob):
+    """A file on a message, with the name it was sent under (plain text, no folders)."""
+
+    filename: FileName
+
+
+def _first_files(value: object) -> object:
+    """A message's files as a client keeps them: the first MAX_PER_MESSAGE valid ones (a
+    server that sends more, or a malformed one, must not cost the customer's words)."""
+    if not isinstance(value, list):
+        return value
+    kept: list[Attachment] = []
+    for item in value:
+        try:
+            kept.append(Attachment.model_validate(item))
+        except ValidationError:
+            continue
+        if len(kept) == MAX_PER_MESSAGE:
+            break
+    return kept
+
+
+class AttachmentRef(Wire):
+    """A file to put on a new message: an uploaded blob's id and the name to show."""
+
+    id: Id
+    filename: FileName
+
+
 class Message(Wire):
     id: Id
     conversation_id: Id
@@ -182,6 +277,50 @@ class Message(Wire):
     original_language: str | None = Field(default=None, max_length=35)
     provenance: Provenance | None = None
     created_at: Timestamp
+    read_at: Timestamp | None = Field(
+        default=None,
+        description="Optional: when the customer read this agent message (a backend's read "
+        "receipt); absent when unknown",
+    )
+    attachments: Annotated[
+        list[Attachment],
+        BeforeValidator(_first_files),  # more than a message may carry: the rest is dropped
+    ] = Field(
+        default_factory=list,
+        max_length=MAX_PER_MESSAGE,
+        description="Optional: files on the message (download: GET /v1/attachments/{id})",
+    )
+
+
+class TemplateUse(Wire):
+    """The approved template a reply was written from, and the values it was filled with
+    (a channel such as WhatsApp delivers only templates outside its service window)."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=512)
+    language: str = Field(min_length=1, max_length=35)
+    parameters: dict[str, Annotated[str, Field(max_length=1024)]] = Field(
+        default_factory=dict, max_length=20
+    )
+
+
+class MessageTemplate(Wire):
+    """An approved message template: ``body`` has ``{{1}}``-style or named placeholders,
+    ``variables`` names them in the order the agent fills them."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=512)
+    channel: Channel
+    language: str = Field(min_length=1, max_length=35)
+    body: str = Field(min_length=1, max_length=4096)
+    variables: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=20
+    )
+    updated_at: Timestamp
+
+
+class TemplateList(Wire):
+    items: list[MessageTemplate] = Field(max_length=500)
 
 
 class MessageCreate(Wire):
@@ -189,12 +328,30 @@ class MessageCreate(Wire):
 
     id: Id
     kind: Literal["agent", "note"]
-    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    # before ``body``, so the body's check sees them (a message may be files only)
+    attachments: list[AttachmentRef] | None = Field(
+        default=None,
+        max_length=MAX_PER_MESSAGE,
+        description="Optional: uploaded files (PUT /v1/attachments/{sha256}) to send with it",
+    )
+    body: str = Field(
+        max_length=MAX_BODY_CHARS, description="Plain text; empty only when there are attachments"
+    )
     language: str | None = Field(default=None, max_length=35)
     original_body: str | None = Field(default=None, max_length=MAX_BODY_CHARS)
     original_language: str | None = Field(default=None, max_length=35)
     provenance: Provenance | None = None
     client_created_at: Timestamp | None = None
+    template: TemplateUse | None = Field(
+        default=None, description="Optional: the approved template ``body`` was filled from"
+    )
+
+    @field_validator("body")
+    @classmethod
+    def _text_or_files(cls, body: str, info: ValidationInfo) -> str:
+        if not body and not info.data.get("attachments"):
+            raise ValueError("a message needs a body or attachments")
+        return body
 
 
 class TagOps(Wire):

@@ -31,7 +31,13 @@ from babel.numbers import get_decimal_symbol
 from pydantic import ValidationError
 
 from app.culture.phrases import PhraseIndex
-from app.culture.rule_schema import FindingKind, Rule, RuleFile, compile_regex
+from app.culture.rule_schema import (
+    FindingKind,
+    Rule,
+    RuleFile,
+    compile_regex,
+    replacement_key,
+)
 from app.domain.datafiles import DataFileError, LineList, line_of, load_yaml
 from app.domain.lang import primary_language
 
@@ -59,6 +65,9 @@ class Finding:
     excerpt: str  # draft[start:end]
     explanation: str  # why, in ctx.ui_language
     suggestion: str  # what to write instead, in ctx.ui_language
+    # What can replace the excerpt in one click, cased to fit where it stands (None: the
+    # rule offers advice only).
+    replacement: str | None = None
 
 
 @dataclass
@@ -335,7 +344,28 @@ class Checker:
             excerpt=text[start:end],
             explanation=texts[0],
             suggestion=texts[1],
+            replacement=_replacement(rule, text, start, end) if rule.replacement else None,
         )
+
+
+_SENTENCE_END = ".!?。！？\n"
+
+
+def _replacement(rule: Rule, text: str, start: int, end: int) -> str | None:
+    """The rule's replacement for the phrase at ``text[start:end]``, capitalised where a
+    sentence starts or the agent capitalised the phrase ("Cheap" -> "Affordable", but
+    "ASAP" mid-sentence -> "as soon as possible")."""
+    key = replacement_key(text[start:end])
+    chosen = next((r for p, r in rule.replacement.items() if replacement_key(p) == key), None)
+    if chosen is None:
+        return None
+    excerpt = text[start:end]
+    before = text[:start].rstrip()
+    sentence_start = not before or before[-1] in _SENTENCE_END
+    capital = excerpt[:1].isupper() and not (len(excerpt) > 1 and excerpt.isupper())
+    if (sentence_start or capital) and chosen[:1].islower():
+        return chosen[:1].upper() + chosen[1:]
+    return chosen
 
 
 # --- examples and the command line ------------------------------------------------------

@@ -91,9 +91,16 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+def replacement_key(text: str) -> str:
+    """A phrase, or the draft text it matched, in one comparable form (as phrases match:
+    case and width folded, any run of spaces or hyphens one space)."""
+    return re.sub(r"[\s\-]+", " ", normalize_for_match(text).replace("’", "'")).strip()
+
+
 Country = Annotated[str, BeforeValidator(_yaml_no), AfterValidator(_country)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Phrase = Annotated[str, Field(max_length=200), AfterValidator(_phrase)]
+Replacement = Annotated[str, Field(min_length=1, max_length=200)]
 Observance = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$", max_length=100)]
 LocaleTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")]
@@ -173,6 +180,9 @@ class Rule(Strict):
     regex: str | None = None
     explanation: Localized
     suggestion: Localized
+    # What the agent can put in place of a matched phrase with one click ("Replace with"),
+    # in the draft's language: phrase -> replacement. Phrases without one get no button.
+    replacement: dict[Phrase, Replacement] = Field(default_factory=dict, max_length=50)
     examples: Examples
 
     @field_validator("regex")
@@ -186,6 +196,11 @@ class Rule(Strict):
     def _has_matcher(self) -> Rule:
         if not self.phrases and self.regex is None:
             raise ValueError("a rule needs 'phrases' or a 'regex' to match")
+        phrases = {replacement_key(phrase) for phrase in self.phrases}
+        unknown = sorted(k for k in self.replacement if replacement_key(k) not in phrases)
+        if unknown:
+            names = ", ".join(unknown)
+            raise ValueError(f"replacement for phrases the rule does not have: {names}")
         overlap = sorted(set(self.countries) & set(self.not_countries))
         if overlap:
             raise ValueError(f"countries and not_countries both list {', '.join(overlap)}")

@@ -18,3 +18,32 @@ class LocalizedError(Exception):
         self.template = template
         self.params = params
         super().__init__(template.format(**params))
+
+
+def N_(message: str) -> str:  # noqa: N802 - marks a msgid (the domain cannot import i18n)
+    return message
+
+
+class ReplyWindowClosedError(LocalizedError):
+    """A free-form reply on a channel whose customer-service window has closed (WhatsApp,
+    Messenger): the channel would not deliver it, so it is refused before anything is
+    written. ``template_allowed``: an approved template can still reach the customer."""
+
+    def __init__(self, hours: int, template_allowed: bool) -> None:
+        self.template_allowed = template_allowed
+        if template_allowed:
+            super().__init__(
+                N_(
+                    "The {hours}-hour reply window has closed: a free-form reply will not be"
+                    " delivered. Send an approved template instead."
+                ),
+                hours=hours,
+            )
+        else:
+            super().__init__(
+                N_(
+                    "The {hours}-hour reply window has closed: a free-form reply will not be"
+                    " delivered until the customer writes again."
+                ),
+                hours=hours,
+            )

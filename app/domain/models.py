@@ -6,8 +6,11 @@ pass them around and tests can build them by hand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from app.domain.attachments import Attachment
 
 
 class Channel(StrEnum):
@@ -86,6 +89,7 @@ class ConversationRow:
     unread_count: int
     message_count: int
     tags: tuple[str, ...]
+    snooze_until_reply: bool = False  # snoozed until the customer writes again
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,9 @@ class Message:
     provenance: str | None = None  # JSON (app.translation.pipeline.Provenance)
     held: bool = False  # waiting for a human translator; not sent
     delivery: str | None = None  # a reply to a server: "queued" until acknowledged, then "sent"
+    read_at: int | None = None  # the customer read it (a backend's read receipt), if known
+    held_for_agent_id: int | None = None  # a held reply given to this colleague to translate
+    held_for_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +128,27 @@ class ConversationDetail:
     messages: tuple[Message, ...]
     draft: Draft | None
     language_override: str | None = None
+    events: tuple[ConversationEvent, ...] = ()  # who assigned, resolved, tagged... (system lines)
+    # files on messages (by message id) and on the draft (app.domain.attachments)
+    attachments: Mapping[int, tuple[Attachment, ...]] = field(default_factory=dict)
+    draft_attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationEvent:
+    """Something an agent did to a conversation, shown as a quiet line in the thread.
+
+    ``kind``: assigned, unassigned, resolved, reopened, pending, snoozed, tagged, untagged,
+    held, released, merged. ``detail``: what changed (a tag, an assignee's name, a time).
+    """
+
+    id: int
+    conversation_id: int
+    kind: str
+    at: int
+    actor_name: str | None = None
+    by_me: bool = False
+    detail: dict[str, str | int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

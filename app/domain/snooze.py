@@ -130,3 +130,54 @@ def local_zone(
     except (OSError, UnicodeDecodeError):
         name = ""
     return _named_zone(name) or SystemZone()
+
+
+# ---------------------------------------------------------------------- the snooze dialog
+LATER_TODAY_HOURS = 3
+LATEST_TODAY = time(21, 0)  # "later today" is offered until a reply at this hour still fits
+
+
+def _local(now: int, zone: tzinfo) -> datetime:
+    return datetime.fromtimestamp(min(max(now, _EARLIEST), _LATEST), UTC).astimezone(zone)
+
+
+def later_today(now: int, zone: tzinfo) -> int | None:
+    """A few hours from now, on the hour, if that is still today (by 21:00) in ``zone``."""
+    local = _local(now, zone)
+    later = (local + timedelta(hours=LATER_TODAY_HOURS)).replace(minute=0, second=0, microsecond=0)
+    if later.date() != local.date() or later.time() > LATEST_TODAY:
+        return None
+    return int(later.timestamp())
+
+
+def tomorrow_at(now: int, zone: tzinfo, at: time = MORNING) -> int:
+    """``at`` tomorrow in ``zone`` (tomorrow by that zone's calendar)."""
+    day = _local(now, zone).date() + timedelta(days=1)
+    return int(datetime.combine(day, at, tzinfo=zone).timestamp())
+
+
+def next_monday(now: int, zone: tzinfo) -> int:
+    """09:00 next Monday in ``zone`` (a week on if today is Monday)."""
+    return next_morning(now, zone, monday=True)
+
+
+def customer_zone(name: str, fallback: tzinfo) -> tzinfo:
+    """The customer's zone by its tz database name; ``fallback`` if unknown."""
+    return _zone(name, fallback)
+
+
+def wall_time(year: int, month: int, day: int, hour: int, minute: int, zone: tzinfo) -> int | None:
+    """The instant of a wall-clock time in ``zone`` (None if it is not a real date). A time
+    skipped by a daylight-saving change lands on the instant just after the gap."""
+    try:
+        return int(datetime(year, month, day, hour, minute, tzinfo=zone).timestamp())
+    except (ValueError, OverflowError):
+        return None
+
+
+def zone_label(zone: tzinfo, at: int) -> str:
+    """A zone's tz database name (``Asia/Shanghai``), else its abbreviation at ``at``."""
+    key = getattr(zone, "key", None)
+    if isinstance(key, str) and key:
+        return key
+    return _local(at, zone).tzname() or "UTC"

@@ -10,17 +10,31 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from app.domain.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    SNIFF_BYTES,
+    AttachmentError,
+    AttachmentState,
+    inspect,
+)
+from app.domain.datafiles import DataFileError
 from app.domain.models import Customer, MessageKind
+from app.ops.canned import load_canned_file
+from app.ops.templates import load_templates_file
+from app.storage.attachments import FileTooLarge, NewAttachment, read_bounded
 from app.storage.store import Store
 from app.storage.translation_store import GlossaryRow, MacroRow, MemoryRow
-from app.translation.pipeline import primary
+from app.translation.pipeline import Provenance, ProvenanceKind, primary
 
 if TYPE_CHECKING:  # pydantic (behind demo_schema) is imported only when the demo loads
     from app.contract.demo_schema import DemoWorkspace
 
 FINGERPRINT_KEY = "demo_fingerprint"
+TEMPLATES_FILE = "templates.yaml"
+CANNED_FILE = "canned.yaml"
+ATTACHMENTS_FOLDER = "attachments"  # as app.contract.demo_schema (not imported before a load)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +48,7 @@ class DemoLoadResult:
 def fingerprint(folder: Path) -> str:
     """A hash of every demo file, to know whether anything changed since the last load."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.yaml")):
+    for path in sorted([*folder.rglob("*.yaml"), *folder.glob(f"{ATTACHMENTS_FOLDER}/*")]):
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -85,20 +99,30 @@ def load_demo_into(repo: Store, folder: Path, now: int) -> DemoLoadResult:
                 country=cust.country,
                 created_at=now + spec.messages[0].offset,
             )
+            if spec.fields or cust.fields:  # backend fields: order details, plan (§3)
+                repo.customers.set_conversation_fields(conversation_id, spec.fields)
+                repo.customers.set_customer_fields(customer_id, cust.fields)
             for index, message in enumerate(spec.messages):
                 kind_text, _, agent_uid = message.author.partition(":")
                 kind = MessageKind(kind_text)
                 language = message.language or (None if kind is MessageKind.NOTE else cust.language)
-                repo.messages.add_message(
+                held = _held(message.held, message.text.rstrip("\n"), language, cust.language)
+                message_id = repo.messages.add_message(
                     conversation_id,
                     kind,
                     message.text.rstrip("\n"),
                     now + message.offset,
                     author_agent_id=agents[agent_uid] if agent_uid else None,
-                    language=language,
+                    language=cust.language if message.held else language,
                     uid=f"{spec.id}-{index + 1}",
                     reindex=False,
+                    **held,
                 )
+                if message.held_for is not None:  # a colleague is asked to translate it
+                    repo.held.assign(message_id, agents[message.held_for])
+                for name in message.attachments:  # the customer's photos and receipts
+                    file = folder / ATTACHMENTS_FOLDER / name
+                    _attach_file(repo, file, conversation_id, message_id, now + message.offset)
             repo.conversations.set_import_state(
                 conversation_id,
                 status=spec.status,
@@ -113,8 +137,49 @@ def load_demo_into(repo: Store, folder: Path, now: int) -> DemoLoadResult:
         for tag in demo.workspace.tags:
             repo.conversations.add_tag_name(tag)
         _load_translation_data(repo, demo, now)
+        if (folder / TEMPLATES_FILE).exists():  # approved WhatsApp templates
+            load_templates_file(repo, folder / TEMPLATES_FILE, now)
+        if (folder / CANNED_FILE).exists():  # canned replies with variables and actions
+            load_canned_file(repo, folder / CANNED_FILE, now)
         repo.meta.set(FINGERPRINT_KEY, stamp)
     return DemoLoadResult(added, skipped)
+
+
+def _held(held: bool, words: str, language: str | None, customer: str) -> dict[str, Any]:
+    """A reply kept for a human translator, as "Needs human translation" stores it."""
+    if not held:
+        return {}
+    human = Provenance(ProvenanceKind.HUMAN, source_language=language, target_language=customer)
+    return {
+        "held": True,
+        "original_body": words,
+        "original_language": language,
+        "provenance": human.to_json(),
+    }
+
+
+def _attach_file(repo: Store, path: Path, conversation_id: int, message_id: int, at: int) -> None:
+    """A demo picture on a received message, checked like any file that arrives."""
+    try:
+        data = read_bounded(path, MAX_ATTACHMENT_BYTES)
+        kind = inspect(data[:SNIFF_BYTES], path.name, len(data), whole=data)
+    except (OSError, FileTooLarge, AttachmentError) as error:
+        raise DataFileError(path, None, f"not a demo attachment: {error}") from error
+    sha = repo.attachments.put_bytes(data)
+    repo.attachments.add(
+        NewAttachment(
+            conversation_id,
+            path.name,
+            kind.content_type,
+            len(data),
+            sha,
+            kind.width,
+            kind.height,
+            AttachmentState.REMOTE,  # received, and already here
+            message_id,
+        ),
+        at,
+    )
 
 
 def _load_translation_data(repo: Store, demo: DemoWorkspace, now: int) -> None:

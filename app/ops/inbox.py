@@ -21,7 +21,7 @@ from app.domain.models import (
     Status,
     Workspace,
 )
-from app.ops import outbox
+from app.ops import mentions, outbox
 from app.storage import fts
 from app.storage.store import Store
 from app.storage.translation_store import MacroRow
@@ -86,20 +86,29 @@ def header_choices(
     )
 
 
-def open_conversation(repo: Store, conversation_id: int) -> ConversationDetail:
-    """Everything the conversation view shows; opening it marks it read."""
+def open_conversation(
+    repo: Store, conversation_id: int, now: int | None = None
+) -> ConversationDetail:
+    """Everything the conversation view shows; opening it marks it read (and, at ``now``,
+    the @mentions of "me" in it seen)."""
     repo.conversations.mark_read(conversation_id)
+    if now is not None:
+        mentions.mark_seen(repo, conversation_id, now)
     return conversation_detail(repo, conversation_id)
 
 
 def conversation_detail(repo: Store, conversation_id: int) -> ConversationDetail:
     """Everything the conversation view shows, as stored (nothing is marked read)."""
+    files, draft_files = repo.attachments.for_conversation(conversation_id)  # one query
     return ConversationDetail(
         row=repo.conversations.conversation_row(conversation_id),
         customer=repo.conversations.customer(repo.conversations.customer_id(conversation_id)),
         messages=repo.messages.messages(conversation_id),
         draft=repo.drafts.draft(conversation_id),
         language_override=repo.conversations.language_override(conversation_id),
+        attachments=files,
+        draft_attachments=draft_files,
+        events=repo.events.for_conversation(conversation_id),
     )
 
 
@@ -113,6 +122,7 @@ def set_status(repo: Store, conversation_id: int, status: Status, now: int) -> C
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
         repo.conversations.set_status(conversation_id, status, now)
+        repo.events.status(conversation_id, status.value, now)
         outbox.queue_patch(
             repo, conversation_id, {"status": status.value}, {"status": before["status"]}, now
         )
@@ -124,6 +134,8 @@ def snooze(repo: Store, conversation_id: int, until: int, now: int) -> Changes:
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
         repo.conversations.snooze(conversation_id, until, now)
+        repo.snoozes.set_until_reply(conversation_id, False)  # a time: not "until a reply"
+        repo.events.record(conversation_id, "snoozed", None, {"until": until}, now)
         outbox.queue_patch(
             repo,
             conversation_id,
@@ -138,6 +150,7 @@ def assign(repo: Store, conversation_id: int, agent_id: int | None, now: int) ->
     with repo.transaction():
         before = outbox.state_before(repo, conversation_id)
         repo.conversations.assign(conversation_id, agent_id, now)
+        repo.events.assigned(conversation_id, agent_id, now)
         agent_uid = None
         if agent_id is not None:
             agent_uid = repo.conversations.agent_uid(agent_id)
@@ -179,10 +192,12 @@ def undo(repo: Store, conversation_id: int, before: Before, now: int) -> Changes
             status = Status.OPEN if before.status is Status.SNOOZED else before.status
             repo.conversations.set_status(conversation_id, status, now)
             patch["status"] = status.value
+        repo.events.status(conversation_id, str(patch["status"]), now)
         expected: dict[str, object] = {"status": state["status"]}
         agent_id = before.assignee_id
         if agent_id != repo.conversations.conversation_row(conversation_id).assignee_id:
             repo.conversations.assign(conversation_id, agent_id, now)
+            repo.events.assigned(conversation_id, agent_id, now)
             agent_uid = repo.conversations.agent_uid(agent_id) if agent_id is not None else None
             patch["assignee_id"] = agent_uid
             expected["assignee_id"] = state["assignee_id"]
@@ -193,6 +208,7 @@ def undo(repo: Store, conversation_id: int, before: Before, now: int) -> Changes
 def add_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
     with repo.transaction():
         repo.conversations.add_tag(conversation_id, tag, now)
+        repo.events.record(conversation_id, "tagged", None, {"tag": tag.strip()[:100]}, now)
         outbox.queue_patch(repo, conversation_id, {"tags": {"add": [tag.strip()]}}, {}, now)
     return Changes.of(conversation_id, list_membership=True, choices=True, outbox=True)
 
@@ -200,6 +216,7 @@ def add_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
 def remove_tag(repo: Store, conversation_id: int, tag: str, now: int) -> Changes:
     with repo.transaction():
         repo.conversations.remove_tag(conversation_id, tag, now)
+        repo.events.record(conversation_id, "untagged", None, {"tag": tag[:100]}, now)
         outbox.queue_patch(repo, conversation_id, {"tags": {"remove": [tag]}}, {}, now)
     return Changes.of(conversation_id, list_membership=True, choices=True, outbox=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.message_templates import TemplateUse
 from app.domain.models import MessageKind
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND
@@ -32,6 +33,8 @@ class QueuedMessage:
     original_body: str | None = None
     original_language: str | None = None
     provenance: str | None = None  # Provenance JSON
+    template: TemplateUse | None = None  # the approved template it was filled from
+    files: tuple[tuple[str, str], ...] = ()  # (sha256, name): uploaded first (app.sync.attachments)
 
 
 def synced(store: Store) -> bool:
@@ -74,8 +77,20 @@ def queue_message(store: Store, conversation_id: int, message: QueuedMessage, no
         original_language=message.original_language,
         provenance=provenance,
         client_created_at=message.created_at,
+        template=_template(wire, message.template),
+        attachments=[wire.AttachmentRef(id=sha, filename=name) for sha, name in message.files]
+        or None,
     ).model_dump(mode="json", exclude_none=True)
     store.outbox.enqueue(uid, SEND, payload, now, message_uid=message.uid)
+
+
+def _template(wire: Any, use: TemplateUse | None) -> Any:
+    """The wire's ``template`` for a reply filled from an approved template, else None."""
+    if use is None:
+        return None
+    return wire.TemplateUse(
+        id=use.uid, name=use.name, language=use.language, parameters=dict(use.parameters)
+    )
 
 
 def queue_patch(

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.lang import primary_language
 from app.ops.translation import TranslationService
+from app.storage.store import Store
 from app.translation import pack_download
+from app.translation.engine import NoRouteError
 from app.translation.pack_download import CatalogueEntry
 from app.translation.packs import PackInfo, inspect_pack
 
@@ -58,3 +62,35 @@ def download(
 def catalogue(url: str) -> list[CatalogueEntry]:
     """An index of packs (the public Argos one, or a team's), read when the agent asks."""
     return pack_download.fetch_catalogue(url)
+
+
+NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})  # unknown, no text, several, other
+
+
+@dataclass(frozen=True, slots=True)
+class NeededPair:
+    """A translation direction the inbox needs and no installed pack (or pivot) provides."""
+
+    source: str
+    target: str
+    conversations: int  # conversations in the customer's language
+
+
+def needed_pairs(
+    store: Store, service: TranslationService, agent_language: str
+) -> list[NeededPair]:
+    """The pairs this inbox needs and lacks: for each customer language, reading it
+    (customer -> agent) and replying in it (agent -> customer); most conversations first.
+    Store lane: one grouped count, then the installed packs (read once, cached)."""
+    agent = primary_language(agent_language)
+    needed: list[NeededPair] = []
+    for row in store.languages.conversations_per_language():
+        language = primary_language(row.language)
+        if language == agent or language in NOT_LANGUAGES:
+            continue
+        for source, target in ((language, agent), (agent, language)):
+            try:
+                service.route(source, target)
+            except NoRouteError:
+                needed.append(NeededPair(source, target, row.conversations))
+    return needed

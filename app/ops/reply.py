@@ -18,14 +18,17 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.domain.changes import Changes
+from app.domain.channel_window import reply_window
+from app.domain.errors import ReplyWindowClosedError
+from app.domain.message_templates import TemplateUse
 from app.domain.models import Message, MessageKind, Status
-from app.ops import inbox, outbox
+from app.ops import held, inbox, mentions, outbox
 from app.ops.translation import Preview
 from app.storage.store import Store
 from app.translation.pipeline import Provenance, ProvenanceKind, primary
 
 MAX_REPLY_CHARS = 200_000
-HUMAN_TRANSLATION_TAG = "needs-human-translation"  # on a conversation with a held reply
+HUMAN_TRANSLATION_TAG = held.TAG  # on a conversation with a held reply
 
 
 class MessageTooLongError(ValueError):
@@ -56,6 +59,7 @@ class Reply:
     outgoing: Outgoing | None = None
     held: bool = False
     releases: Message | None = None
+    template: TemplateUse | None = None  # an approved template it was filled from (WhatsApp)
 
 
 def note(words: str) -> Reply:
@@ -328,7 +332,12 @@ def send(
     ``then``: "Send and resolve" / "Send and set pending": the status changes in the same
     transaction, so the conversation never ends up answered but still open (or resolved
     without its answer)."""
-    body, original = _checked(reply)
+    files = store.attachments.draft(conversation_id) if reply.releases is None else ()
+    body, original = _checked(reply, bool(files) and not reply.held)
+    if reply.kind is MessageKind.AGENT and reply.template is None and not reply.held:
+        refusal = window_refusal(store, conversation_id, now)  # before anything is written
+        if refusal is not None:
+            raise refusal
     outgoing, message = reply.outgoing, reply.releases
     provenance = outgoing.provenance.to_json() if outgoing is not None else None
     language = (outgoing.language or None) if outgoing is not None else None
@@ -336,6 +345,7 @@ def send(
     queued = not reply.held and outbox.synced(store)
     with store.transaction():
         if message is not None:
+            held.check_held(store, message.id)  # not sent twice (two windows, two clicks)
             uid = message.uid
             store.messages.release_held(
                 message,
@@ -347,7 +357,7 @@ def send(
             )
         else:
             uid = str(uuid.uuid4())
-            store.messages.add_message(
+            message_id = store.messages.add_message(
                 conversation_id,
                 reply.kind,
                 body,
@@ -362,8 +372,18 @@ def send(
                 delivery=outbox.QUEUED if queued else None,
             )
             store.drafts.save_draft(conversation_id, reply.kind, "", now)
+            if files:  # the draft's files go with it (a message may be files only)
+                store.attachments.move_draft_to(conversation_id, message_id)
+            if reply.kind is MessageKind.NOTE:  # @mentions: the colleagues' Mentions queue
+                mentions.record(store, message_id, conversation_id, body)
+        if reply.held or message is not None:  # who held a reply, who sent it translated
+            store.events.record(
+                conversation_id, "held" if reply.held else "released", author_id, {}, now
+            )
         if reply.held:  # goes out when a colleague has translated it; the tag says it waits
-            inbox.add_tag(store, conversation_id, HUMAN_TRANSLATION_TAG, now)
+            held.on_hold(store, conversation_id, now)  # tagged, reopened
+        if message is not None:  # its tag goes unless another reply is still held
+            held.on_release(store, conversation_id, now)
         if queued:
             sent = outbox.QueuedMessage(
                 uid,
@@ -374,6 +394,8 @@ def send(
                 original,
                 original_language,
                 provenance,
+                template=reply.template,
+                files=tuple((f.sha256, f.filename) for f in files),
             )
             outbox.queue_message(store, conversation_id, sent, now)
         if then is not None:
@@ -382,12 +404,23 @@ def send(
         conversation_id,
         list_membership=True,
         messages=True,
-        choices=reply.held,
-        outbox=queued or reply.held or then is not None,
+        choices=reply.held or message is not None,
+        outbox=queued or reply.held or message is not None or then is not None,
     )
 
 
-def _checked(reply: Reply) -> tuple[str, str | None]:
+def window_refusal(store: Store, conversation_id: int, now: int) -> ReplyWindowClosedError | None:
+    """Why a free-form reply sent ``now`` would not be delivered (WhatsApp's or Messenger's
+    window has closed), or None. Notes, held replies and approved templates are not
+    free-form sends: :func:`send` checks only the rest."""
+    facts = store.reply_windows.facts(conversation_id)
+    window = None if facts is None else reply_window(facts[0], facts[1], now)
+    if window is None or window.is_open:
+        return None
+    return ReplyWindowClosedError(window.length // 3600, window.template_allowed)
+
+
+def _checked(reply: Reply, with_files: bool = False) -> tuple[str, str | None]:
     """The stored body and the agent's original words; ValueError for what cannot be sent."""
     if reply.kind not in (MessageKind.AGENT, MessageKind.NOTE):
         raise ValueError(f"agents send replies or notes, not {reply.kind}")
@@ -403,7 +436,7 @@ def _checked(reply: Reply) -> tuple[str, str | None]:
         body, original = outgoing.text.strip("\n"), words
     if reply.releases is not None and not body.strip():
         raise ValueError("the translation is empty")
-    if not (words if reply.held else body).strip():
+    if not (words if reply.held else body).strip() and not with_files:
         raise ValueError("an empty message cannot be sent")
     longest = max(len(body), len(words))
     if longest > MAX_REPLY_CHARS:

@@ -187,6 +187,7 @@ class TranslationService:
         cached: dict[int, Result] = {}
         try:
             keys = {}
+            sources: dict[int, tuple[str, str]] = {}  # for the "Glossary applied" label
             for item in items:
                 source = self._source_tag(item.detection, language)
                 if primary(source) == primary(agent_tag):
@@ -198,6 +199,7 @@ class TranslationService:
                     ),
                     route,
                 )
+                sources[item.message_id] = (item.body, source)
             hits = repo.translation.cached([k for k, _ in keys.values()])
             for message_id, (key, route) in keys.items():
                 hit = hits.get(key)
@@ -211,6 +213,9 @@ class TranslationService:
                             hit.confidence,
                             source_language=route.source,
                             target_language=route.target,
+                            glossary=self.pipeline().glossary_applies(
+                                *sources[message_id], agent_tag
+                            ),
                         ),
                     )
         except NoRouteError:

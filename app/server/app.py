@@ -12,7 +12,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.contract.models import CONTRACT_VERSION
-from app.server import feeds, routes_admin, routes_auth, routes_inbox
+from app.server import (
+    feeds,
+    routes_admin,
+    routes_attachments,
+    routes_auth,
+    routes_inbox,
+    routes_templates,
+)
 from app.server.config import ServerConfig
 from app.server.db import Database
 from app.server.gate import GateMiddleware
@@ -84,7 +91,14 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.server = state
     install_handlers(app)
-    routers = (routes_auth.router, feeds.router, routes_inbox.router, routes_admin.router)
+    routers = (
+        routes_auth.router,
+        feeds.router,
+        routes_inbox.router,
+        routes_admin.router,
+        routes_attachments.router,
+        routes_templates.router,
+    )
     for router in routers:  # feeds before inbox: "changes" is a valid conversation id
         app.include_router(router)
     # The last added runs first: the edge (request id, faults), then the gate (who is

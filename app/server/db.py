@@ -34,6 +34,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
     update,
 )
@@ -93,6 +94,7 @@ customers = Table(
     Column("language", String(35), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("handles", JSON, nullable=False),
+    Column("fields", JSON),  # backend fields (optional in the contract)
 )
 
 conversations = Table(
@@ -114,6 +116,10 @@ conversations = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("change_seq", BigInteger, nullable=False, unique=True),
+    # The backend's typing indicator (optional in the contract): not a change of the
+    # conversation (its version stays), but a new change_seq so the feed carries it.
+    Column("customer_typing_until", BigInteger),
+    Column("fields", JSON),  # backend fields: order number, order status (optional)
 )
 
 messages = Table(
@@ -133,6 +139,7 @@ messages = Table(
     Column("provenance", JSON),
     Column("created_at", BigInteger, nullable=False),
     Column("fingerprint", String(64), nullable=False),  # what was posted, to tell replay from clash
+    Column("read_at", BigInteger),  # the customer read it (optional in the contract)
     Column("change_seq", BigInteger, nullable=False, unique=True),
     UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
 )
@@ -218,6 +225,7 @@ class Database:
     def create_schema(self) -> None:
         """Create missing tables and the rows every later transaction assumes exist."""
         metadata.create_all(self.engine)
+        self._add_missing_columns()
         with self.write() as conn:
             if conn.execute(select(counter.c.value).where(counter.c.id == 1)).first() is None:
                 conn.execute(insert(counter).values(id=1, value=0))
@@ -231,6 +239,22 @@ class Database:
             for key, value in defaults.items():
                 if key not in present:
                     conn.execute(insert(meta).values(key=key, value=value))
+
+    def _add_missing_columns(self) -> None:
+        """A database made by an older server lacks the optional columns added since
+        (all nullable): add them, so an upgrade needs no manual step."""
+        present = inspect(self.engine)
+        with self.write() as conn:
+            for table in metadata.sorted_tables:
+                if not present.has_table(table.name):
+                    continue
+                have = {c["name"] for c in present.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in have and column.nullable:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        conn.exec_driver_sql(
+                            f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
+                        )
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

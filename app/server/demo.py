@@ -16,7 +16,8 @@ from sqlalchemy import Connection, update
 import app as app_package
 from app.contract.demo_schema import DemoWorkspace, load_demo
 from app.contract.models import Author, Customer
-from app.server import auth, db, store
+from app.contract.template_schema import TEMPLATES_FILE, load_templates
+from app.server import auth, db, routes_templates, store
 from app.server.config import ServerConfig
 from app.server.db import Database, get_meta, set_meta
 
@@ -50,6 +51,9 @@ def load_demo_into(
         if get_meta(conn, "demo_loaded"):
             return DemoResult(False, agent_ids, len(demo.conversations))
         _write(conn, demo, now)
+        templates_file = (folder or demo_folder()) / TEMPLATES_FILE
+        if templates_file.exists():  # approved WhatsApp templates, as the local demo has
+            routes_templates.seed_templates(conn, load_templates(templates_file), now)
         set_meta(conn, "demo_loaded", str(now))
     return DemoResult(True, agent_ids, len(demo.conversations))
 
@@ -78,6 +82,7 @@ def _write(conn: Connection, demo: DemoWorkspace, now: int) -> None:
             language=cust.language,
             timezone=cust.timezone,
             handles=dict(cust.handles),
+            fields=dict(cust.fields) or None,
         )
         store.upsert_customer(conn, customer)
         last_seq, last_activity = 0, now + spec.messages[0].offset
@@ -121,6 +126,7 @@ def _write(conn: Connection, demo: DemoWorkspace, now: int) -> None:
             last_activity_at=last_activity,
             created_at=now + spec.messages[0].offset,
             updated_at=now,
+            fields=dict(spec.fields) or None,
         )
 
 

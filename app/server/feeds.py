@@ -27,7 +27,7 @@ from app.contract.models import (
     MessageChanges,
     Tombstone,
 )
-from app.server import db, store
+from app.server import attachment_store, db, store
 from app.server.auth import CurrentPrincipal
 from app.server.db import current_seq, get_meta
 from app.server.idempotency import json_response
@@ -134,12 +134,13 @@ def read_changes(request: Request, collection: str, cursor: str | None, limit: i
                 cursor, collection, epoch=epoch, floor=floor, newest=newest
             )
         page, has_more = _page(conn, collection, after, limit)
+        files = attachment_store.files_of_page(conn, collection, page)
     items, deleted = [], []
     for row in page:
         if "deleted_at" in row._fields:
             deleted.append(Tombstone(id=row.id, deleted_at=row.deleted_at, reason=row.reason))
         else:
-            items.append(_CONVERTERS[collection](row))
+            items.append(attachment_store.with_files(_CONVERTERS[collection](row), files))
     last = page[-1].change_seq if page else after
     body = _PAGE_MODELS[collection](
         items=items,

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.domain.attachments import MAX_ATTACHMENT_BYTES
 from app.server.auth import Principal, authenticate, required_roles
 from app.server.config import SIGN_IN_MAX_BODY_BYTES
 from app.server.middleware import client_key, header, send_problem
@@ -65,6 +66,8 @@ class GateMiddleware:
             return
         path: str = scope.get("path", "")
         limit = self.state.config.max_body_bytes
+        if path.startswith("/v1/attachments/"):  # files have their own limit (20 MiB)
+            limit = MAX_ATTACHMENT_BYTES
         if path.startswith("/v1/"):
             if path in OPEN_PATHS:
                 limit = min(limit, SIGN_IN_MAX_BODY_BYTES)

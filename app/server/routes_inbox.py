@@ -19,7 +19,7 @@ from app.contract.models import (
     MessageCreate,
     MessagePage,
 )
-from app.server import store
+from app.server import attachment_store, store
 from app.server.auth import CurrentPrincipal, Principal, require_roles
 from app.server.config import CHANNEL_SLA_SECONDS
 from app.server.idempotency import Outcome, json_response, run_idempotent
@@ -251,6 +251,9 @@ def post_message(
     A reply clears the SLA clock."""
     state = server_state(request)
     content = body.model_dump(mode="json", exclude={"client_created_at"})
+    for added_later in ("attachments", "template"):  # absent: the fingerprint of before
+        if not content.get(added_later):
+            content.pop(added_later, None)
     message_fingerprint = store.fingerprint({"conversation_id": conversation_id, **content})
 
     def operation(conn: Connection) -> Outcome:
@@ -261,7 +264,9 @@ def post_message(
         if existing is not None:
             if existing.fingerprint != message_fingerprint:
                 raise _message_id_conflict(body.id)
-            return Outcome(200, store.message_from_row(existing))
+            stored = store.message_from_row(existing)
+            return Outcome(200, attachment_store.one(conn, stored))
+        attachment_store.check_refs(conn, body.attachments)
         now = state.now()
         message = store.append_message(
             conn,
@@ -277,6 +282,7 @@ def post_message(
             original_language=body.original_language,
             provenance=body.provenance,
         )
+        message = attachment_store.attach(conn, message, body.attachments)
         values: dict[str, object] = {"last_message_seq": message.seq}
         if body.kind == "agent":
             values.update(sla_due_at=None, last_activity_at=now)
@@ -337,7 +343,7 @@ def inbound_message(
             assert stored is not None
             result = InboundResult(
                 conversation=stored,
-                message=store.message_from_row(existing),
+                message=attachment_store.one(conn, store.message_from_row(existing)),
                 created_conversation=False,
             )
             return Outcome(200, result)
@@ -347,6 +353,7 @@ def inbound_message(
                 "conversation_conflict",
                 f"Conversation '{incoming.id}' belongs to another customer.",
             )
+        attachment_store.check_refs(conn, message_in.attachments)
         sent_at = min(message_in.created_at or now, now)
         due = now + CHANNEL_SLA_SECONDS[incoming.channel]
         customer = incoming.customer
@@ -361,6 +368,7 @@ def inbound_message(
             message_fingerprint=message_fingerprint,
             language=message_in.language,
         )
+        message = attachment_store.attach(conn, message, message_in.attachments)
         if conversation is None:
             store.upsert_customer(conn, customer)
             store.insert_conversation(
@@ -379,12 +387,17 @@ def inbound_message(
                 last_activity_at=sent_at,
                 created_at=now,
                 updated_at=now,
+                fields=incoming.fields,
             )
         else:
             values: dict[str, object] = {
                 "last_message_seq": message.seq,
                 "last_activity_at": max(conversation.last_activity_at, sent_at),
             }
+            if incoming.fields is not None:  # order details moved on (shipped, refunded)
+                values["fields"] = incoming.fields
+            if customer.fields is not None:
+                store.upsert_customer(conn, customer)
             if conversation.status != "open":
                 values.update(status="open", snoozed_until=None)
             if conversation.sla_due_at is None:

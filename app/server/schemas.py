@@ -10,14 +10,17 @@ from pydantic import Field
 
 from app.contract.models import (
     MAX_BODY_CHARS,
+    AttachmentRef,
     Channel,
     Conversation,
     Customer,
+    Fields,
     Id,
     Message,
     Timestamp,
     Wire,
 )
+from app.domain.attachments import MAX_PER_MESSAGE
 
 
 class InboundConversation(Wire):
@@ -28,6 +31,9 @@ class InboundConversation(Wire):
     channel: Channel
     subject: str | None = Field(default=None, max_length=1000)
     language: str = Field(default="", max_length=35)
+    fields: Fields | None = Field(
+        default=None, description="Order details etc.; given, they replace the stored ones"
+    )
 
 
 class InboundMessageBody(Wire):
@@ -38,6 +44,11 @@ class InboundMessageBody(Wire):
     language: str | None = Field(default=None, max_length=35)
     created_at: Timestamp | None = Field(
         default=None, description="When the customer sent it; now when absent, never later"
+    )
+    attachments: list[AttachmentRef] | None = Field(
+        default=None,
+        max_length=MAX_PER_MESSAGE,
+        description="The customer's files, uploaded first (PUT /v1/attachments/{sha256})",
     )
 
 

@@ -21,7 +21,7 @@ from app.contract.models import (
     Message,
     Provenance,
 )
-from app.server import db
+from app.server import attachment_store, db
 from app.server.db import next_seq
 
 CONTRACT_ROLES = ("agent", "lead", "trainer", "admin")
@@ -58,6 +58,12 @@ def upsert_customer(conn: Connection, customer: Customer) -> None:
     exists = conn.execute(select(db.customers.c.id).where(db.customers.c.id == customer.id)).first()
     if exists is None:
         conn.execute(insert(db.customers).values(**customer.model_dump(mode="json")))
+    elif customer.fields is not None:  # the backend's fields are news: they replace
+        conn.execute(
+            update(db.customers)
+            .where(db.customers.c.id == customer.id)
+            .values(fields=customer.fields)
+        )
 
 
 # ------------------------------------------------------------------------ conversations
@@ -68,6 +74,7 @@ _CONV_COLUMNS = [
     db.customers.c.language.label("cu_language"),
     db.customers.c.timezone.label("cu_timezone"),
     db.customers.c.handles.label("cu_handles"),
+    db.customers.c.fields.label("cu_fields"),
 ]
 
 
@@ -85,6 +92,7 @@ def conversation_from_row(row: Row[Any]) -> Conversation:
         language=row.cu_language,
         timezone=row.cu_timezone,
         handles=dict(row.cu_handles),
+        fields=row.cu_fields,
     )
     return Conversation(
         id=row.id,
@@ -102,6 +110,8 @@ def conversation_from_row(row: Row[Any]) -> Conversation:
         last_activity_at=row.last_activity_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        customer_typing_until=row.customer_typing_until,
+        fields=row._mapping["fields"],
     )
 
 
@@ -146,8 +156,10 @@ def delete_conversation(conn: Connection, conversation_id: str, now: int, reason
         .where(db.messages.c.conversation_id == conversation_id)
         .order_by(db.messages.c.seq)
     ).scalars()
-    for message_id in list(message_ids):
+    erased = list(message_ids)
+    for message_id in erased:
         add_tombstone(conn, "messages", message_id, now, reason)
+    attachment_store.forget_messages(conn, erased)  # the customer's files go with them
     conn.execute(delete(db.messages).where(db.messages.c.conversation_id == conversation_id))
     conn.execute(delete(db.conversations).where(db.conversations.c.id == conversation_id))
     add_tombstone(conn, "conversations", conversation_id, now, reason)
@@ -168,6 +180,7 @@ def message_from_row(row: Row[Any]) -> Message:
         original_language=row.original_language,
         provenance=None if row.provenance is None else Provenance(**row.provenance),
         created_at=row.created_at,
+        read_at=row.read_at,
     )
 
 
@@ -184,7 +197,8 @@ def list_messages(
         .order_by(db.messages.c.seq)
         .limit(limit + 1)
     ).all()
-    return [message_from_row(r) for r in rows[:limit]], len(rows) > limit
+    page = [message_from_row(r) for r in rows[:limit]]
+    return attachment_store.with_attachments(conn, page), len(rows) > limit
 
 
 def append_message(

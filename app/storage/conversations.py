@@ -24,12 +24,14 @@ SELECT c.id, c.uid, c.channel, c.status, c.subject, cu.name AS customer_name, c.
        c.snoozed_until, c.last_activity_at, c.last_message_preview, c.last_message_kind,
        c.unread_count, c.message_count,
        (SELECT group_concat(t.name, char(31)) FROM conversation_tags ct
-          JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id) AS tag_names
+          JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id) AS tag_names,
+       c.snooze_until_reply
 FROM conversations c
 JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN agents a ON a.id = c.assignee_id
 """
 
+_ANY_MERGED = "SELECT 1 FROM meta WHERE key = 'merged_conversations'"
 _SLA_KEY = f"coalesce(c.sla_due_at, {NO_SLA})"  # the expression conversations_by_sla starts with
 _FEW_HITS = 2000
 _ORDER = {
@@ -60,6 +62,7 @@ def _row(record: tuple[Any, ...]) -> ConversationRow:
         unread_count=record[16],
         message_count=record[17],
         tags=tags,
+        snooze_until_reply=bool(record[19]),
     )
 
 
@@ -108,12 +111,32 @@ class ConversationRepository:
                 "JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)"
             )
             params.append(query.tag)
+        if query.held:  # the Needs translation queue (index messages_held)
+            where.append("c.id IN (SELECT conversation_id FROM messages WHERE state = 'held')")
+        if query.held_for_me:  # Needs translation · for me (the same partial index)
+            where.append(
+                "c.id IN (SELECT conversation_id FROM messages INDEXED BY messages_held"
+                " WHERE state = 'held' AND held_for_agent_id = ?)"
+            )
+            params.append(me_id if me_id is not None else -1)
+        if query.mentioned:  # the Mentions queue (index mentions_by_agent)
+            where.append(
+                "c.id IN (SELECT conversation_id FROM mentions"
+                " WHERE agent_id = ? AND seen_at IS NULL)"
+            )
+            params.append(me_id if me_id is not None else -1)
         hits = self._search.hits(query.search)
         if hits is not None:
             # Few hits: look each one up. Many: walk the (small) list index and probe
             # the hits, rather than fetch tens of thousands of wide rows by id.
             column = "c.id" if hits < _FEW_HITS else "+c.id"
             where.append(f"{column} IN (SELECT id FROM temp.search_hits)")
+        elif (not query.statuses or Status.RESOLVED in query.statuses) and self._conn.execute(
+            _ANY_MERGED
+        ).fetchone():
+            # A conversation merged into another (resolved, out of the search index) is
+            # not listed; only lists that could show it pay for this (app.storage.merges).
+            where.append("c.id NOT IN (SELECT id FROM conversations WHERE merged_into > 0)")
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
     def first_page(

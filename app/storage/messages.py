@@ -16,6 +16,14 @@ from app.domain.rules import preview_of, response_due
 from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
 
+# A customer message reopens a resolved conversation, and one snoozed "until the
+# customer replies" (its wake-up time and flag go; every SET reads the old row).
+_REOPEN_ON_REPLY = (
+    "status = CASE WHEN status = 'resolved' OR (status = 'snoozed' AND snooze_until_reply = 1)"
+    " THEN 'open' ELSE status END, snoozed_until = CASE WHEN status = 'snoozed'"
+    " AND snooze_until_reply = 1 THEN NULL ELSE snoozed_until END, snooze_until_reply = 0"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ReceivedMessage:
@@ -72,7 +80,9 @@ class MessageRepository:
             "SELECT m.id, m.uid, m.conversation_id, m.seq, m.kind, m.body, m.language, m.channel,"
             " m.created_at, a.name, m.author_agent_id, m.detected_language,"
             " m.detected_confidence, m.original_body, m.original_language, m.provenance,"
-            " m.state, m.delivery FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id"
+            " m.state, m.delivery, m.read_at, m.held_for_agent_id, h.name"
+            " FROM messages m LEFT JOIN agents a ON a.id = m.author_agent_id"
+            " LEFT JOIN agents h ON h.id = m.held_for_agent_id"
             " WHERE m.conversation_id = ? ORDER BY m.seq",
             (conversation_id,),
         )
@@ -96,6 +106,9 @@ class MessageRepository:
                 r[15],
                 r[16] == "held",
                 r[17],
+                read_at=r[18],
+                held_for_agent_id=r[19],
+                held_for_name=r[20],
             )
             for r in cursor
         )
@@ -171,9 +184,7 @@ class MessageRepository:
                     params.append(response_due(channel, created_at))
                 if count_unread:
                     assignments.append("unread_count = unread_count + 1")
-                assignments.append(
-                    "status = CASE status WHEN 'resolved' THEN 'open' ELSE status END"
-                )
+                assignments.append(_REOPEN_ON_REPLY)
             elif kind is MessageKind.AGENT and not held and not keep_state:
                 assignments.append("sla_due_at = NULL")
             self._conversations.touch(conversation_id, created_at, ", ".join(assignments), params)
@@ -278,7 +289,7 @@ class MessageRepository:
         with self._link.transaction():
             self._conn.execute(
                 "UPDATE messages SET body = ?, provenance = ?, state = 'sent', created_at = ?,"
-                " author_agent_id = coalesce(?, author_agent_id),"
+                " held_for_agent_id = NULL, author_agent_id = coalesce(?, author_agent_id),"
                 " delivery = coalesce(?, delivery) WHERE id = ?",
                 (body, provenance, now, author_id, delivery, message.id),
             )

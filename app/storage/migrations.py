@@ -310,6 +310,9 @@ _V6_STATEMENTS = (
     "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id)",
     "ALTER TABLE conversations ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
     "ALTER TABLE conversations ADD COLUMN merged_into INTEGER REFERENCES conversations(id)",
+    "CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL",
+    "CREATE INDEX conversations_merged ON conversations (merged_into)"
+    " WHERE merged_into IS NOT NULL",
     # Snooze until the customer replies (snoozed_until may then be NULL).
     "ALTER TABLE conversations ADD COLUMN snooze_until_reply INTEGER NOT NULL DEFAULT 0",
     # Attachments, both ways. A draft's attachment has no message yet; the file lives
@@ -339,6 +342,11 @@ _V6_STATEMENTS = (
     # Read receipts where the backend provides them.
     "ALTER TABLE messages ADD COLUMN read_at INTEGER",
     "CREATE INDEX messages_held ON messages (conversation_id) WHERE state = 'held'",
+    # The queue counts: open and pending conversations by assignee and by deadline.
+    "CREATE INDEX conversations_open_by_assignee ON conversations (assignee_id)"
+    " WHERE status IN ('open', 'pending')",
+    f"CREATE INDEX conversations_open_by_sla ON conversations (coalesce(sla_due_at, {NO_SLA}))"
+    " WHERE status IN ('open', 'pending')",
     # @mentions in internal notes: the Mentions queue.
     """CREATE TABLE mentions (
         message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,

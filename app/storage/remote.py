@@ -16,8 +16,10 @@ import json
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
+from app.domain.fields import fields_to_json
 from app.domain.lang import primary_language
 from app.domain.models import Channel, MessageKind, Status
+from app.storage.attachments import AttachmentRepository
 from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
 from app.storage.messages import MessageRepository, ReceivedMessage
@@ -61,6 +63,11 @@ class RemoteMirror:
                 now,
             ),
         )
+        if customer.fields is not None:  # backend fields (plan, customer since)
+            self._conn.execute(
+                "UPDATE customers SET fields = ? WHERE uid = ?",
+                (fields_to_json(customer.fields), customer.id),
+            )
         return int(
             self._conn.execute("SELECT id FROM customers WHERE uid = ?", (customer.id,)).fetchone()[
                 0
@@ -129,6 +136,11 @@ class RemoteMirror:
                         ),
                     )
                     self._set_tags(local, conv.tags)
+                if conv.fields is not None:  # backend fields (order details): server wins
+                    self._conn.execute(
+                        "UPDATE conversations SET fields = ? WHERE id = ?",
+                        (fields_to_json(conv.fields), local),
+                    )
                 touched.add(local)
         return touched
 
@@ -208,11 +220,22 @@ class RemoteMirror:
                     )
                 )
             self._messages.add_received_messages(received)
+            self._conn.executemany(  # the customer replied: a snooze "until they reply" ends
+                "UPDATE conversations SET status = 'open', snoozed_until = NULL,"
+                " snooze_until_reply = 0 WHERE id = ? AND snooze_until_reply = 1"
+                " AND status = 'snoozed'",
+                [(c,) for c in {r.conversation_id for r in received if r.kind == "customer"}],
+            )
             self._conn.executemany(  # after the inserts: a page may hold a message twice
                 "UPDATE messages SET server_seq = ?, delivery = CASE WHEN delivery IS NULL"
                 " THEN NULL ELSE 'sent' END WHERE uid = ?",
                 confirmed,
             )
+            self._conn.executemany(  # read receipts, where the backend sends them
+                "UPDATE messages SET read_at = ? WHERE uid = ?",
+                [(m.read_at, m.id) for m in messages if m.read_at is not None],
+            )
+            AttachmentRepository(self._link).mirror_received(messages)  # their files' metadata
             deferred = {conversations[uid] for uid in defer if uid in conversations}
             for conversation_id in dict.fromkeys(m.conversation_id for m in received):
                 if conversation_id not in deferred:
@@ -255,6 +278,8 @@ class RemoteMirror:
                 self._conn.execute("DELETE FROM conversations_fts WHERE rowid = ?", (local,))
                 self._conn.execute("DELETE FROM conversations WHERE id = ?", (local,))
                 removed += 1
+            if removed:  # an erased customer's files leave this computer too
+                AttachmentRepository(self._link).sweep_files()
         return removed
 
     def keep_listed_conversations(self, listed: set[str]) -> int:

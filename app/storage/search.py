@@ -67,7 +67,34 @@ class SearchIndex:
             (conversation_id, name, body),
         )
 
+    def recent_bodies(self, conversation_ids: list[int]) -> list[tuple[int, str]]:
+        """See :func:`recent_bodies`."""
+        return recent_bodies(self._link, conversation_ids)
+
     def remove(self, conversation_id: int) -> None:
         """Drop a conversation's search document (it is being deleted)."""
         self._link.search_for = None
         self._conn.execute("DELETE FROM conversations_fts WHERE rowid = ?", (conversation_id,))
+
+
+MATCH_SCAN_CHARS = 4000  # of each message, where a search match is looked for to show it
+MATCH_MESSAGES = 50  # newest messages per conversation looked through for the match
+
+
+def recent_bodies(link: Link, conversation_ids: list[int]) -> list[tuple[int, str]]:
+    """(conversation id, start of a message) for the newest messages of each conversation,
+    newest first: where a search result's highlighted match is looked for."""
+    if not conversation_ids:
+        return []
+    marks = ",".join("?" * len(conversation_ids))
+    return [
+        (int(r[0]), str(r[1]))
+        for r in link.conn.execute(
+            f"SELECT conversation_id, substr(body, 1, {MATCH_SCAN_CHARS}) FROM ("
+            " SELECT conversation_id, body, row_number() OVER"
+            " (PARTITION BY conversation_id ORDER BY seq DESC) AS n"
+            f" FROM messages WHERE conversation_id IN ({marks}))"
+            f" WHERE n <= {MATCH_MESSAGES} ORDER BY conversation_id, n",
+            conversation_ids,
+        )
+    ]

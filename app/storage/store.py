@@ -12,15 +12,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.storage.articles import ArticleRepository
+from app.storage.attachments import AttachmentRepository
+from app.storage.canned import CannedStore
 from app.storage.conversations import ConversationRepository
+from app.storage.customers import CustomerRepository
 from app.storage.db import connect
 from app.storage.drafts import DraftRepository
+from app.storage.events import EventRepository
+from app.storage.held import HeldRepository
+from app.storage.languages import LanguageRepository
 from app.storage.link import Link
+from app.storage.mentions import MentionStore
+from app.storage.merges import MergeRepository
 from app.storage.messages import MessageRepository
 from app.storage.meta import MetaRepository
+from app.storage.queues import QueueRepository
 from app.storage.remote import RemoteMirror
+from app.storage.reply_windows import ReplyWindowFacts
+from app.storage.saved_views import SavedViewRepository
 from app.storage.search import SearchIndex
+from app.storage.snoozes import SnoozeStore
 from app.storage.sync_store import SyncStore
+from app.storage.templates import TemplateRepository
 from app.storage.translation_store import TranslationStore
 
 
@@ -37,6 +50,19 @@ class Store:
         self.outbox = SyncStore(self._link)
         self.translation = TranslationStore(self._link)
         self.articles = ArticleRepository(self._link)
+        self.attachments = AttachmentRepository(self._link)
+        self.queues = QueueRepository(self._link)
+        self.saved_views = SavedViewRepository(self._link)
+        self.customers = CustomerRepository(self._link)
+        self.events = EventRepository(self._link)
+        self.merges = MergeRepository(self._link, self.search)
+        self.held = HeldRepository(self._link, self.conversations)
+        self.templates = TemplateRepository(self._link)
+        self.canned = CannedStore(self._link)
+        self.mentions = MentionStore(self._link)
+        self.snoozes = SnoozeStore(self._link)
+        self.languages = LanguageRepository(self._link)
+        self.reply_windows = ReplyWindowFacts(self._link)
         self.remote = RemoteMirror(self._link, self.conversations, self.messages)
 
     @classmethod

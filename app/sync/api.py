@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from app.domain.cancel import CancelToken
+from app.domain.changes import Changes
 from app.sync.auth import KeychainError, ServerAddressError
 from app.sync.errors import NetworkError, ServerProblemError
 from app.sync.report import Outcome, SyncReport
@@ -36,4 +37,9 @@ class Syncer(Protocol):
 
     def sync_once(self, token: CancelToken | None = None) -> SyncReport:
         """Push the outbox, pull the feeds; stop between pages when ``token`` is cancelled."""
+        ...
+
+    def fetch_attachment(self, attachment_id: int) -> Changes:
+        """Fetch a received file from the server (compute lane); Changes name its
+        conversation once it is here or refused (``Attachment.refused_reason`` says why)."""
         ...

@@ -315,6 +315,11 @@ class ServerClient:
         page = self._page_of(self.request("GET", "/v1/agents"), wire.Agent, "items")
         return page
 
+    def templates(self) -> list[wire.MessageTemplate]:
+        """The approved message templates (each checked on its own; at most 500 kept)."""
+        response = self.request("GET", "/v1/templates")
+        return self._page_of(response, wire.MessageTemplate, "items")[:500]
+
     def changes(
         self, collection: str, model: type[M], cursor: str | None, limit: int = 500
     ) -> Page:

@@ -31,10 +31,11 @@ from typing import Any, TypeVar
 from app.contract import models as wire
 from app.domain import collector
 from app.domain.cancel import CancelToken
-from app.domain.changes import ChangeLog
+from app.domain.changes import ChangeLog, Changes
+from app.domain.message_templates import MessageTemplate
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND, Operation
-from app.sync import choices
+from app.sync import attachments, choices
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 from app.sync.report import Outcome, SyncReport
 
@@ -91,6 +92,9 @@ class SyncEngine:
         self._token = CancelToken()
         self._log = ChangeLog()
         self._menus = choices.MenuValues()  # what the filter menus offer, as seen so far
+        # Conversation uid -> "customer typing until" (the backend's indicator): ephemeral,
+        # kept here and reported, never stored.
+        self._typing: dict[str, int] = {}
 
     def sync_once(self, token: CancelToken | None = None) -> SyncReport:
         """Push, then pull; offline is a normal outcome, not an error.
@@ -130,6 +134,7 @@ class SyncEngine:
             signed_out=signed_out,
             finished_at=self.clock(),
             changes=self._log.changes(),
+            typing=self._typing_now(),
         )
 
     # ------------------------------------------------------------------ push
@@ -159,7 +164,9 @@ class SyncEngine:
         try:
             if op.op == SEND:
                 message = self.client.post_message(
-                    op.conversation_uid, op.payload, op.idempotency_key
+                    op.conversation_uid,
+                    attachments.payload_with_files(self.client, self.store_call, op),
+                    op.idempotency_key,
                 )
 
                 def ack_message(repo: Store) -> int | None:
@@ -271,7 +278,31 @@ class SyncEngine:
             if self._unindexed:  # their last message did not come (an erased one, a failure)
                 unindexed, self._unindexed = self._unindexed, set()
                 self.store_call(lambda repo: repo.remote.reindex_conversations(unindexed))
+        self._pull_templates()
         return conversations, messages, quarantined + more + self._pull_articles(), touched
+
+    def _pull_templates(self) -> None:
+        """The approved message templates replace the local list (a backend without them,
+        404, keeps what the workspace has)."""
+        try:
+            items = self.client.templates()
+        except ServerProblemError as problem:
+            if problem.status != 404:
+                raise
+            return
+        now = self.clock()
+        found = templates_from_wire(items)
+        self._log.mark(choices=self.store_call(lambda repo: repo.templates.replace_all(found, now)))
+
+    def fetch_attachment(self, attachment_id: int) -> Changes:
+        """A received file, fetched when the thread needs it (app.sync.attachments.fetch)."""
+        return attachments.fetch(self.client, self.store_call, attachment_id)
+
+    def _typing_now(self) -> tuple[tuple[str, int], ...]:
+        now = self.clock()
+        for uid in [uid for uid, until in self._typing.items() if until <= now]:
+            del self._typing[uid]
+        return tuple(self._typing.items())
 
     def _pull_articles(self) -> int:
         """The knowledge feed (a server article overrides the bundled one with its id). A
@@ -377,6 +408,11 @@ class SyncEngine:
 
         touched |= self.store_call(write)
         self._log.mark(choices=self._menus.brings_new(page.items))
+        for item in page.items:
+            if item.customer_typing_until is not None:
+                self._typing[item.id] = item.customer_typing_until
+            else:
+                self._typing.pop(item.id, None)
         self._newest.update((item.id, item.last_message_seq) for item in page.items)
         return len(page.items)
 
@@ -439,3 +475,11 @@ class SyncEngine:
     @staticmethod
     def _write_messages(repo: Store, messages: list[wire.Message]) -> set[str]:
         return repo.remote.upsert_messages(messages)
+
+
+def templates_from_wire(items: list[wire.MessageTemplate]) -> list[MessageTemplate]:
+    """The server's templates as the store keeps them."""
+    return [
+        MessageTemplate(t.id, t.name, t.channel, t.language, t.body, tuple(t.variables))
+        for t in items
+    ]

@@ -38,3 +38,5 @@ class SyncReport:
     signed_out: bool = False
     finished_at: int = 0
     changes: Changes = NOTHING  # what it stored, even if it stopped half-way
+    # (conversation uid, until): the customers a backend says are typing (never stored)
+    typing: tuple[tuple[str, int], ...] = ()

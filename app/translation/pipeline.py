@@ -81,12 +81,16 @@ class Provenance:
     # Machine output that may miss part of its input (a piece hit the decoding limit or came
     # back far too short): never shown or sent as a whole translation without a warning.
     incomplete: bool = False
+    # A team glossary term was kept or given its approved rendering in this text.
+    glossary: bool = False
 
     def to_json(self) -> str:
-        """Compact JSON; ``incomplete`` only when True (older readers never see the key)."""
+        """Compact JSON; ``incomplete`` and ``glossary`` only when True (older readers
+        never see the keys)."""
         data = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
-        if not self.incomplete:
-            del data["incomplete"]
+        for flag in ("incomplete", "glossary"):
+            if not data[flag]:
+                del data[flag]
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     def __post_init__(self) -> None:
@@ -101,6 +105,7 @@ class Provenance:
         data = json.loads(text)
         data["pivots"] = tuple(data.get("pivots", ()))
         data["incomplete"] = bool(data.get("incomplete", False))
+        data["glossary"] = bool(data.get("glossary", False))
         return cls(**data)
 
 
@@ -160,7 +165,9 @@ class Pipeline:
                 if restored is None:
                     retry.append((text, protected, output))
                 else:
-                    done[text] = self._mt(restored, route, output.confidence, output.complete)
+                    done[text] = self._mt(
+                        restored, route, output.confidence, output.complete, protected.glossary
+                    )
             if retry:
                 done.update(self._piecewise(retry, route, beam_size))
         return [done[text] for text in texts]
@@ -195,8 +202,16 @@ class Pipeline:
             ),
         )
 
+    def glossary_applies(self, text: str, source_tag: str, target_tag: str) -> bool:
+        """Whether a machine translation of ``text`` keeps or renders a glossary term (for
+        a translation read back from a cache, which does not store it)."""
+        source, target = primary(source_tag), primary(target_tag)
+        return protect(text, source, target, self.patterns, self.glossary).glossary
+
     @staticmethod
-    def _mt(text: str, route: Route, confidence: float, complete: bool = True) -> Result:
+    def _mt(
+        text: str, route: Route, confidence: float, complete: bool = True, glossary: bool = False
+    ) -> Result:
         if not complete:  # the cue must not say "high confidence" over a text with a gap
             confidence = min(confidence, INCOMPLETE_CONFIDENCE)
         return Result(
@@ -209,6 +224,7 @@ class Pipeline:
                 source_language=route.source,
                 target_language=route.target,
                 incomplete=not complete,
+                glossary=glossary,
             ),
         )
 
@@ -236,5 +252,7 @@ class Pipeline:
                     out.append(lead + output.text + tail)
                 else:
                     out.append(piece)
-            results[text] = self._mt("".join(out), route, whole.confidence, complete)
+            results[text] = self._mt(
+                "".join(out), route, whole.confidence, complete, protected.glossary
+            )
         return results

@@ -45,6 +45,7 @@ class Protected:
     text: str
     replacements: tuple[str, ...]  # index n is what QX{n}Z becomes
     pieces: tuple[tuple[bool, str], ...]  # (translate?, text) for the fallback
+    glossary: bool = False  # a team term was kept or rendered (the label says so)
 
 
 def load_patterns(path: Path) -> list[re.Pattern[str]]:
@@ -102,10 +103,12 @@ def protect(
         (t for t in glossary if t.term.strip() and t.applies(source, target)),
         key=lambda t: -len(t.term),
     )
+    used_term = False
     for term in terms:
         for match in _term_pattern(term.term).finditer(text):
             if free(match.start(), match.end()):
                 spans.append((match.start(), match.end(), term.rendering or match.group(0)))
+                used_term = True
     spans.sort()
     out: list[str] = []
     pieces: list[tuple[bool, str]] = []
@@ -120,7 +123,7 @@ def protect(
         cursor = end
     out.append(text[cursor:])
     pieces.append((True, text[cursor:]))
-    return Protected("".join(out), tuple(replacements), tuple(p for p in pieces if p[1]))
+    return Protected("".join(out), tuple(replacements), tuple(p for p in pieces if p[1]), used_term)
 
 
 def restore(translated: str, protected: Protected) -> str | None:

@@ -9,20 +9,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from app.domain.changes import Changes
-from app.domain.models import ConversationDetail, Message, Status
-from app.ops import inbox, reply
+from app.domain.models import ConversationDetail, MessageKind, Status
+from app.ops import inbox, snoozing
 from app.ops.context import AppContext
 from app.ops.reply import Reply
 from app.ops.types import MacroRow, Store
-from app.translation.api import primary
-from app.ui.conversation.header import menu_text
+from app.ui.conversation.snooze_dialog import SnoozeDialog
 from app.ui.conversation.undo_bar import status_message
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QToolButton
+    from PySide6.QtWidgets import QLabel
 
+    from app.ui.conversation.canned import CannedReplies
     from app.ui.conversation.composer import Composer
+    from app.ui.conversation.template_dialog import TemplateSender
     from app.ui.conversation.thread_view import ThreadView
     from app.ui.conversation.undo_bar import UndoBar
     from app.ui.translation.reply_translation import ReplyTranslation
@@ -46,9 +47,11 @@ class PaneActions(_PaneBase):
         detail: ConversationDetail | None
         undo_bar: UndoBar
         composer: Composer
+        templates: TemplateSender
         thread_view: ThreadView
         reply_translation: ReplyTranslation
-        macro_button: QToolButton
+        canned: CannedReplies
+        notice: QLabel
         _macros: list[MacroRow]
 
         def _after_change(self, changes: Changes) -> None: ...
@@ -95,6 +98,24 @@ class PaneActions(_PaneBase):
                 self._ctx.i18n._("Snoozed: {name}"),
             )
 
+    def snooze_until_reply(self) -> None:
+        cid, now = self.conversation_id, self._ctx.clock()
+        if cid is not None:
+            self._mutate(
+                lambda repo: snoozing.snooze_until_reply(repo, cid, now),
+                self._ctx.i18n._("Snoozed until the customer replies: {name}"),
+            )
+
+    def pick_snooze(self) -> None:
+        """The snooze dialog: a date and time (the agent's or the customer's), or a reply."""
+        if self.detail is None or self.conversation_id is None:
+            return
+        who = self.detail.customer
+        dialog = SnoozeDialog(self._ctx.i18n, self._ctx.clock(), who.name, who.timezone, self)
+        dialog.snooze_chosen.connect(self.snooze)
+        dialog.until_reply_chosen.connect(self.snooze_until_reply)
+        dialog.open()
+
     def assign(self, agent_id: int | None) -> None:
         cid, now = self.conversation_id, self._ctx.clock()
         if cid is None:
@@ -139,37 +160,18 @@ class PaneActions(_PaneBase):
         text, tag = self.composer.text(), self.customer_language
         if self.composer.conversation_id is None or tag is None or not text.strip():
             return
+        gaps = self.canned.unfilled_notice(MessageKind.AGENT, text)  # a canned reply's ⟦…⟧
+        if gaps:
+            self.notice.setText(gaps)
+            self.notice.show()
+            return
         self._store_sent(self.reply_translation.draft.held(text, tag))
 
     def _translate_held(self, message_id: int) -> None:
         message = next((m for m in self.thread_view.messages if m.id == message_id), None)
         if message is None or not message.held:
             return
-        dialog = HeldReplyDialog(self._ctx, message, self)
-        dialog.release_requested.connect(self._release_held)
+        dialog = HeldReplyDialog(self._ctx, message, self)  # it sends, or says why not
+        dialog.released.connect(self._after_change)
+        dialog.template_requested.connect(self.templates.choose)  # the window has closed
         dialog.open()
-
-    def _release_held(self, message: Message, translated: str) -> None:
-        now, me = self._ctx.clock(), self._ctx.workspace.me_id
-        self._ctx.tasks.run_store(
-            lambda store: reply.release_held(store, message, translated, me, now),
-            self._after_change,
-            self._report_error,
-            owner=self,
-        )
-
-    def _fill_macro_menu(self) -> None:
-        menu = self.macro_button.menu()
-        menu.clear()
-        agent = primary(self._ctx.agent_language)
-        usable = [m for m in self._macros if primary(m.language) == agent] or self._macros
-        if not usable:
-            menu.addAction(self._ctx.i18n._("No canned replies yet")).setEnabled(False)
-        for macro in usable:
-            action = menu.addAction(menu_text(macro.title))
-            action.triggered.connect(lambda _c=False, m=macro: self.insert_macro(m))
-
-    def insert_macro(self, macro: MacroRow) -> None:
-        """Put a canned reply at the cursor (never over what the agent typed); a reply that
-        is only the canned text gets its approved translation from the memory."""
-        self.composer.insert_text(macro.body)

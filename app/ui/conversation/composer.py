@@ -73,6 +73,8 @@ class Composer(QFrame):
         self.conversation_id: int | None = None
         self._opening: int | None = None  # the conversation being opened, while it is None
         self._sending: set[tuple[int, MessageKind, str]] = set()
+        self.reply_blocked = False  # a closed channel window: free-form replies are refused
+        self.has_attachments = False  # files on the draft: Send works without text
 
         self.reply_tab = self._mode_button(_("Reply"), "send", "replyMode")
         self.note_tab = self._mode_button(_("Internal note"), "note", "noteMode")
@@ -127,7 +129,12 @@ class Composer(QFrame):
         tabs.addWidget(self.note_tab)
         tabs.addStretch(1)
         self._tools = tabs
-        bottom = QHBoxLayout()
+        # The send row: the thread split pins it under the composer's scroll area, so Send
+        # stays in view however much the editor, preview and findings hold.
+        self.send_row = QWidget(self)
+        self.send_row.setObjectName("sendRow")
+        bottom = QHBoxLayout(self.send_row)
+        bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.hint)
         bottom.addStretch(1)
         bottom.addWidget(self.send_button)
@@ -140,7 +147,7 @@ class Composer(QFrame):
         self._panels = QVBoxLayout()
         self._panels.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._panels)
-        layout.addLayout(bottom)
+        layout.addWidget(self.send_row)
         self._apply_mode()
 
     def add_tool(self, tool: QWidget) -> None:
@@ -262,7 +269,9 @@ class Composer(QFrame):
         text, cid = self.text(), self.conversation_id
         if cid is None or (cid, self.kind, text) in self._sending:
             return  # still opening, or this very text is already being sent
-        if text.strip() and self.isEnabled():
+        if self.reply_blocked and self.kind is MessageKind.AGENT:
+            return  # the window notice above says why and offers a template
+        if (text.strip() or self.has_attachments) and self.isEnabled():
             if then is None:
                 self.send_requested.emit(self.kind, text)
             else:
@@ -301,6 +310,7 @@ class Composer(QFrame):
     def _mode_toggled(self, _button: QToolButton, checked: bool) -> None:
         if checked:
             self._apply_mode()
+            self._update_send_enabled()
             self.text_edited.emit(self.kind, self.text())
             if not self._loading and self.conversation_id is not None:
                 self._dirty = True
@@ -324,7 +334,19 @@ class Composer(QFrame):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
+    def set_reply_blocked(self, blocked: bool) -> None:
+        """A closed channel window: refuse free-form replies (notes still go)."""
+        self.reply_blocked = blocked
+        self._update_send_enabled()
+
+    def set_has_attachments(self, has: bool) -> None:
+        """Files on the draft (app.ui.conversation.attachment_tray): sendable without text."""
+        self.has_attachments = has
+        self._update_send_enabled()
+
     def _update_send_enabled(self) -> None:
-        enabled = self.conversation_id is not None and bool(self.text().strip())
+        has_content = bool(self.text().strip()) or self.has_attachments
+        enabled = self.conversation_id is not None and has_content
+        enabled = enabled and not (self.reply_blocked and self.kind is MessageKind.AGENT)
         self.send_button.setEnabled(enabled)
         self.send_more.setEnabled(enabled)

@@ -23,6 +23,7 @@ from app.domain.display import display_text
 from app.domain.models import Agent, ConversationDetail, Status
 from app.domain.snooze import SnoozePreset, local_zone, snooze_choices
 from app.i18n import N_, I18n
+from app.ui.conversation.channel_window import ChannelStatus
 from app.ui.shell.elided import ElidedLabel
 from app.ui.shell.icons import channel_icon, icon
 from app.ui.shell.labels import STATUSES, channel_label
@@ -133,6 +134,8 @@ class ConversationHeader(QFrame):
     status_requested = Signal(object)
     language_chosen = Signal(object)
     snooze_requested = Signal(int)
+    snooze_until_reply_requested = Signal()  # "Until the customer replies"
+    snooze_pick_requested = Signal()  # "Pick a date and time…" (the snooze dialog)
     assign_requested = Signal(object)
     tag_toggled = Signal(str, bool)
     new_tag_requested = Signal()
@@ -160,6 +163,7 @@ class ConversationHeader(QFrame):
         self.customer_name = ElidedLabel(i18n, self, "customerName", min_chars=8)
         self.facts = ElidedLabel(i18n, self, "muted")
         self.subject = ElidedLabel(i18n, self, "muted", max_chars=300)
+        self.channel_status = ChannelStatus(i18n, self)  # reply window, typing
         self.tags_row = QHBoxLayout()
         self.tags_row.setSpacing(4)
 
@@ -205,7 +209,10 @@ class ConversationHeader(QFrame):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(4)
         layout.addLayout(name_row)
-        layout.addWidget(self.facts)
+        facts_row = QHBoxLayout()
+        facts_row.addWidget(self.facts, 1)
+        facts_row.addWidget(self.channel_status)
+        layout.addLayout(facts_row)
         layout.addWidget(self.subject)
         layout.addLayout(self.tags_row)
 
@@ -255,6 +262,7 @@ class ConversationHeader(QFrame):
         self.channel_icon.setPixmap(channel_icon(row.channel).pixmap(22, 22))
         self.channel_icon.setToolTip(channel_label(self._i18n, row.channel))
         self.customer_name.setText(detail.customer.name)
+        self.channel_status.show_detail(detail, now)
         self.update_clock(now)
         self.subject.setText(row.subject or "")
         self.subject.setVisible(bool(row.subject))
@@ -300,6 +308,7 @@ class ConversationHeader(QFrame):
             i18n._("{time} local time").format(time=local),
         ]
         self.facts.setText("  ·  ".join(facts))
+        self.channel_status.tick(now)
 
     # ------------------------------------------------------------------ menus
     def _resolve_clicked(self) -> None:
@@ -349,6 +358,11 @@ class ConversationHeader(QFrame):
             when = self._i18n.day_and_time(choice.until, now, zone)
             action = menu.addAction(label.format(when=when))
             action.triggered.connect(lambda _c=False, u=choice.until: self.snooze_requested.emit(u))
+        menu.addSeparator()
+        reply = menu.addAction(self._i18n._("Until the customer replies"))
+        reply.triggered.connect(self.snooze_until_reply_requested.emit)
+        pick = menu.addAction(self._i18n._("Pick a date and time…"))
+        pick.triggered.connect(self.snooze_pick_requested.emit)
 
     def _fill_language_menu(self) -> None:
         menu = self.language_button.menu()

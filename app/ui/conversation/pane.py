@@ -10,15 +10,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.changes import Changes
+from app.domain.errors import ReplyWindowClosedError
 from app.domain.models import ConversationDetail, MessageKind, Status
 from app.ops import inbox, reply, translation_data
 from app.ops.context import AppContext
@@ -26,12 +25,17 @@ from app.ops.reply import EditedPreview, MessageTooLongError, Reply
 from app.ops.types import MacroRow
 from app.translation.api import primary
 from app.ui.conversation.actions import PaneActions
+from app.ui.conversation.attachment_tray import ComposerAttachments
+from app.ui.conversation.canned import CannedReplies
 from app.ui.conversation.composer import Composer
 from app.ui.conversation.header import ConversationHeader, plain_label
+from app.ui.conversation.mentions import MentionCompleter
 from app.ui.conversation.message_viewer import MessageViewer
 from app.ui.conversation.split import ThreadSplit
+from app.ui.conversation.template_dialog import TemplateSender
 from app.ui.conversation.thread_view import ThreadView
 from app.ui.conversation.undo_bar import UndoBar, status_message
+from app.ui.translation.held_actions import HeldReplyActions
 from app.ui.translation.incoming import IncomingTranslator
 from app.ui.translation.reply_translation import ReplyTranslation
 
@@ -98,13 +102,11 @@ class ConversationPane(PaneActions, QStackedWidget):
         self.translation_banner.hide()
         self.composer = Composer(ctx.i18n, page)
         self._macros: list[MacroRow] = []
-        self.macro_button = QToolButton(self.composer)
-        self.macro_button.setObjectName("macroButton")
-        self.macro_button.setText(_("Canned replies"))
-        self.macro_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.macro_button.setMenu(QMenu(self.macro_button))
-        self.macro_button.menu().aboutToShow.connect(self._fill_macro_menu)
-        self.composer.add_tool(self.macro_button)
+        self.canned = CannedReplies(ctx, self.composer, lambda: self.conversation_id, report_error)
+        self.mention_completer = MentionCompleter(self.composer)  # "@" in a note
+        self.attach = ComposerAttachments(ctx, self.composer, report_error)  # files on the draft
+        self.thread_view.use_attachments(ctx.tasks)  # files under messages
+        self.attach.accept_drops_on(self.thread_view.viewport())
         self.reply_translation = ReplyTranslation(ctx, self.composer)
         self.composer.add_panel(self.reply_translation)
         self.incoming = IncomingTranslator(ctx, self.thread_view)
@@ -113,24 +115,32 @@ class ConversationPane(PaneActions, QStackedWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.translation_banner)
-        self.split = ThreadSplit(self.thread_view, [self.notice, self.composer], page)
+        self.templates = TemplateSender(ctx, self, report_error)  # closed WhatsApp window
+        parts: list[QWidget] = [self.notice, self.templates.gate, self.composer]
+        self.split = ThreadSplit(self.thread_view, parts, page, footer=self.composer.send_row)
         layout.addWidget(self.split, 1)
         self.addWidget(page)
         self.page = page
 
         self.header.status_requested.connect(self.set_status)
         self.header.snooze_requested.connect(self.snooze)
+        self.header.snooze_until_reply_requested.connect(self.snooze_until_reply)
+        self.header.snooze_pick_requested.connect(self.pick_snooze)
         self.header.assign_requested.connect(self.assign)
         self.header.tag_toggled.connect(self.toggle_tag)
         self.header.new_tag_requested.connect(self._ask_new_tag)
         self.composer.send_requested.connect(self.send)
+        self.attach.changed.connect(self._after_change)
+        self.loaded.connect(lambda _cid: self.attach.show_draft(self.detail))
         self.composer.send_then_requested.connect(self.send)
         self.reply_translation.send_requested.connect(self.composer.request_send)
+        self.reply_translation.packs_requested.connect(self.packs_requested.emit)
         self.composer.draft_changed.connect(self._save_draft)
         self.composer.typed_ahead.connect(self._append_to_draft)
         self.thread_view.full_message_requested.connect(self._show_full_message)
         self.thread_view.packs_requested.connect(self.packs_requested.emit)
         self.thread_view.held_reply_requested.connect(self._translate_held)
+        self.held_actions = HeldReplyActions(self)  # assign, cancel hold
         self.composer.text_edited.connect(self._composer_edited)
         self.reply_translation.human_translation_requested.connect(self.hold_for_human)
         self.reply_translation.state_changed.connect(self._translation_state_changed)
@@ -142,6 +152,7 @@ class ConversationPane(PaneActions, QStackedWidget):
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(lambda: self.header.update_clock(self._ctx.clock()))
+        self._clock.timeout.connect(self.templates.refresh)
         self._clock.start()
 
     # ------------------------------------------------------------------ loading
@@ -161,8 +172,9 @@ class ConversationPane(PaneActions, QStackedWidget):
             self.thread_view.clear_thread()
             self.setCurrentWidget(self.empty)
             return
+        now = self._ctx.clock()  # @mentions of the agent in it are seen at this time
         self._ctx.tasks.run_store(
-            lambda repo: inbox.open_conversation(repo, conversation_id),
+            lambda repo: inbox.open_conversation(repo, conversation_id, now),
             self._show_detail,
             key="open-conversation",
             owner=self,
@@ -186,13 +198,18 @@ class ConversationPane(PaneActions, QStackedWidget):
         first_time = self.detail is None or self.detail.row.id != detail.row.id
         self.detail = detail
         self.header.show_detail(detail, now)
+        self.templates.refresh()
         if first_time:
             self.reply_translation.set_customer_language(self.customer_language)
-        if first_time or detail.messages != self.thread_view.messages:
+        if first_time or (detail.messages, detail.events) != (
+            self.thread_view.messages,
+            self.thread_view.events,
+        ):
             kept = {} if first_time else self.thread_view.translations
             states = {**kept, **self.incoming.initial_states(detail)}
             self.thread_view.show_detail(detail, now, states)  # one layout, pending marks included
             self.incoming.start(detail)
+        self.thread_view.refresh_attachments(detail)  # a file arrived or was refused
         if not keep_draft or first_time or self.composer.conversation_id != detail.row.id:
             self.composer.load_draft(detail.draft, detail.row.id)
         self.reply_translation.setEnabled(True)
@@ -208,6 +225,9 @@ class ConversationPane(PaneActions, QStackedWidget):
     ) -> None:
         self.header.set_choices(agents, tags)
         self._macros = list(macros)
+        self.canned.agent_names = {a.uid: a.name for a in agents}
+        self.mention_completer.agents = tuple(agents)
+        self.thread_view.mention_agents = [(a.id, a.name) for a in agents]
 
     def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
         """The window's one change path: translate again if translation data or packs
@@ -259,7 +279,13 @@ class ConversationPane(PaneActions, QStackedWidget):
         if kind is MessageKind.NOTE:
             self._store_sent(reply.note(text), then)
             return
-        message = self.reply_translation.draft.reply(text)
+        gaps = self.canned.unfilled_notice(kind, text)  # a canned reply's ⟦…⟧ left unfilled
+        if gaps:
+            self.notice.setText(gaps)
+            self.notice.show()
+            return
+        # Files only: nothing to translate.
+        message = self.reply_translation.draft.reply(text) if text.strip() else Reply(kind, "")
         if message is None:
             self.notice.setText(self.reply_translation.blocked_reason())
             self.notice.show()
@@ -277,11 +303,13 @@ class ConversationPane(PaneActions, QStackedWidget):
         if cid is None:
             return
         now, me = self._ctx.clock(), self._ctx.workspace.me_id
-        offer = self._undo_offer(status_message(self._ctx.i18n, then))
+        then_status = then or self.canned.status_on_send(cid, kind)  # a canned reply's
+        offer = self._undo_offer(status_message(self._ctx.i18n, then_status))
 
         def done(changes: Changes) -> None:
             if offer is not None:
                 offer()  # Undo sets the status back; what was sent stays sent
+            self.canned.sent(cid, kind)
             if self.composer.send_finished(cid, kind, text, stored=True):
                 if kind is MessageKind.AGENT:
                     self.reply_translation.clear()  # it went out with the reply
@@ -296,7 +324,8 @@ class ConversationPane(PaneActions, QStackedWidget):
             self._send_failed(error)
 
         self._ctx.tasks.run_store(
-            lambda store: reply.send_or_keep_draft(store, cid, message, me, now, then),
+            self.canned.send_work(cid, message, me, now, then)  # with a canned reply's actions
+            or (lambda store: reply.send_or_keep_draft(store, cid, message, me, now, then)),
             done,
             failed,
             owner=self,
@@ -362,6 +391,10 @@ class ConversationPane(PaneActions, QStackedWidget):
                 )
             )
             self.notice.show()
+            return
+        if isinstance(error, ReplyWindowClosedError):  # it closed since the clock last ticked
+            self.header.update_clock(self._ctx.clock())  # the countdown says "closed"
+            self.templates.refresh()  # the notice and template picker; the text stays
             return
         self._report_error(error)
 

@@ -1,8 +1,10 @@
 """Thread above, composer below: the agent always keeps the customer's last messages in view.
 
-The composer takes the height its parts need (editor, preview, draft-check findings), but
-never more than leaves the thread ``THREAD_MIN_HEIGHT``; beyond that it scrolls. The agent
-can drag the divider to give the composer less room; that limit is remembered.
+The composer takes the height its parts need (editor, preview, draft-check strip), but
+never more than leaves the thread ``THREAD_MIN_HEIGHT``; beyond that its parts scroll. The
+send row (``footer``) is pinned under that scroll area, never scrolled away: Send stays in
+view at 1280x720 and at any scale. The agent can drag the divider to give the composer
+less room; that limit is remembered.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 THREAD_MIN_HEIGHT = 200  # px of thread kept while composing, whatever the composer holds
-COMPOSER_MIN_HEIGHT = 90  # the editor's first lines and the send row stay reachable
+COMPOSER_MIN_HEIGHT = 90  # the editor's first lines stay reachable (the send row is extra)
 
 
 class ThreadSplit(QSplitter):
-    """A vertical splitter: ``thread`` on top, ``parts`` (notice, composer) below it."""
+    """A vertical splitter: ``thread`` on top, ``parts`` (notice, composer) below it in a
+    scroll area, and ``footer`` (the send row) pinned under them."""
 
     def __init__(
-        self, thread: QWidget, parts: list[QWidget], parent: QWidget | None = None
+        self,
+        thread: QWidget,
+        parts: list[QWidget],
+        parent: QWidget | None = None,
+        footer: QWidget | None = None,
     ) -> None:
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setObjectName("threadSplit")
@@ -38,8 +45,24 @@ class ThreadSplit(QSplitter):
         self.composer_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.composer_area.setWidget(self.bottom)
         self.composer_area.setMinimumHeight(COMPOSER_MIN_HEIGHT)
+        # The splitter's lower pane: the scrolling parts, then the pinned send row.
+        self.composer_pane = QWidget(self)
+        self.composer_pane.setObjectName("composerPane")
+        pane = QVBoxLayout(self.composer_pane)
+        pane.setContentsMargins(0, 0, 0, 0)
+        pane.setSpacing(0)
+        pane.addWidget(self.composer_area, 1)
+        self.footer: QFrame | None = None
+        if footer is not None:
+            self.footer = QFrame(self.composer_pane)
+            self.footer.setObjectName("composerFooter")
+            self.footer.setStyleSheet("QFrame#composerFooter { background: #FFFFFF; }")
+            row = QVBoxLayout(self.footer)
+            row.setContentsMargins(12, 4, 12, 8)
+            row.addWidget(footer)
+            pane.addWidget(self.footer)
         self.addWidget(thread)
-        self.addWidget(self.composer_area)
+        self.addWidget(self.composer_pane)
         self.setStretchFactor(0, 1)
         self.setStretchFactor(1, 0)
         self._fit_timer = QTimer(self)
@@ -49,13 +72,20 @@ class ThreadSplit(QSplitter):
         self.bottom.installEventFilter(self)
         self.splitterMoved.connect(self._dragged)
 
+    def _footer_height(self) -> int:
+        return self.footer.sizeHint().height() if self.footer is not None else 0
+
+    def _wanted(self) -> int:
+        """The height the lower pane wants: every part shown whole, and the send row."""
+        return self.bottom.sizeHint().height() + self._footer_height()
+
     def composer_height(self) -> int:
         """The height the composer's parts want, within what the thread leaves them."""
-        wanted = self.bottom.sizeHint().height()
+        wanted = self._wanted()
         if self.limit is not None:
             wanted = min(wanted, self.limit)
         room = self.height() - self.handleWidth() - THREAD_MIN_HEIGHT
-        return max(COMPOSER_MIN_HEIGHT, min(wanted, room))
+        return max(COMPOSER_MIN_HEIGHT + self._footer_height(), min(wanted, room))
 
     def fit(self) -> None:
         """Give the composer the height its parts need now (the thread keeps the rest)."""
@@ -72,7 +102,7 @@ class ThreadSplit(QSplitter):
 
     def _dragged(self, _pos: int, _index: int) -> None:
         composer = self.sizes()[1]
-        self.limit = None if composer >= self.bottom.sizeHint().height() else composer
+        self.limit = None if composer >= self._wanted() else composer
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.bottom and event.type() == QEvent.Type.LayoutRequest:

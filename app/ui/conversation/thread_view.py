@@ -27,11 +27,17 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.domain.display import display_body, isolated
-from app.domain.models import ConversationDetail, Message, MessageKind
+from app.domain.models import ConversationDetail, ConversationEvent, Message, MessageKind
 from app.i18n import I18n
+from app.ops.tasks import TaskRunner
 from app.translation.api import Provenance, Result
+from app.ui.conversation.channel_window import read_mark
+from app.ui.conversation.mentions import highlight_mentions
+from app.ui.conversation.thread_attachments import ATTACHMENT_SCHEME, Fetch, ThreadAttachments
+from app.ui.customer.events import EventFormats, in_time_order, insert_event
 from app.ui.shell import style
-from app.ui.shell.labels import channel_label, provenance_text
+from app.ui.shell.labels import channel_label, provenance_details, provenance_text
+from app.ui.translation.held_view import HELD_ACTIONS, held_content, held_frame
 
 DISPLAY_LIMIT = 8_000  # characters of one message shown inline
 AUTHOR_CHARS = 120  # of a customer's (or agent's) name above each message
@@ -86,11 +92,13 @@ class ThreadView(QTextBrowser):
         full_message_requested(int): the id of a long message the agent wants to read whole.
         packs_requested(): the agent clicked "Language packs…" under an untranslated message.
         held_reply_requested(int): the id of a held reply someone wants to translate and send.
+        held_action_requested(str, int): assign or cancel (a HELD_ACTIONS scheme), and the id.
     """
 
     full_message_requested = Signal(int)
     packs_requested = Signal()
     held_reply_requested = Signal(int)
+    held_action_requested = Signal(str, int)
 
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,8 +110,11 @@ class ThreadView(QTextBrowser):
         self.setAccessibleName(i18n._("Messages"))
         self.anchorClicked.connect(self._anchor_clicked)
         self.messages: tuple[Message, ...] = ()
+        self.events: tuple[ConversationEvent, ...] = ()  # shown as system lines
         self.refused_resources: list[str] = []
+        self.attachments: ThreadAttachments | None = None  # see use_attachments
         self.translations: dict[int, Shown] = {}
+        self.mention_agents: list[tuple[int, str]] = []  # (id, name): @mentions in notes
         self._detail: ConversationDetail | None = None
         self._now = 0
         self._flipped: set[int] = set()  # messages showing the other text (original/your words)
@@ -131,6 +142,10 @@ class ThreadView(QTextBrowser):
             self.packs_requested.emit()
         elif scheme == HELD_SCHEME and target.isdigit():
             self.held_reply_requested.emit(int(target))
+        elif scheme in HELD_ACTIONS and target.isdigit():
+            self.held_action_requested.emit(scheme, int(target))
+        elif scheme == ATTACHMENT_SCHEME and target.isdigit() and self.attachments:
+            self.attachments.open(int(target))
 
     def clear_thread(self) -> None:
         self.messages = ()
@@ -158,8 +173,25 @@ class ThreadView(QTextBrowser):
         )
         self._detail, self._now = detail, now
         self.messages = detail.messages
+        self.events = detail.events
         self.translations = dict(translations or {})
         self._render(keep_scroll=same_conversation and not sent_now)
+
+    def use_attachments(self, tasks: TaskRunner, fetch: Fetch | None = None) -> None:
+        """Show files under their messages, thumbnails decoded on ``tasks``' compute lane."""
+
+        def rerender() -> None:
+            self._render(keep_scroll=True)
+
+        self.attachments = ThreadAttachments(self._i18n, tasks, self, rerender, fetch)
+
+    def refresh_attachments(self, detail: ConversationDetail) -> None:
+        """The same thread with other files (one arrived, one was refused): lay it out again."""
+        shown = self._detail
+        same = shown is not None and shown.row.id == detail.row.id
+        if same and shown.attachments != detail.attachments:  # type: ignore[union-attr]
+            self._detail = detail
+            self._render(keep_scroll=True)
 
     def set_translations(self, translations: dict[int, Shown]) -> None:
         """New translation states arrived (progressively): redraw, keeping the scroll place.
@@ -195,13 +227,20 @@ class ThreadView(QTextBrowser):
         document.setUndoRedoEnabled(False)
         document.setDefaultFont(self.font())
         document.setDocumentMargin(12)
+        if self.attachments is not None:
+            self.attachments.begin()
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
-        for message in detail.messages:
-            self._insert_message(cursor, message, detail, now)
+        for item in in_time_order(detail.messages, detail.events):  # system lines among them
+            if isinstance(item, Message):
+                self._insert_message(cursor, item, detail, now)
+            else:
+                insert_event(cursor, self._i18n, item, now, self._event_formats)
         cursor.endEditBlock()
         self._pinned = not keep_scroll or at_bottom
         self.setDocument(document)
+        if self.attachments is not None:
+            self.attachments.start()  # thumbnails fill in after the thread is shown
         if self._pinned:  # the text cursor too: showing or focusing the view scrolls to it
             self.moveCursor(QTextCursor.MoveOperation.End)
         bar.setValue(bar.maximum() if self._pinned else previous)
@@ -241,6 +280,7 @@ class ThreadView(QTextBrowser):
                 frame.setBorderBrush(QColor("#E8C64A"))
                 frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
             self._frames[kind] = frame
+        self._held_frame = held_frame(self._frames[MessageKind.AGENT])
         self._header = QTextCharFormat()
         self._header.setFontWeight(QFont.Weight.DemiBold)
         self._header.setForeground(style.TEXT)
@@ -260,6 +300,7 @@ class ThreadView(QTextBrowser):
         self._link.setAnchor(True)
         self._link.setForeground(style.ACCENT)
         self._link.setFontUnderline(True)
+        self._event_formats = EventFormats(self.font().pointSizeF())
 
     def _insert_message(
         self, cursor: QTextCursor, message: Message, detail: ConversationDetail, now: int
@@ -267,7 +308,7 @@ class ThreadView(QTextBrowser):
         i18n = self._i18n
         kind = message.kind
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertFrame(self._frames[kind])
+        cursor.insertFrame(self._held_frame if message.held else self._frames[kind])
         cursor.setBlockFormat(self._header_block)  # the header line reads in the UI's direction
         if kind is MessageKind.CUSTOMER:
             author = isolated(detail.customer.name, AUTHOR_CHARS)
@@ -297,13 +338,27 @@ class ThreadView(QTextBrowser):
         self._insert_text(cursor, message, text)
         if meta or links:
             cursor.insertBlock(self._meta_block, self._muted)
-            cursor.insertText(meta, self._muted)
+            cursor.insertText(meta, self._meta_format(message))
             for label, href in links:
                 link = QTextCharFormat(self._link)
                 link.setFontPointSize(self._muted.fontPointSize())
                 link.setAnchorHref(href)
                 cursor.insertText("  ", self._muted)
                 cursor.insertText(label, link)
+        if self.attachments is not None:
+            self.attachments.insert(cursor, detail.attachments.get(message.id, ()))
+
+    def _meta_format(self, message: Message) -> QTextCharFormat:
+        """The muted line, with the translation's route (the exact packs) as its tooltip."""
+        meta = QTextCharFormat(self._muted)
+        shown = self.translations.get(message.id)
+        if shown is not None and shown.result is not None:
+            provenance: Provenance | None = shown.result.provenance
+        else:
+            provenance = Provenance.from_json(message.provenance) if message.original_body else None
+        if provenance is not None:
+            meta.setToolTip(provenance_details(self._i18n, provenance))
+        return meta
 
     def _body_and_meta(self, message: Message) -> tuple[str, str, list[tuple[str, str]]]:
         """The text to show, a muted line under it, and links for that line."""
@@ -317,6 +372,9 @@ class ThreadView(QTextBrowser):
 
     def _delivery_text(self, message: Message) -> str | None:
         _ = self._i18n._
+        read = read_mark(self._i18n, self.messages, message, self._now)
+        if read is not None:  # the backend's read receipt (shown once: the newest read)
+            return read
         if message.delivery == "queued":
             return _("Queued: sent as soon as the server is reachable")
         if message.delivery == "sent":
@@ -330,14 +388,10 @@ class ThreadView(QTextBrowser):
     ) -> tuple[str, str, list[tuple[str, str]]]:
         i18n = self._i18n
         if message.kind is MessageKind.AGENT and message.held:
-            return (
-                message.original_body or message.body,
-                i18n._("Waiting for a human translation; not sent yet."),
-                [(i18n._("Translate and send…"), f"{HELD_SCHEME}:{message.id}")],
-            )
+            return held_content(i18n, message, f"{HELD_SCHEME}:{message.id}")
         if message.kind is MessageKind.AGENT and message.original_body is not None:
             provenance = Provenance.from_json(message.provenance)
-            label = provenance_text(i18n, provenance) if provenance else ""
+            label = provenance_text(i18n, provenance, outgoing=True) if provenance else ""
             if provenance is not None and provenance.kind == "untranslated":
                 return message.body, label, []
             if flipped:
@@ -371,7 +425,10 @@ class ThreadView(QTextBrowser):
         # Shown with overrides turned into isolates and combining stacks clamped (see
         # app.domain.display); the store and the whole-message viewer keep it as received.
         if len(text) <= DISPLAY_LIMIT:
-            cursor.insertText(display_body(text), self._body)
+            start, shown = cursor.position(), display_body(text)
+            cursor.insertText(shown, self._body)
+            if message.kind is MessageKind.NOTE and self.mention_agents:
+                highlight_mentions(cursor.document(), start, shown, self.mention_agents)
             return
         cursor.insertText(display_body(text[:DISPLAY_LIMIT]) + "…", self._body)
         link = QTextCharFormat(self._link)

@@ -13,9 +13,11 @@ from app.domain.models import Status
 from app.i18n import I18n
 from app.ops import inbox
 from app.ops.context import AppContext
+from app.ops.types import Store
 from app.ui.conversation.header import plain_label
 
 UNDO_SECONDS = 6
+UndoWork = Callable[[Store, int], Changes]
 
 
 def status_message(i18n: I18n, status: Status | None) -> str | None:
@@ -53,6 +55,7 @@ class UndoBar(QFrame):
         self._ctx = ctx
         self._report_error = report_error
         self._undoable: tuple[int, inbox.Before] | None = None
+        self._work: UndoWork | None = None  # an action on many conversations (the inbox's)
         self.text = plain_label(self, "undoText")
         # A flat tool button: as tall as the status bar's text, so the bar never grows.
         self.button = QToolButton(self)
@@ -73,7 +76,15 @@ class UndoBar(QFrame):
 
     def offer(self, conversation_id: int, before: inbox.Before, text: str) -> None:
         """Say what happened and offer to put ``before`` back for the next few seconds."""
-        self._undoable = (conversation_id, before)
+        self._undoable, self._work = (conversation_id, before), None
+        self.text.setText(text)
+        self.show()
+        self.timer.start()
+
+    def offer_work(self, text: str, work: UndoWork) -> None:
+        """Offer to undo an action on many conversations: ``work(store, now)`` puts them
+        back (one transaction) and returns its Changes."""
+        self._undoable, self._work = None, work
         self.text.setText(text)
         self.show()
         self.timer.start()
@@ -82,6 +93,12 @@ class UndoBar(QFrame):
         """Put the previous status, snooze and assignee back (once)."""
         self.timer.stop()
         self.hide()
+        if self._work is not None:
+            work, now, self._work = self._work, self._ctx.clock(), None
+            self._ctx.tasks.run_store(
+                lambda repo: work(repo, now), self.changed.emit, self._report_error, owner=self
+            )
+            return
         if self._undoable is None:
             return
         (cid, before), now = self._undoable, self._ctx.clock()
@@ -96,5 +113,5 @@ class UndoBar(QFrame):
         )
 
     def _expire(self) -> None:
-        self._undoable = None
+        self._undoable = self._work = None
         self.hide()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,8 @@ from app.ops.context import AppContext
 from app.ops.culture import CultureData, CustomerCulture, customer_culture
 from app.ui.conversation.header import plain_label
 from app.ui.culture.sections import EtiquetteView, advice_lines, now_lines, profile_blocks
+from app.ui.customer.panel import CustomerPanel
+from app.ui.customer.rail import RAIL_WIDTH, IconRail
 from app.ui.knowledge.panel import KnowledgeList
 from app.ui.shell.elided import ElidedLabel
 
@@ -47,6 +50,8 @@ class SidePanel(QFrame):
 
     culture_ready = Signal(object)
     insert_requested = Signal(str)
+    expand_requested = Signal()  # a rail icon was clicked (the window gives the panel room)
+    collapse_requested = Signal()  # the fold button beside the tabs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,8 +86,23 @@ class SidePanel(QFrame):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("cultureTabs")
         self.tabs.setDocumentMode(True)
+        self.customer = CustomerPanel(ctx, self)  # history, notes, fields (issue 11 §3)
+        self.tabs.addTab(self.customer, _("Customer"))
         self.tabs.addTab(self.etiquette, _("Etiquette"))
         self.tabs.addTab(self.knowledge, _("Knowledge"))
+        self.rail = IconRail(
+            [("user", _("Customer")), ("etiquette", _("Etiquette")), ("book", _("Knowledge"))],
+            self,
+        )
+        self.rail.section_requested.connect(self.open_section)
+        self.rail.hide()
+        fold = QToolButton(self.tabs)
+        fold.setObjectName("foldSidePanel")
+        fold.setText("»")
+        fold.setAutoRaise(True)
+        fold.setToolTip(_("Fold the side panel to icons (Ctrl+Shift+B)"))
+        fold.clicked.connect(self.collapse_requested)
+        self.tabs.setCornerWidget(fold, Qt.Corner.TopRightCorner)
 
         top = QWidget(self)
         layout = QVBoxLayout(top)
@@ -108,7 +128,29 @@ class SidePanel(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
+        outer.addWidget(self.rail)
         self.setMinimumWidth(MIN_WIDTH)
+
+    @property
+    def collapsed(self) -> bool:
+        """Folded to the icon rail."""
+        return self.splitter.isHidden()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold to the icon rail (the thread gets the width) or show every section."""
+        self.splitter.setHidden(collapsed)
+        self.rail.setVisible(collapsed)
+        if collapsed:
+            self.setMinimumWidth(RAIL_WIDTH)
+            self.setMaximumWidth(RAIL_WIDTH)
+        else:
+            self.setMaximumWidth(16_777_215)
+            self.setMinimumWidth(MIN_WIDTH)
+
+    def open_section(self, index: int) -> None:
+        """A rail icon: that section's tab, and the panel unfolds."""
+        self.tabs.setCurrentIndex(index)
+        self.expand_requested.emit()
 
     def _title(self, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -133,6 +175,7 @@ class SidePanel(QFrame):
         if detail is None:
             self.card.setText(i18n._("No conversation selected."))
             self.knowledge.show_for(None)
+            self.customer.show_for(None)
             return
         customer = detail.customer
         language = display_text(i18n.language_name(customer.language), 60)
@@ -148,6 +191,7 @@ class SidePanel(QFrame):
         ]
         self.card.setText("\n".join(lines))
         self.knowledge.show_for(detail)
+        self.customer.show_for(detail)
         data = self.culture_data
         if data is None:
             return

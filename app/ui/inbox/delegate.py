@@ -7,8 +7,16 @@ bidi override in a customer's name cannot reorder the rest of the row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.domain.display import display_text, isolated
@@ -16,7 +24,8 @@ from app.domain.filters import DUE_SOON_SECONDS
 from app.domain.lang import primary_language
 from app.domain.models import ConversationRow, MessageKind, Status
 from app.i18n import I18n
-from app.ui.inbox.model import ROW_ROLE
+from app.ops.matches import Match
+from app.ui.inbox.model import MATCH_ROLE, ROW_ROLE
 from app.ui.shell import style
 from app.ui.shell.icons import channel_icon
 from app.ui.shell.labels import status_label
@@ -29,6 +38,7 @@ NAME_CHARS = 120
 PREVIEW_CHARS = 300
 BADGE_CHARS = 8
 TAG_CHARS = 40
+MATCH_BACKGROUND = QColor("#FFE58F")  # a search match, as a highlighter pen marks it
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -64,7 +74,7 @@ class ConversationDelegate(QStyledItemDelegate):
         if row is None:
             self._paint_placeholder(painter, rect)
         else:
-            self._paint_row(painter, option, rect, row)
+            self._paint_row(painter, option, rect, row, index)
         painter.restore()
 
     # ------------------------------------------------------------------ pieces
@@ -79,7 +89,12 @@ class ConversationDelegate(QStyledItemDelegate):
         )
 
     def _paint_row(
-        self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, row: ConversationRow
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        rect: QRect,
+        row: ConversationRow,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         i18n = self._i18n
         model = option.widget.model() if option.widget is not None else None  # type: ignore[attr-defined]
@@ -168,6 +183,11 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.setFont(bold)
             painter.drawText(bubble, Qt.AlignmentFlag.AlignCenter, count)
             preview_right = bubble.left() - 6
+        match = index.data(MATCH_ROLE)
+        if isinstance(match, Match):
+            self._paint_match(
+                painter, base, QRect(text_left, top2, preview_right - text_left, line_h), match
+            )
         preview = display_text(row.last_message_preview, PREVIEW_CHARS)
         if row.last_message_kind is MessageKind.AGENT:
             preview = i18n._("You: {text}").format(text=isolated(preview, PREVIEW_CHARS))
@@ -176,11 +196,14 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setFont(preview_font)
         painter.setPen(style.TEXT if row.unread_count else style.MUTED)
         space = preview_right - text_left
-        painter.drawText(
-            QRect(text_left, top2, space, line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-            QFontMetrics(preview_font).elidedText(preview, Qt.TextElideMode.ElideRight, space),
-        )
+        if not isinstance(match, Match):
+            painter.drawText(
+                QRect(text_left, top2, space, line_h),
+                Qt.AlignmentFlag.AlignLeft
+                | Qt.AlignmentFlag.AlignVCenter
+                | Qt.TextFlag.TextSingleLine,
+                QFontMetrics(preview_font).elidedText(preview, Qt.TextElideMode.ElideRight, space),
+            )
 
         # line 3: customer's local time, assignee, status, tags
         top3 = top2 + line_h + 2
@@ -190,7 +213,9 @@ class ConversationDelegate(QStyledItemDelegate):
         )
         if row.status is not Status.OPEN:
             label = status_label(i18n, row.status)
-            if row.status is Status.SNOOZED and row.snoozed_until:
+            if row.status is Status.SNOOZED and row.snooze_until_reply:
+                label = i18n._("Snoozed until the customer replies")
+            elif row.status is Status.SNOOZED and row.snoozed_until:
                 label = i18n._("Snoozed until {when}").format(
                     when=i18n.day_and_time(row.snoozed_until, now)
                 )
@@ -208,6 +233,35 @@ class ConversationDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
             QFontMetrics(small).elidedText(meta, Qt.TextElideMode.ElideRight, right - text_left),
         )
+
+    def _paint_match(self, painter: QPainter, font: QFont, box: QRect, match: Match) -> None:
+        """A search result's matched text, the matches on a highlight: laid out as plain
+        text by QTextLayout (bidi-correct, never markup), clipped to the row's width."""
+        layout = QTextLayout(match.text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.NoWrap)
+        layout.setTextOption(option)
+        ranges = []
+        for start, end in match.spans:
+            marked = QTextLayout.FormatRange()
+            marked.start, marked.length = start, end - start
+            marked.format = QTextCharFormat()
+            marked.format.setBackground(MATCH_BACKGROUND)
+            marked.format.setForeground(style.TEXT)
+            marked.format.setFontWeight(QFont.Weight.DemiBold)
+            ranges.append(marked)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        line = layout.createLine()
+        if line.isValid():
+            line.setLineWidth(1_000_000)
+        layout.endLayout()
+        painter.save()
+        painter.setClipRect(box)
+        painter.setPen(style.MUTED)
+        top = box.top() + (box.height() - QFontMetrics(font).height()) / 2
+        layout.draw(painter, QPointF(box.left(), top))
+        painter.restore()
 
     def _sla_text(self, row: ConversationRow, now: int) -> tuple[str, QColor] | None:
         if row.sla_due_at is None or row.status not in (Status.OPEN, Status.PENDING) or not now:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.display import display_text
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
@@ -33,6 +41,10 @@ class FilterBar(QWidget):
         self._i18n = i18n
         _ = i18n._
         self._populating = True  # no queries while the menus are being built
+        # Set by a queue or a saved view, kept across menu changes (no menu shows them).
+        self._held = False
+        self._mentioned = False
+        self._held_for_me = False
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
@@ -79,7 +91,15 @@ class FilterBar(QWidget):
             box.setMinimumContentsLength(14)
         self.set_options({}, ())
 
-        grid = QGridLayout()
+        # The queues above are the first way to find work; the eight menus fold away
+        # (a 768-pixel-high screen keeps room for the list) behind "Filters (2)".
+        self.more = QToolButton(self)
+        self.more.setObjectName("moreFilters")
+        self.more.setCheckable(True)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.more.toggled.connect(self._show_menus)
+        self.menus = QWidget(self)
+        grid = QGridLayout(self.menus)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(6)
@@ -97,11 +117,30 @@ class FilterBar(QWidget):
         ):
             grid.addWidget(box, position // 2, position % 2)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 6)
-        layout.setSpacing(8)
-        layout.addWidget(self.search)
-        layout.addLayout(grid)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.more)
+        layout.addLayout(top)
+        layout.addWidget(self.menus)
+        self.menus.hide()
         self._populating = False
+        self._label_more()
+
+    def _show_menus(self, shown: bool) -> None:
+        self.menus.setVisible(shown)
+
+    def _label_more(self) -> None:
+        """ "Filters", or "Filters (2)" when two menus narrow the list (seen while folded)."""
+        active = sum(
+            box.currentIndex() > 0
+            for box in (self.assignee, self.channel, self.language, self.country, self.sla)
+        ) + (self.tag.currentIndex() > 0)
+        active += self.status.currentData() != OPEN_AND_PENDING
+        _ = self._i18n._
+        self.more.setText(_("Filters ({count})").format(count=active) if active else _("Filters"))
 
     def set_options(self, values: dict[str, tuple[str, ...]], agents: tuple[Agent, ...]) -> None:
         """Fill the menus with what the store holds, keeping the current choices."""
@@ -179,7 +218,60 @@ class FilterBar(QWidget):
             tag=self.tag.currentData(),
             search=search,
             sort=SortOrder(self.sort.currentData()),
+            held=self._held,
+            mentioned=self._mentioned,
+            held_for_me=self._held_for_me,
         )
+
+    def set_query(self, query: InboxQuery) -> None:
+        """Show ``query`` in the controls (a queue or saved view was chosen) and run it once.
+
+        A value the menus do not offer (a tag no conversation has any more) is added to its
+        menu rather than silently dropped."""
+        self._populating = True
+        try:
+            statuses = query.statuses
+            if statuses == frozenset({Status.OPEN, Status.PENDING}):
+                status = OPEN_AND_PENDING
+            elif len(statuses) == 1:
+                status = next(iter(statuses)).value
+            else:
+                status = ALL_STATUSES
+            self._choose(self.status, status, str(status))
+            assignee = query.assignee
+            if isinstance(assignee, AssigneeFilter):
+                self._choose(self.assignee, assignee.value, assignee.value)
+            else:
+                self._choose(self.assignee, assignee, f"#{assignee}")
+            if query.channel is None:
+                self._choose(self.channel, None, "")
+            else:
+                label = channel_label(self._i18n, query.channel)
+                self._choose(self.channel, query.channel.value, label)
+            language = query.language
+            self._choose(self.language, language, language or "")
+            self._choose(self.country, query.country, query.country or "")
+            self._choose(self.sla, query.sla.value, query.sla.value)
+            self._choose(self.tag, query.tag, query.tag or "")
+            self._choose(self.sort, query.sort.value, query.sort.value)
+            self._held, self._mentioned = query.held, query.mentioned
+            self._held_for_me = query.held_for_me
+            self.search.blockSignals(True)
+            self.search.setText(query.search)
+            self.search.blockSignals(False)
+        finally:
+            self._populating = False
+        self._emit_now()
+
+    @staticmethod
+    def _choose(box: QComboBox, data: object, text: str) -> None:
+        index = box.findData(data) if data is not None else 0
+        if index < 0:
+            box.addItem(display_text(text, 60), data)
+            index = box.count() - 1
+        box.blockSignals(True)
+        box.setCurrentIndex(index)
+        box.blockSignals(False)
 
     def _emit_now(self) -> None:
         self._debounce.stop()
@@ -187,4 +279,5 @@ class FilterBar(QWidget):
 
     def _emit(self) -> None:
         if not self._populating:
+            self._label_more()
             self.query_changed.emit(self.query())

@@ -24,12 +24,13 @@ from PySide6.QtCore import (
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.domain.models import ConversationRow
-from app.ops import inbox
+from app.ops import inbox, matches
 from app.ops.inbox import PAGE_SIZE, InboxPage
 from app.ops.tasks import TaskRunner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 3  # a search result's matched text (ops.matches.Match)
 CACHE_ROWS = 3000
 NAME_CHARS = 120  # what a screen reader or a view reads of a customer's name
 
@@ -66,6 +67,14 @@ class ConversationListModel(QAbstractListModel):
         self._generation = 0
         self.query = InboxQuery()
         self.now = 0
+        # A search's matched text, for the rows painted: looked up after they are painted
+        # (a few rows, never a whole page: the next search must not wait behind it).
+        self._matches: dict[int, matches.Match | None] = {}
+        self._matches_wanted: set[int] = set()
+        self._match_timer = QTimer(self)
+        self._match_timer.setSingleShot(True)
+        self._match_timer.setInterval(0)
+        self._match_timer.timeout.connect(self._find_matches)
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
@@ -91,13 +100,21 @@ class ConversationListModel(QAbstractListModel):
             return None
         if role == ROW_ROLE:
             return row
+        if role == MATCH_ROLE:
+            if conversation_id not in self._matches and inbox.is_search(self.query.search):
+                self._matches_wanted.add(conversation_id)
+                if not self._match_timer.isActive():
+                    self._match_timer.start()
+            return self._matches.get(conversation_id)
         if role == Qt.ItemDataRole.DisplayRole:
             return display_text(row.customer_name, NAME_CHARS)
         # No ToolTipRole: Qt renders tooltips that look like HTML as rich text, and
         # customer text must never be interpreted; the preview is in the row anyway.
         if role == Qt.ItemDataRole.AccessibleTextRole:
             name = display_text(row.customer_name, NAME_CHARS)
-            return f"{name}: {display_text(row.last_message_preview, NAME_CHARS * 2)}"
+            found = self._matches.get(conversation_id)  # a search result: where it matched
+            said = found.text if found is not None else row.last_message_preview
+            return f"{name}: {display_text(said, NAME_CHARS * 2)}"
         return None
 
     # ------------------------------------------------------------ updates
@@ -110,6 +127,8 @@ class ConversationListModel(QAbstractListModel):
         self._count = page.count
         self._position = None
         self._rows = OrderedDict(page.first_rows)
+        self._matches = {}
+        self._matches_wanted.clear()
         self._wanted_pages.clear()
         self._requested_pages.clear()
         self.endResetModel()
@@ -156,6 +175,10 @@ class ConversationListModel(QAbstractListModel):
         number = self.row_of(conversation_id)
         if number is not None:
             self.dataChanged.emit(self.index(number), self.index(number))
+
+    def ids_so_far(self) -> array[int]:
+        """The ids known yet (all of them once ``ids_complete``)."""
+        return self._ids
 
     def conversation_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -219,8 +242,35 @@ class ConversationListModel(QAbstractListModel):
             row = self.row_of(evicted)
             if row is not None:
                 self._requested_pages.discard(row // PAGE_SIZE)
+            self._matches.pop(evicted, None)
         rows = [r for r in (self.row_of(cid) for cid in fetched) if r is not None]
         if rows:
             self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
         if first_row is not None:
             self.rows_loaded.emit(first_row)
+
+    def _find_matches(self) -> None:
+        """Look up where the search matched in the rows just painted (one task; a newer
+        one replaces it while queued)."""
+        search = self.query.search
+        wanted = sorted(self._matches_wanted)
+        if not wanted or not inbox.is_search(search):
+            return
+        generation = self._generation
+
+        def arrived(found: dict[int, matches.Match]) -> None:
+            if generation != self._generation:
+                return
+            self._matches_wanted.difference_update(wanted)
+            for cid in wanted:
+                self._matches[cid] = found.get(cid)  # None: only the name matched
+            rows = [r for r in (self.row_of(cid) for cid in found) if r is not None]
+            if rows:
+                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [MATCH_ROLE])
+
+        self._tasks.run_store(
+            lambda store: matches.search_matches(store, wanted, search),
+            arrived,
+            key="search-matches",
+            owner=self,
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,13 +16,17 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
-from app.domain.models import Status
+from app.domain.models import Agent, Status
 from app.ops import inbox
+from app.ops.bulk import MAX_BULK
 from app.ops.context import AppContext
 from app.ops.inbox import InboxPage
+from app.ui.inbox.bulk import BulkBar
 from app.ui.inbox.delegate import ConversationDelegate
 from app.ui.inbox.filter_bar import FilterBar
 from app.ui.inbox.model import ConversationListModel
+from app.ui.inbox.queue_keys import install_queue_keys
+from app.ui.inbox.queues import QueueList
 
 CLOCK_TICK_MS = 30_000
 IDS_DELAY_MS = 150  # pause after a filter change before the full id list is fetched
@@ -46,10 +51,14 @@ class InboxPane(QWidget):
         self._selected_row = 0
         self._pending_selection: tuple[int | None, int] | None = None
         self._follow_neighbour = False
+        self._reselect: list[int] = []
         self._quiet = False
 
+        self.queues = QueueList(ctx, self)
+        self.queue_keys = install_queue_keys(self.queues, ctx.i18n)  # Alt+1 ... Alt+8
         self.filters = FilterBar(ctx.i18n, self)
         self.filters.query_changed.connect(self.run_query)
+        self.queues.query_requested.connect(self.filters.set_query)
         self.count = QLabel(self)
         self.count.setObjectName("muted")
         self.count.setContentsMargins(12, 0, 12, 4)
@@ -75,7 +84,17 @@ class InboxPane(QWidget):
         self.list.setWordWrap(False)
         self.list.setTabKeyNavigation(False)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl/Shift-click and Ctrl+A select several: the bulk bar acts on them.
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.bulk = BulkBar(ctx, self.selected_ids, self)
+        self.list.selectionModel().selectionChanged.connect(
+            lambda _s, _d: self.bulk.selection_changed()
+        )
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        single = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.list)
+        single.setContext(Qt.ShortcutContext.WidgetShortcut)
+        single.activated.connect(self.keep_only_current)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -91,13 +110,16 @@ class InboxPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.queues)
         layout.addWidget(self.filters)
         layout.addWidget(self.count)
+        layout.addWidget(self.bulk)
         layout.addWidget(self.list, 1)
 
         self._clock = QTimer(self)
         self._clock.setInterval(CLOCK_TICK_MS)
         self._clock.timeout.connect(lambda: self.model.set_now(self._ctx.clock()))
+        self._clock.timeout.connect(self.queues.refresh)  # Breached and Due move with time
         self._clock.start()
 
     # ------------------------------------------------------------ queries
@@ -113,17 +135,23 @@ class InboxPane(QWidget):
             self.run_query(after_action=initiator is not None)
         elif changes.conversation_ids:
             self.model.refresh_rows(changes.conversation_ids)
+        if changes:  # any change may move a count; after the list's own read (one lane)
+            self.queues.refresh()
         if changes.choices:
             self.load_filter_options()
 
     def load_filter_options(self) -> None:
-        """Fill the filter menus from the store (channels, languages, countries, tags)."""
-        self._ctx.tasks.run_store(
-            inbox.filter_choices,
-            lambda result: self.filters.set_options(*result),
-            key="filter-options",
-            owner=self,
-        )
+        """Fill the filter menus from the store (channels, languages, countries, tags), and
+        the queues' counts and saved views."""
+
+        def show(result: tuple[dict[str, tuple[str, ...]], tuple[Agent, ...]]) -> None:
+            self.filters.set_options(*result)
+            self.bulk.set_choices(result[1], result[0].get("tag", ()))
+
+        self._ctx.tasks.run_store(inbox.filter_choices, show, key="filter-options", owner=self)
+        # After the first page (queued behind it on the store lane): the list paints first.
+        QTimer.singleShot(0, self.queues, self.queues.refresh)
+        QTimer.singleShot(0, self.queues, self.queues.load_views)
 
     def run_query(self, query: InboxQuery | None = None, *, after_action: bool = False) -> None:
         """Run a query (or re-run the current one) and replace the list with its result.
@@ -140,6 +168,9 @@ class InboxPane(QWidget):
         """
         query = query or self.filters.query()
         self._follow_neighbour = after_action
+        # After an action, the rest of a multi-selection stays selected where still listed
+        # (assign, then tag, the same conversations).
+        self._reselect = [c for c in self.selected_ids() if c is not None] if after_action else []
         self._ids_timer.stop()
         me_id = self._ctx.workspace.me_id
         now = self._ctx.clock()
@@ -169,6 +200,7 @@ class InboxPane(QWidget):
         keep, row_before = self._selected, self._selected_row
         self.model.now = self._ctx.clock()
         self.model.apply_page(page)
+        self.queues.show_current(page.query)
         self._ids_requested_for = None
         if not page.complete:
             self._ids_timer.start()
@@ -225,6 +257,16 @@ class InboxPane(QWidget):
             self.conversation_selected.emit(None)
         elif keep is not None:
             self._quietly_clear_selection()  # the conversation stays open beside the list
+        model, selection = self.model, self.list.selectionModel()
+        for cid in self._reselect:
+            again = model.row_of(cid)
+            if again is not None:
+                selection.select(
+                    model.index(again),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        self._reselect = []
 
     def _quietly_clear_selection(self) -> None:
         self._quiet = True
@@ -271,6 +313,41 @@ class InboxPane(QWidget):
             if conversation_id is not None:
                 self.model.clear_unread(conversation_id)  # opening it marks it read
             self.conversation_selected.emit(conversation_id)
+            if self.queues.counts is not None and self.queues.counts.mentions:
+                self.queues.refresh()  # opening it saw my mentions there (after the open)
+
+    def selected_ids(self) -> list[int | None]:
+        """The ids of the selected rows, in list order (None for a row whose id is still
+        on its way: a Ctrl+A on a long list)."""
+        selection = [
+            self.list.selectionModel().selection().at(i)
+            for i in range(self.list.selectionModel().selection().size())
+        ]
+        count = sum(part.height() for part in selection)
+        if count > MAX_BULK:  # refused anyway: not worth 100,000 index objects
+            return [None] * count
+        rows = sorted({row for part in selection for row in range(part.top(), part.bottom() + 1)})
+        if rows and rows[-1] >= len(self.model.ids_so_far()):
+            self._request_ids()
+        return [self.model.conversation_id(row) for row in rows]
+
+    def keep_only_current(self) -> None:
+        """Esc in the list: back from a multi-selection to the open conversation alone."""
+        current = self.list.currentIndex()
+        if current.isValid():
+            self.list.selectionModel().select(
+                current,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _context_menu(self, position: QPoint) -> None:
+        """Right-click: the bulk actions on the selection (the row under the mouse joins it)."""
+        index = self.list.indexAt(position)
+        if index.isValid() and not self.list.selectionModel().isSelected(index):
+            self.select_row(index.row())
+        if self.selected_ids():
+            self.bulk.context_menu().exec(self.list.viewport().mapToGlobal(position))
 
     @property
     def selected_id(self) -> int | None:

@@ -15,6 +15,10 @@ from PySide6.QtWidgets import (
 
 from app.i18n import I18n
 
+# A dynamic property: an action of a pane (not of the window's menus) that this help lists
+# too, found among the window's children (the inbox's Alt+1 ... Alt+8 queue keys).
+LISTED_IN_HELP = "listedInShortcutHelp"
+
 
 class ShortcutsDialog(QDialog):
     """A two-column table: what the action does, which keys do it."""
@@ -24,6 +28,12 @@ class ShortcutsDialog(QDialog):
         _ = i18n._
         self.setWindowTitle(_("Keyboard shortcuts"))
         self.resize(520, 480)
+        if parent is not None:
+            actions = actions + [
+                a
+                for a in parent.findChildren(QAction)
+                if a.property(LISTED_IN_HELP) and a not in actions
+            ]
         rows = [(a.text().replace("&", ""), a.shortcuts()) for a in actions if a.shortcuts()]
         self.table = QTableWidget(len(rows), 2, self)
         self.table.setObjectName("shortcutsTable")

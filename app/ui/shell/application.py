@@ -31,6 +31,7 @@ from app.ui.shell import headless
 from app.ui.shell.errors import ErrorReporter
 from app.ui.shell.locale import QtTranslations, make_i18n
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.screen_fit import fit_to_screen
 from app.ui.shell.session import SessionActions
 from app.ui.shell.startup import (
     IdleLoader,
@@ -178,6 +179,8 @@ class CrossDeskApp(SessionActions, QObject):
         window.show_loaded(self.culture, self.idle.problems)
         if select is not None:
             window.select_when_listed(select)
+        if self.options.screenshot is None:  # a screenshot is drawn off screen, at its size
+            fit_to_screen(window, restored=ui_state.value("main/geometry") is not None)
         window.show()
         window.start()
         return window

@@ -60,20 +60,25 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
-def confidence_label(i18n: I18n, confidence: float) -> str:
-    """A cue, not a number: the model's own probabilities are not calibrated."""
+def confidence_label(i18n: I18n, confidence: float, *, outgoing: bool = False) -> str:
+    """A cue, not a number: the model's own probabilities are not calibrated. "Check with
+    the customer" only under what the customer wrote: the agent checks their own reply
+    against its back-translation, not by asking the customer."""
     if confidence >= 0.6:
         return i18n._("high confidence")
     if confidence >= 0.3:
         return i18n._("medium confidence")
+    if outgoing:
+        return i18n._("low confidence")
     return i18n._("low confidence: check with the customer")
 
 
-def provenance_text(i18n: I18n, provenance: Provenance) -> str:
-    """Where a translated text came from, in a few words."""
+def provenance_text(i18n: I18n, provenance: Provenance, *, outgoing: bool = False) -> str:
+    """Where a translated text came from, in an agent's words (the packs are in
+    :func:`provenance_details`, for a tooltip). ``outgoing``: the agent's own reply."""
     _ = i18n._
     if provenance.kind == "tm":
-        return _("Translation memory ({score}% match)").format(
+        return _("From translation memory ({score}% match)").format(
             score=i18n.number(round(provenance.tm_score or 100))
         )
     if provenance.kind == "human":
@@ -82,29 +87,43 @@ def provenance_text(i18n: I18n, provenance: Provenance) -> str:
         return _("Machine translation, edited by the agent")
     if provenance.kind == "untranslated":
         return _("Sent without translation")
-    parts = []
-    if provenance.source_language and provenance.target_language:
-        parts.append(
-            _("Machine translation, {source} → {target}").format(
-                source=i18n.language_name(provenance.source_language),
-                target=i18n.language_name(provenance.target_language),
-            )
-        )
-    else:
-        parts.append(_("Machine translation"))
+    parts = [_("Machine translation (offline)")]
     if provenance.pivots:
         parts.append(
             _("via {languages}").format(
                 languages=", ".join(i18n.language_name(p) for p in provenance.pivots)
             )
         )
-    if provenance.route:
-        parts.append(_("packs {packs}").format(packs=provenance.route.replace(">", ", ")))
     if provenance.incomplete:  # first, so it is never elided away
         parts.insert(0, _("May be incomplete: compare with the original"))
     if provenance.confidence is not None:
-        parts.append(confidence_label(i18n, provenance.confidence))
+        parts.append(confidence_label(i18n, provenance.confidence, outgoing=outgoing))
+    if provenance.glossary:  # the team's terms were kept: one reason to trust the wording
+        parts.append(_("Glossary applied"))
     return " · ".join(parts)
+
+
+def provenance_details(i18n: I18n, provenance: Provenance) -> str:
+    """The technical route behind :func:`provenance_text` (languages and exact packs), for
+    a tooltip: what a lead or support needs, not what the agent reads every time."""
+    _ = i18n._
+    lines = []
+    if provenance.source_language and provenance.target_language:
+        lines.append(
+            _("{source} → {target}").format(
+                source=i18n.language_name(provenance.source_language),
+                target=i18n.language_name(provenance.target_language),
+            )
+        )
+    if provenance.route:
+        steps = []
+        for step in provenance.route.split(">"):
+            pair, _sep, version = step.partition("@")
+            steps.append(f"{pair.replace('-', ' → ')} {version}".strip())
+        lines.append(_("Language packs: {packs}").format(packs=", ".join(steps)))
+    if provenance.kind == "mt":
+        lines.append(_("Translated on this computer; no text left it."))
+    return "\n".join(lines)
 
 
 def localize(i18n: I18n, error: BaseException) -> str:

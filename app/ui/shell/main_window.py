@@ -10,24 +10,29 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
 
 from app.domain.changes import Changes
 from app.domain.lang import primary_language
-from app.domain.models import MessageKind, Status
+from app.domain.models import MessageKind
 from app.ops import inbox
 from app.ops.context import AppContext
 from app.ui.conversation.pane import ConversationPane
+from app.ui.conversation.thread_attachments import install_attachment_fetch
 from app.ui.culture.draft_check import DraftCheck
 from app.ui.culture.side_panel import SidePanel
+from app.ui.customer.install import install_customer
+from app.ui.customer.rail import fold, fold_if_closed
 from app.ui.inbox.pane import InboxPane
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import localize
+from app.ui.shell.menus import add_action, build_menus
 from app.ui.sync.status import SyncController, SyncStatus
 from app.ui.translation.glossary_dialog import GlossaryDialog
+from app.ui.translation.held_notice import HeldNotice, install_held_notice
 from app.ui.translation.memory_dialog import MemoryDialog
 from app.ui.translation.packs_dialog import PackManagerDialog
 
@@ -58,6 +63,7 @@ class MainWindow(QMainWindow):
     settings_changed = Signal(object)
     sign_in_requested = Signal()
     sign_out_requested = Signal()
+    side_panel_action: QAction  # View > Side panel, made by the menus
 
     def __init__(
         self,
@@ -103,7 +109,7 @@ class MainWindow(QMainWindow):
         self._panel_timer.timeout.connect(self._show_side_panel)
         self.conversation.loaded.connect(lambda _cid: self._panel_timer.start())
         composer = self.conversation.composer
-        self.draft_check = DraftCheck(ctx, composer.editor.document(), composer)
+        self.draft_check = DraftCheck(ctx, composer.editor, composer)
         composer.add_panel(self.draft_check)
         composer.text_edited.connect(self.draft_check.text_edited)
         self.side_panel.culture_ready.connect(self._culture_ready)
@@ -115,6 +121,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.workspace_label)
         self.statusBar().addWidget(self.conversation.undo_bar)  # "Resolved: … · Undo"
         self.conversation.undone.connect(self.select_when_listed)
+        self.inbox.bulk.changed.connect(lambda c: self.apply_changes(c, self.inbox))
+        self.inbox.bulk.undo_offered.connect(self.conversation.undo_bar.offer_work)
+        self.held_notice: HeldNotice = install_held_notice(self)  # replies given me to translate
         self.sync = sync
         self.sync_status: SyncStatus | None = None
         if sync is not None:
@@ -122,8 +131,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(self.sync_status)
             sync.finished.connect(self._synced)
             self.sync_status.attention.clicked.connect(self.open_sync_problems)
+            install_attachment_fetch(self, sync)  # received files, fetched when shown
             self.sync_status.sign_in_requested.connect(self.sign_in_requested)
         self._update_status_bar()
+        self.merger = install_customer(self)  # customer history, notes, merges; the rail
 
         self._wake_timer = QTimer(self)
         self._wake_timer.setInterval(WAKE_INTERVAL_MS)
@@ -138,31 +149,35 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if splitter is not None:
+                self.side_panel.set_collapsed(ui_state.value("main/sidePanelRail") == "1")
                 self.splitter.restoreState(splitter)
             limit = ui_state.value("main/composerHeight")
             if limit is not None and str(limit).isdigit():
                 self.conversation.split.set_limit(int(str(limit)))
-        self.side_panel_action.setChecked(not self.side_panel_hidden())
-        self.splitter.splitterMoved.connect(
-            lambda _pos, _index: self.side_panel_action.setChecked(not self.side_panel_hidden())
-        )
+        self._fold_if_closed()
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._fold_if_closed())
 
     # ------------------------------------------------------------------ side panel
     def side_panel_hidden(self) -> bool:
-        return self.splitter.sizes()[2] == 0
+        """Folded to its icon rail (or, from an older layout, dragged shut)."""
+        return self.side_panel.collapsed or self.splitter.sizes()[2] == 0
 
     def show_side_panel(self, shown: bool) -> None:
-        """Fold the side panel away (the conversation gets its width) or bring it back."""
-        if shown == (not self.side_panel_hidden()):
-            return
-        sizes = self.splitter.sizes()
-        if shown:
-            panel = max(self.side_panel.minimumSizeHint().width(), 300)
-            sizes = [sizes[0], max(0, sizes[1] - panel), panel]
-        else:
-            sizes = [sizes[0], sizes[1] + sizes[2], 0]
-        self.splitter.setSizes(sizes)
+        """Fold the side panel to its icon rail (the conversation gets the width) or
+        bring every section back."""
+        if shown != (not self.side_panel_hidden()):
+            fold(self.splitter, self.side_panel, shown)
         self.side_panel_action.setChecked(not self.side_panel_hidden())
+
+    def _fold_if_closed(self) -> None:
+        fold_if_closed(self.splitter, self.side_panel)  # dragged shut: the rail, not nothing
+        self.side_panel_action.setChecked(not self.side_panel_hidden())
+
+    def open_conversation(self, conversation_id: int) -> None:
+        """Open a conversation from elsewhere (the customer's history): selected in the
+        list if the list has it, else shown on its own."""
+        if not self.inbox.select_conversation(conversation_id):
+            self.conversation.show_conversation(conversation_id)
 
     # ------------------------------------------------------------------ start
     def start(self) -> None:
@@ -170,6 +185,7 @@ class MainWindow(QMainWindow):
         self.inbox.load_filter_options()
         self._load_choices()
         self.inbox.run_query()
+        self.held_notice.refresh()
         if not self._wake_timer.isActive():
             self._wake_timer.start()
 
@@ -215,6 +231,7 @@ class MainWindow(QMainWindow):
     def _synced(self, report: SyncReport) -> None:
         """The server sent changes (or took ours): refresh what the cycle names."""
         self.apply_changes(report.changes)
+        self.conversation.templates.show_typing(report.typing, self._ctx.clock())
 
     def _show_side_panel(self) -> None:
         self.side_panel.show_detail(self.conversation.detail, self._ctx.clock())
@@ -324,7 +341,7 @@ class MainWindow(QMainWindow):
         if changes.choices:
             self._load_choices()
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ menus
     def _action(
         self,
         menu: QMenu,
@@ -333,97 +350,11 @@ class MainWindow(QMainWindow):
         slot: Callable[[], object],
         icon_name: str | None = None,
     ) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        self.addAction(action)
-        self.actions_for_help.append(action)
-        return action
+        """One menu entry with its shortcuts, listed in the shortcuts help."""
+        return add_action(self, menu, text, keys, slot, icon_name)
 
     def _build_actions(self) -> None:
-        _ = self._ctx.i18n._
-        bar = self.menuBar()
-        file_menu = bar.addMenu(_("File"))
-        if self.sync is None:
-            self._action(file_menu, _("Sign in to a server…"), [], self.sign_in_requested.emit)
-        else:
-            self._action(file_menu, _("Sync now"), ["Ctrl+Shift+Y"], self.sync.sync_now)
-            self._action(file_menu, _("Sync: needs attention…"), [], self.open_sync_problems)
-            self._action(file_menu, _("Sign out"), [], self.sign_out_requested.emit)
-        self._action(file_menu, _("Settings…"), ["Ctrl+,"], self.open_settings, "settings")
-        file_menu.addSeparator()
-        self._action(file_menu, _("Quit"), ["Ctrl+Q"], self.close)
-
-        go = bar.addMenu(_("Go"))
-        self._action(go, _("Next conversation"), ["Alt+Down", "Alt+J"], lambda: self.inbox.step(1))
-        self._action(
-            go, _("Previous conversation"), ["Alt+Up", "Alt+K"], lambda: self.inbox.step(-1)
-        )
-        self._action(go, _("Search"), ["Ctrl+F", "Ctrl+K"], self.inbox.focus_search, "search")
-        self._action(go, _("Refresh"), ["F5"], self.start)
-
-        conv = bar.addMenu(_("Conversation"))
-        pane = self.conversation
-        self._action(
-            conv,
-            _("Reply"),
-            ["Ctrl+R"],
-            lambda: pane.composer.focus_editor(MessageKind.AGENT),
-            "send",
-        )
-        self._action(
-            conv,
-            _("Internal note"),
-            ["Ctrl+Shift+N"],
-            lambda: pane.composer.focus_editor(MessageKind.NOTE),
-            "note",
-        )
-        self._action(
-            conv,
-            _("Resolve"),
-            ["Ctrl+Shift+R"],
-            lambda: pane.set_status(Status.RESOLVED),
-            "check-circle",
-        )
-        self._action(
-            conv, _("Mark as pending"), ["Ctrl+Shift+P"], lambda: pane.set_status(Status.PENDING)
-        )
-        self._action(conv, _("Reopen"), ["Ctrl+Shift+O"], lambda: pane.set_status(Status.OPEN))
-        self._action(conv, _("Assign to me"), ["Ctrl+Shift+A"], pane.assign_to_me, "user")
-        self._action(conv, _("Mark as unread"), ["Alt+U"], pane.mark_unread)
-        self._action(
-            conv,
-            _("Snooze…"),
-            ["Ctrl+Shift+S"],
-            lambda: pane.header.snooze_button.showMenu(),
-            "clock",
-        )
-        self._action(
-            conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
-        )
-
-        view = bar.addMenu(_("View"))
-        self.side_panel_action = self._action(view, _("Side panel"), ["Ctrl+Shift+B"], lambda: None)
-        self.side_panel_action.setCheckable(True)
-        self.side_panel_action.toggled.connect(self.show_side_panel)
-
-        words = bar.addMenu(_("Translation"))
-        self._action(words, _("Language packs…"), ["Ctrl+Shift+L"], self.open_packs, "globe")
-        self._action(words, _("Glossary…"), [], self.open_glossary)
-        self._action(words, _("Translation memory…"), [], self.open_memory)
-
-        help_menu = bar.addMenu(_("Help"))
-        self._action(
-            help_menu, _("Keyboard shortcuts"), ["F1", "Ctrl+/"], self.show_shortcuts, "keyboard"
-        )
-        send = QAction(_("Send the reply or note (in the composer)"), self)
-        send.setShortcuts([QKeySequence("Ctrl+Return")])
-        send.setEnabled(False)  # documented here; the composer owns the real shortcut
-        self.actions_for_help.append(send)
+        build_menus(self)
 
     def open_packs(self) -> PackManagerDialog:
         dialog = PackManagerDialog(self._ctx, self)
@@ -462,6 +393,7 @@ class MainWindow(QMainWindow):
         if self._ui_state is not None:
             self._ui_state.setValue("main/geometry", self.saveGeometry())
             self._ui_state.setValue("main/splitter", self.splitter.saveState())
+            self._ui_state.setValue("main/sidePanelRail", "1" if self.side_panel.collapsed else "0")
             limit = self.conversation.split.limit
             self._ui_state.setValue("main/composerHeight", "" if limit is None else str(limit))
 

@@ -39,6 +39,9 @@ QLabel#sectionTitle { font-weight: 600; color: #1F2933; }
 QLabel#tagChip { background: #EEF2F7; border-radius: 8px; padding: 1px 8px; color: #3E4C59; }
 QFrame#translationBanner { background: #FFF8E6; border-bottom: 1px solid #F0D9A0; }
 QLabel#notice { background: #FFF4E5; border: 1px solid #F0C36D; border-radius: 6px; padding: 6px; }
+QFrame#attachmentChip { background: #EEF2F7; border: 1px solid #D5DCE5; border-radius: 12px; }
+QFrame#composer[dropping="true"] { background: #EEF4FF; border: 2px dashed #2F6FDE; }
+QLabel#attachmentRefusals { color: #A23B2A; }
 QComboBox { min-height: 22px; }
 QPushButton#primary { background: #2F6FDE; color: white; border: none; border-radius: 6px;
                       padding: 5px 14px; font-weight: 600; }

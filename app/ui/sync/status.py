@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.domain.cancel import CancelToken
+from app.domain.changes import Changes
 from app.i18n import I18n
 from app.ops.context import AppContext
 
@@ -86,6 +87,22 @@ class SyncController(QObject):
             owner=self,
             token=token,
         )
+
+    def fetch_attachment(
+        self,
+        attachment_id: int,
+        done: Callable[[Changes], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """A received file the thread needs, fetched from the server on the compute lane
+        (``done`` gets the Changes naming its conversation; offline: ``failed``)."""
+
+        def work() -> Changes:
+            if self._engine is None:
+                self._engine = self._factory()
+            return self._engine.fetch_attachment(attachment_id)
+
+        self._ctx.tasks.run(work, done, failed, owner=self)
 
     def _cycle(self, token: CancelToken) -> SyncReport:
         # Compute lane: the engine (and its keychain read) is made here, not on the UI thread.

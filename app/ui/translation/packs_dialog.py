@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -89,7 +91,7 @@ class PackManagerDialog(QDialog):
         self.install_button.setObjectName("installFromFile")
         self.install_button.clicked.connect(self._choose_file)
         self.download_button = QPushButton(_("Download…"), self)
-        self.download_button.clicked.connect(self._ask_download)
+        self.download_button.clicked.connect(lambda: self._ask_download())
         self.remove_button = QPushButton(_("Remove"), self)
         self.remove_button.setObjectName("removePack")
         self.remove_button.clicked.connect(self._remove_selected)
@@ -99,6 +101,18 @@ class PackManagerDialog(QDialog):
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.clicked.connect(self._cancel.set)
         self.cancel_button.hide()
+        needed_title = QLabel(_("Needed by this inbox"), self)
+        needed_title.setObjectName("sectionTitle")
+        self.needed_note = QLabel(self)
+        self.needed_note.setObjectName("muted")
+        self.needed_note.setWordWrap(True)
+        self.needed = QListWidget(self)  # the missing pairs, most conversations first
+        self.needed.setObjectName("neededPairs")
+        self.needed.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.needed.setMaximumHeight(120)
+        self.needed.setToolTip(_("Double-click a pair to download a pack for it."))
+        self.needed.itemActivated.connect(lambda item: self._needed_chosen(self.needed.row(item)))
+        self.needed_pairs: list[pack_ops.NeededPair] = []
         self.status = QLabel(self)
         self.status.setObjectName("packStatus")
         self.status.setWordWrap(True)
@@ -116,6 +130,9 @@ class PackManagerDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        layout.addWidget(needed_title)
+        layout.addWidget(self.needed_note)
+        layout.addWidget(self.needed)
         layout.addLayout(progress)
         layout.addWidget(self.status)
         layout.addWidget(close)
@@ -128,6 +145,40 @@ class PackManagerDialog(QDialog):
             return
         self._ctx.tasks.run(
             lambda: pack_ops.installed(service), self._show, self._failed, owner=self
+        )
+        agent = self._ctx.agent_language
+        self._ctx.tasks.run_store(
+            lambda store: pack_ops.needed_pairs(store, service, agent),
+            self._show_needed,
+            self._failed,
+            owner=self,
+        )
+
+    def _show_needed(self, pairs: list[pack_ops.NeededPair]) -> None:
+        """The language pairs this inbox's conversations need and no pack provides."""
+        i18n = self._ctx.i18n
+        self.needed_pairs = pairs
+        self.needed.clear()
+        for pair in pairs:
+            self.needed.addItem(
+                i18n.ngettext(
+                    "{source} → {target}: {count} conversation",
+                    "{source} → {target}: {count} conversations",
+                    pair.conversations,
+                ).format(
+                    source=i18n.language_name(pair.source),
+                    target=i18n.language_name(pair.target),
+                    count=i18n.number(pair.conversations),
+                )
+            )
+        self.needed.setVisible(bool(pairs))
+        self.needed_note.setText(
+            i18n._(
+                "Install these to read and answer every customer in this inbox in their "
+                "language (a pair can also go through English)."
+            )
+            if pairs
+            else i18n._("Every customer language in this inbox can be translated.")
         )
 
     def _show(self, packs: list[PackInfo]) -> None:
@@ -234,12 +285,19 @@ class PackManagerDialog(QDialog):
             lambda: pack_ops.uninstall(service, pack), done, self._failed, owner=self
         )
 
-    def _ask_download(self) -> None:
+    def _ask_download(self, wanted: pack_ops.NeededPair | None = None) -> DownloadDialog:
         dialog = DownloadDialog(self._ctx, self)
+        if wanted is not None:  # a needed pair: chosen in the catalogue once it is listed
+            dialog.wanted = (wanted.source, wanted.target)
         dialog.accepted.connect(
             lambda: self.download(dialog.url.text().strip(), dialog.sha256.text().strip() or None)
         )
         dialog.open()
+        return dialog
+
+    def _needed_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.needed_pairs):
+            self._ask_download(self.needed_pairs[row])
 
     def download(self, url: str, sha256: str | None) -> None:
         """Fetch a pack the agent asked for (resumable, checked), then install it."""
@@ -302,6 +360,7 @@ class DownloadDialog(QDialog):
         self.catalogue_note.setWordWrap(True)
         self.catalogue_note.setObjectName("muted")
         self.entries: list[CatalogueEntry] = []
+        self.wanted: tuple[str, str] | None = None  # the pair to choose once listed
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -347,7 +406,12 @@ class DownloadDialog(QDialog):
             ).format(count=len(self.entries))
         )
         if self.entries:
-            self._entry_chosen(0)
+            wanted = next(
+                (i for i, e in enumerate(self.entries) if (e.from_code, e.to_code) == self.wanted),
+                0,
+            )
+            self.catalogue.setCurrentIndex(wanted)
+            self._entry_chosen(wanted)
 
     def _entry_chosen(self, index: int) -> None:
         if not 0 <= index < len(self.entries):

@@ -37,7 +37,7 @@ from app.ops.tasks import TaskHandle
 from app.ops.translation import SEND_BEAM, Preview
 from app.translation.api import NoRouteError, ProvenanceKind
 from app.ui.conversation.header import plain_label
-from app.ui.shell.labels import localize, provenance_text
+from app.ui.shell.labels import localize, provenance_details, provenance_text
 
 __all__ = ["EditedPreview", "Outgoing", "ReplyTranslation"]
 
@@ -55,12 +55,15 @@ class ReplyTranslation(QFrame):
         state_changed(): the preview started, arrived, was edited or failed.
         send_confirmed(): the agent chose "Send anyway" on a possibly incomplete translation.
         send_requested(): Ctrl+Enter in the preview box: send, as from the composer.
+        packs_requested(): the agent wants the language pack manager (no pack for this
+            customer's language).
     """
 
     human_translation_requested = Signal()
     state_changed = Signal()
     send_confirmed = Signal()
     send_requested = Signal()
+    packs_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +77,14 @@ class ReplyTranslation(QFrame):
 
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)
+        # Known before the agent types: no installed pack (or pivot) reaches this language.
+        self.no_route: NoRouteError | None = None
+        self.packs_link = QPushButton(_("Language packs…"), self)
+        self.packs_link.setObjectName("replyPacks")
+        self.packs_link.setFlat(True)
+        self.packs_link.clicked.connect(self.packs_requested.emit)
+        self.packs_link.hide()
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("previewEdit")
         self.editor.setMinimumHeight(48)
@@ -127,7 +138,10 @@ class ReplyTranslation(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.packs_link)
+        layout.addLayout(title_row)
         layout.addWidget(self.editor)
         layout.addWidget(self.provenance)
         layout.addWidget(self.back)
@@ -178,15 +192,53 @@ class ReplyTranslation(QFrame):
     def set_customer_language(self, tag: str | None) -> None:
         """The conversation's language: show the panel only when a translation is needed."""
         self.draft.set_customer_language(tag)
+        self.no_route = None
         self._reset()  # the title says what will happen (collapsed until the agent writes)
         self.setVisible(self.active)
+        self._check_route()
+
+    def _check_route(self) -> None:
+        """Find out now, not after typing, whether a pack can translate the reply."""
+        service, tag = self._ctx.translation, self.draft.customer_tag
+        if service is None or tag is None or not self.active:
+            return
+        agent = self._ctx.agent_language
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, NoRouteError):
+                self._route_known(tag, error)
+
+        self._ctx.tasks.run(
+            lambda: service.route(agent, tag),
+            lambda _route: self._route_known(tag, None),
+            failed,
+            key="reply-route",
+            owner=self,
+        )
+
+    def _route_known(self, tag: str, error: NoRouteError | None) -> None:
+        if tag != self.draft.customer_tag:
+            return  # another conversation since
+        self.no_route = error
+        self._show_preview_area(bool(self.draft.agent_text.strip()))
+        if error is not None and isinstance(self.draft.problem, NoRouteError):
+            self._set_status("")  # the title already says it, with what to do
 
     def _show_preview_area(self, shown: bool) -> None:
         # Collapsed while the agent has not written anything: the thread keeps the room.
         for widget in (self.editor, self.provenance, self.back):
-            widget.setVisible(shown)
+            widget.setVisible(shown and self.no_route is None)
+        self.packs_link.setVisible(self.no_route is not None)
         tag = self.draft.customer_tag
-        if tag:
+        if tag and self.no_route is not None:
+            i18n = self._ctx.i18n
+            self.title.setText(
+                i18n._(
+                    "No pack can translate your reply into {language} yet: install one, or "
+                    "send without translation."
+                ).format(language=i18n.language_name(tag))
+            )
+        elif tag:
             i18n = self._ctx.i18n
             template = (
                 i18n._("The customer will read ({language}):")
@@ -209,10 +261,16 @@ class ReplyTranslation(QFrame):
         self._debounce.stop()
         self._set_editor("")
         self.provenance.setText("")
+        self.provenance.setToolTip("")
         self.back.setText("")
-        self.status.setText("")
+        self._set_status("")
         self.untranslated.setChecked(False)
         self._update_warning()
+
+    def _set_status(self, text: str) -> None:
+        # An empty line would still take a line's height from the thread.
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def _set_editor(self, text: str) -> None:
         self._loading = True
@@ -229,6 +287,7 @@ class ReplyTranslation(QFrame):
         )
 
     def _show_edited(self) -> None:
+        self.provenance.setToolTip("")
         self.provenance.setText(
             self._ctx.i18n._("Edited by you; the back-translation follows your text.")
         )
@@ -248,7 +307,8 @@ class ReplyTranslation(QFrame):
             self._reset()
         else:
             self._show_preview_area(True)
-            self.status.setText(self._ctx.i18n._("Translating…"))
+            known = self.no_route is not None  # the title says no pack can: no false hope
+            self._set_status("" if known else self._ctx.i18n._("Translating…"))
             self._debounce.start()
         self.state_changed.emit()
 
@@ -314,7 +374,7 @@ class ReplyTranslation(QFrame):
         self._set_editor(self.draft.text)
         self._show_edited()
         self._show_back()
-        self.status.setText("")
+        self._set_status("")
         self._update_warning()
         self.state_changed.emit()
         return True
@@ -360,9 +420,10 @@ class ReplyTranslation(QFrame):
         shown = preview.provenance
         if shown.incomplete and shown.confidence is not None:
             shown = replace(shown, confidence=min(shown.confidence, INCOMPLETE_CONFIDENCE))
-        self.provenance.setText(provenance_text(self._ctx.i18n, shown))
+        self.provenance.setText(provenance_text(self._ctx.i18n, shown, outgoing=True))
+        self.provenance.setToolTip(provenance_details(self._ctx.i18n, shown))
         self._show_back()
-        self.status.setText("")
+        self._set_status("")
         self._update_warning()
         self.state_changed.emit()
         if refine and preview.provenance.kind == ProvenanceKind.MT:  # once typing paused
@@ -370,7 +431,8 @@ class ReplyTranslation(QFrame):
 
     def _failed(self, error: BaseException) -> None:
         self.draft.failed(error)
-        self.status.setText(self.problem or "")
+        known = self.no_route is not None and isinstance(error, NoRouteError)
+        self._set_status("" if known else self.problem or "")
         self._update_warning()
         self.state_changed.emit()
 
@@ -383,7 +445,7 @@ class ReplyTranslation(QFrame):
         if not self.draft.edit(text):
             return
         self._debounce.stop()
-        self.status.setText("")
+        self._set_status("")
         self._show_edited()
         self._update_warning()
         service, tag = self._ctx.translation, self.draft.customer_tag

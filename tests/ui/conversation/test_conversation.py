@@ -176,6 +176,9 @@ def test_assign_tag_and_snooze_from_the_header(
         "Until your next morning",
         "Until the customer's morning",
         "Until next week",
+        "",  # a separator, then "until a reply" and the dialog (test_snooze.py)
+        "Until the customer replies",
+        "Pick a date and time…",
     ]
     snooze[0].trigger()
     row = repo.conversations.conversation_row(cid)

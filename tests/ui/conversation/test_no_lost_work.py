@@ -210,11 +210,14 @@ def test_editing_an_incomplete_translation_unblocks_send(
 
 
 # ---------------------------------------------------------------------- canned replies
-def macro_action(window: MainWindow, repo: Store, title: str, body: str) -> None:
-    window.conversation.set_choices((), (), [MacroRow("m1", title, "en", body)])
-    window.conversation._fill_macro_menu()
-    menu = {a.text(): a for a in window.conversation.macro_button.menu().actions()}
-    menu[title].trigger()
+def macro_action(window: MainWindow, qtbot: QtBot, repo: Store, title: str, body: str) -> None:
+    """Pick the canned reply in the picker (Ctrl+Shift+K), as the agent would."""
+    repo.translation.save_macro(MacroRow("m1", title, "en", body), NOW)
+    window.conversation.canned.open_picker()
+    picker = window.conversation.canned.picker
+    qtbot.waitUntil(picker.isVisible, timeout=3000)
+    qtbot.keyClicks(picker.search, title)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
 
 
 def test_a_canned_reply_is_inserted_at_the_cursor(
@@ -225,7 +228,7 @@ def test_a_canned_reply_is_inserted_at_the_cursor(
     cursor = composer.editor.textCursor()
     cursor.setPosition(len("Hi Lucia! "))
     composer.editor.setTextCursor(cursor)
-    macro_action(window, repo, "Thanks for waiting", "Thank you for waiting. ")
+    macro_action(window, qtbot, repo, "Thanks for waiting", "Thank you for waiting. ")
     assert composer.text() == "Hi Lucia! Thank you for waiting. Best, Mei"
 
 
@@ -238,7 +241,7 @@ def test_a_canned_reply_replaces_only_the_selection(
     cursor.setPosition(len("Hi Lucia! "))
     cursor.setPosition(len("Hi Lucia! XXX"), QTextCursor.MoveMode.KeepAnchor)
     composer.editor.setTextCursor(cursor)
-    macro_action(window, repo, "Order {order}", "Your order {order_number} ships today.")
+    macro_action(window, qtbot, repo, "Order {order}", "Your order {order_number} ships today.")
     assert composer.text() == "Hi Lucia! Your order {order_number} ships today. Best, Mei"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +15,7 @@ from app.storage.store import Store
 from app.ui.conversation.split import THREAD_MIN_HEIGHT
 from app.ui.shell.bootstrap import parse_args
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.screen_fit import FIRST_SIZE, first_geometry, fit_to_screen, fitted
 from tests.helpers.builders import add_agents, add_conversation
 from tests.helpers.customers import lucia, open_spanish_desk
 from tests.helpers.fixtures import ContextFactory
@@ -141,3 +142,44 @@ def test_size_and_draft_on_the_command_line() -> None:
         parse_args(["--size", "big"])
     with pytest.raises(SystemExit):
         parse_args(["--size", "10x10"])
+
+
+# ---------------------------------------------------------------------- the screen it opens on
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 less a 40 px panel
+MONITOR = QRect(1366, 0, 1920, 1040)
+
+
+def test_a_first_window_gets_the_screens_free_area_never_more() -> None:
+    assert first_geometry(LAPTOP) == LAPTOP  # wants 1480x900: gets the laptop's 1366x728
+    big = first_geometry(MONITOR)
+    assert big.size() == FIRST_SIZE and MONITOR.contains(big)
+    assert big.center().x() in range(MONITOR.center().x() - 1, MONITOR.center().x() + 2)
+    small = first_geometry(QRect(0, 0, 800, 600), QSize(1024, 560))
+    assert small.size() == QSize(1024, 600)  # the window's own minimum wins over the screen
+
+
+def test_a_remembered_geometry_comes_back_onto_a_screen_that_exists() -> None:
+    gone = QRect(3400, 80, 1600, 1000)  # on a monitor since unplugged
+    assert fitted(gone, [LAPTOP]) == QRect(0, 0, 1366, 728)
+    half_off = QRect(1000, 300, 1200, 700)  # mostly on the laptop, hanging off its edge
+    assert fitted(half_off, [LAPTOP]) == QRect(166, 28, 1200, 700)
+    on_monitor = QRect(1500, 100, 1400, 800)  # the monitor is still there: it stays there
+    assert fitted(on_monitor, [LAPTOP, MONITOR]) == on_monitor
+    assert fitted(QRect(0, 0, 900, 600), [LAPTOP]) == QRect(0, 0, 900, 600)
+
+
+def test_the_window_is_fitted_to_the_real_screen(
+    qtbot: QtBot, make_ctx: ContextFactory, error_sink: ErrorSink
+) -> None:
+    window = MainWindow(make_ctx(), error_sink)
+    qtbot.addWidget(window)
+    screen = QApplication.primaryScreen().availableGeometry()
+    fit_to_screen(window, restored=False)
+    minimum = window.minimumSizeHint()
+    assert window.height() <= screen.height()  # the offscreen screen is 800x800
+    assert window.width() == max(minimum.width(), min(FIRST_SIZE.width(), screen.width()))
+    assert screen.contains(window.geometry().topLeft())
+    window.setGeometry(QRect(6000, 4000, 1480, 900))  # remembered on a screen now gone
+    fit_to_screen(window, restored=True)
+    assert screen.contains(window.geometry().topLeft())
+    assert window.height() <= screen.height()

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.helpers.fixtures",
     "tests.helpers.translation",
     "tests.helpers.keychain",
+    "tests.helpers.zones",
     "tests.contract.plugin",
 ]
 

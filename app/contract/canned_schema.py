@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.contract.codes import Language
+from app.contract.datafile import load_validated
 from app.domain.canned import (
     MAX_TEMPLATE_CHARS,
     CannedActions,
@@ -18,7 +19,7 @@ from app.domain.canned import (
     parse_actions,
     parse_suggest_when,
 )
-from app.domain.datafiles import DataFileError, line_of, load_yaml
+from app.domain.datafiles import DataFileError, line_of
 
 CANNED_FILE = "canned.yaml"
 MAX_CANNED = 500
@@ -43,13 +44,7 @@ class CannedFile(BaseModel):
 
 def load_canned(path: Path) -> list[tuple[CannedSpec, CannedActions, SuggestWhen]]:
     """The file's canned replies; DataFileError naming file and line for anything wrong."""
-    data = load_yaml(path)
-    try:
-        parsed = CannedFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise DataFileError(path, line_of(data, first["loc"]), f"{where}: {first['msg']}") from exc
+    parsed, data = load_validated(CannedFile, path)
     seen: set[str] = set()
     loaded = []
     for index, spec in enumerate(parsed.canned_replies):

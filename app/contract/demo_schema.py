@@ -20,12 +20,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from app.contract.codes import Country, Language, TimeZone
+from app.contract.datafile import load_validated
 from app.domain.datafiles import DataFileError, line_of, load_yaml
 from app.domain.models import Channel, Status
 
@@ -188,14 +188,7 @@ class DemoWorkspace:
 
 
 def _validate(model: type[_Strict], path: Path) -> Any:
-    data = load_yaml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        where = ".".join(str(part) for part in loc) or "(top level)"
-        raise DataFileError(path, line_of(data, loc), f"{where}: {first['msg']}") from exc
+    return load_validated(model, path)[0]
 
 
 def _fail_at(path: Path, loc: tuple[Any, ...], problem: str) -> DataFileError:

@@ -304,11 +304,9 @@ class TemplateUse(Wire):
     )
 
 
-class MessageTemplate(Wire):
-    """An approved message template: ``body`` has ``{{1}}``-style or named placeholders,
-    ``variables`` names them in the order the agent fills them."""
+class TemplateWrite(Wire):
+    """A template as an administrator approves it; the server stamps ``updated_at``."""
 
-    id: Id
     name: str = Field(min_length=1, max_length=512)
     channel: Channel
     language: str = Field(min_length=1, max_length=35)
@@ -316,6 +314,13 @@ class MessageTemplate(Wire):
     variables: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=20
     )
+
+
+class MessageTemplate(TemplateWrite):
+    """An approved message template: ``body`` has ``{{1}}``-style or named placeholders,
+    ``variables`` names them in the order the agent fills them."""
+
+    id: Id
     updated_at: Timestamp
 
 

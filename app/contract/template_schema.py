@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.contract.codes import Language
-from app.domain.datafiles import DataFileError, line_of, load_yaml
+from app.contract.datafile import load_validated
+from app.domain.datafiles import DataFileError, line_of
 from app.domain.message_templates import (
     MAX_TEMPLATE_BODY,
     MAX_TEMPLATES,
@@ -53,13 +54,7 @@ class TemplatesFile(BaseModel):
 
 def load_templates(path: Path) -> tuple[MessageTemplate, ...]:
     """The file's templates; DataFileError naming file and line for anything wrong."""
-    data = load_yaml(path)
-    try:
-        parsed = TemplatesFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise DataFileError(path, line_of(data, first["loc"]), f"{where}: {first['msg']}") from exc
+    parsed, data = load_validated(TemplatesFile, path)
     seen: set[str] = set()
     for index, spec in enumerate(parsed.templates):
         if spec.id in seen:

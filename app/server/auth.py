@@ -270,3 +270,5 @@ def required_roles(route: BaseRoute) -> list[tuple[str, ...]]:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Admin = Annotated[Principal, Depends(require_roles("admin"))]
+Integration = Annotated[Principal, Depends(require_roles("admin", "integration"))]  # a channel

@@ -5,15 +5,13 @@ the real server over real HTTP."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, select
 
 from app.contract.models import Article
 from app.server import db, store
-from app.server.auth import Principal, require_roles
+from app.server.auth import Admin
 from app.server.idempotency import Outcome, json_response, run_idempotent
 from app.server.problems import ProblemError, responses
 from app.server.routes_inbox import ConversationId, IdempotencyKey
@@ -22,7 +20,6 @@ from app.server.state import ServerState, server_state
 from app.server.strict import strict_body
 
 router = APIRouter(tags=["admin"])
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
 ArticleId = ConversationId
 
 

@@ -20,7 +20,7 @@ from app.contract.models import (
     MessagePage,
 )
 from app.server import attachment_store, store
-from app.server.auth import CurrentPrincipal, Principal, require_roles
+from app.server.auth import CurrentPrincipal, Integration, Principal
 from app.server.config import CHANNEL_SLA_SECONDS
 from app.server.idempotency import Outcome, json_response, run_idempotent
 from app.server.problems import ProblemError, responses
@@ -320,7 +320,7 @@ def inbound_message(
     request: Request,
     body: InboundRequest,
     idempotency_key: IdempotencyKey,
-    principal: Annotated[Principal, Depends(require_roles("admin", "integration"))],
+    principal: Integration,
 ) -> Response:
     """How customer messages enter from channels (role admin or integration). Creates
     the conversation on its first message (status open, SLA by channel), appends a

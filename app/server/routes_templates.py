@@ -14,7 +14,6 @@ indicator a channel integration reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -24,16 +23,16 @@ from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
 
 from app.contract.models import (
-    Channel,
     Id,
     MessageTemplate,
     TemplateList,
+    TemplateWrite,
     Timestamp,
     Wire,
 )
 from app.domain.message_templates import MessageTemplate as DomainTemplate
 from app.server import db, store
-from app.server.auth import CurrentPrincipal, Principal, require_roles
+from app.server.auth import Admin, CurrentPrincipal, Integration
 from app.server.db import next_seq
 from app.server.idempotency import Outcome, json_response, run_idempotent
 from app.server.problems import ProblemError, responses
@@ -57,18 +56,6 @@ templates = Table(
     Column("variables", JSON, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )
-
-
-class TemplateWrite(Wire):
-    """A template as an administrator approves it; the server stamps ``updated_at``."""
-
-    name: str = Field(min_length=1, max_length=512)
-    channel: Channel
-    language: str = Field(min_length=1, max_length=35)
-    body: str = Field(min_length=1, max_length=4096)
-    variables: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=20
-    )
 
 
 class ReadReceipt(Wire):
@@ -141,9 +128,6 @@ def get_templates(request: Request, _principal: CurrentPrincipal) -> Response:
     return json_response(200, TemplateList(items=items).model_dump_json())
 
 
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
-
-
 @router.put(
     "/v1/admin/templates/{template_id}",
     dependencies=[Depends(strict_body(TemplateWrite))],
@@ -189,7 +173,7 @@ def inbound_signals(
     request: Request,
     body: ChannelSignals,
     idempotency_key: IdempotencyKey,
-    principal: Annotated[Principal, Depends(require_roles("admin", "integration"))],
+    principal: Integration,
 ) -> Response:
     """How a channel reports read receipts and typing (role admin or integration). Only
     agent messages of this conversation take a ``read_at`` (a later receipt never moves it

@@ -37,6 +37,7 @@ from app.domain.attachments import (
     too_many_pixels,
     unsupported,
 )
+from app.domain.rules import preview_of
 from app.storage.link import Link
 
 _COLUMNS = (
@@ -268,6 +269,8 @@ class AttachmentRepository:
             " AND message_id IS NULL",
             (message_id, AttachmentState.LOCAL.value, conversation_id),
         )
+        if cursor.rowcount:
+            _files_preview(self._conn, conversation_id, message_id)
         return cursor.rowcount
 
     def set_uploaded(self, attachment_id: int, remote_id: str) -> None:
@@ -379,8 +382,28 @@ def _mirror(
             )
             if refused:
                 repo.set_refused(row, refused)
+        _files_preview(conn, conversation_id, message_id)
         changed.add(conversation_id)
     return changed
+
+
+def _files_preview(conn: sqlite3.Connection, conversation_id: int, message_id: int) -> None:
+    """A message of files only (no text) is the list's preview as its file names, if it is
+    the newest message the customer sees (a text preview stays as it is)."""
+    names = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT filename FROM attachments WHERE message_id = ? ORDER BY id", (message_id,)
+        )
+    ]
+    conn.execute(
+        "UPDATE conversations SET last_message_preview = ? WHERE id = ? AND EXISTS ("
+        " SELECT 1 FROM messages m WHERE m.id = ? AND m.body = '' AND m.state = 'sent'"
+        " AND m.kind IN ('customer', 'agent') AND NOT EXISTS (SELECT 1 FROM messages later"
+        " WHERE later.conversation_id = m.conversation_id AND later.seq > m.seq"
+        " AND later.state = 'sent' AND later.kind IN ('customer', 'agent')))",
+        (preview_of("📎 " + ", ".join(names)), conversation_id, message_id),
+    )
 
 
 def received_refusal(file: Any) -> AttachmentError | None:

@@ -35,12 +35,11 @@ from app.domain.attachments import (
     unreadable,
 )
 from app.domain.changes import NOTHING, Changes
-from app.i18n import N_
 from app.storage.attachments import FileTooLarge
 from app.storage.store import Store
 from app.storage.sync_store import Operation
 from app.sync.client import ServerClient
-from app.sync.errors import NetworkError, ServerProblemError
+from app.sync.errors import ServerProblemError
 
 StoreCall = Any  # Callable[[Callable[[Store], T]], T] (app.sync.engine.StoreCall)
 _PROBLEM_BYTES = 64 * 1024  # of an error answer read while downloading
@@ -177,11 +176,7 @@ def _download(client: ServerClient, path: str, limit: int) -> bytes:
                         raise _problem_of(response)
                     return _read_bounded(response, limit)
             except httpx.TransportError as exc:
-                raise NetworkError(
-                    N_("The server at {url} cannot be reached: {error}"),
-                    url=client.base_url,
-                    error=str(exc),
-                ) from exc
+                raise client.unreachable(exc) from exc
     raise _refusal(401, "unauthorized", "Signed out")
 
 

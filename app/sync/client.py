@@ -255,11 +255,14 @@ class ServerClient:
                     continue
                 raise
             except httpx.TransportError as exc:
-                raise NetworkError(
-                    N_("The server at {url} cannot be reached: {error}"),
-                    url=self.base_url,
-                    error=str(exc),
-                ) from exc
+                raise self.unreachable(exc) from exc
+
+    def unreachable(self, exc: httpx.TransportError) -> NetworkError:
+        """What the agent reads when a request of this client did not get through
+        (every request says it the same way, a file's download too)."""
+        return NetworkError(
+            N_("The server at {url} cannot be reached: {error}"), url=self.base_url, error=str(exc)
+        )
 
     def _refresh(self) -> bool:
         if self.tokens is None:

@@ -115,6 +115,34 @@ class Api:
         }
         return self.post("/v1/inbound/messages", payload)
 
+    def deliver_fields(
+        self,
+        conversation_id: str,
+        customer_id: str,
+        *,
+        fields: dict[str, Any] | None = None,
+        customer_fields: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Deliver a customer message carrying backend fields (on the conversation, on the
+        customer; None: the key is left out); the conversation the server returns."""
+        customer: dict[str, Any] = {"id": customer_id, "name": "Ana Souza", "country": "BR"}
+        conversation: dict[str, Any] = {
+            "id": conversation_id,
+            "customer": customer,
+            "channel": "email",
+        }
+        if fields is not None:
+            conversation["fields"] = fields
+        if customer_fields is not None:
+            customer["fields"] = customer_fields
+        message = {"id": new_id("msg"), "body": "Where is my order?"}
+        response = self.post(
+            "/v1/inbound/messages", {"conversation": conversation, "message": message}
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()["conversation"]
+        return result
+
     def new_conversation(self, **kwargs: Any) -> dict[str, Any]:
         response = self.inbound(**kwargs)
         assert response.status_code == 201, response.text

@@ -4,37 +4,14 @@ in the changes feed; given again on a later inbound message, they replace the ol
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.contract.client import Api, new_id
 
 ORDER = {"order_number": "LM-2026-104233", "order_status": "Shipped", "items": 2, "paid": True}
 
 
-def deliver(
-    api: Api,
-    conversation_id: str,
-    customer_id: str,
-    *,
-    fields: dict[str, Any] | None = None,
-    customer_fields: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    customer: dict[str, Any] = {"id": customer_id, "name": "Ana Souza", "country": "BR"}
-    conversation: dict[str, Any] = {"id": conversation_id, "customer": customer, "channel": "email"}
-    if fields is not None:
-        conversation["fields"] = fields
-    if customer_fields is not None:
-        customer["fields"] = customer_fields
-    message = {"id": new_id("msg"), "body": "Where is my order?"}
-    response = api.post("/v1/inbound/messages", {"conversation": conversation, "message": message})
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()["conversation"]
-    return result
-
-
 def test_fields_come_back_on_reads_and_in_the_feed(api: Api) -> None:
     cid, customer = new_id("conv"), new_id("cust")
-    created = deliver(api, cid, customer, fields=ORDER, customer_fields={"plan": "Gold"})
+    created = api.deliver_fields(cid, customer, fields=ORDER, customer_fields={"plan": "Gold"})
     assert created["fields"] == ORDER
     assert created["customer"]["fields"] == {"plan": "Gold"}
     read = api.conversation(cid).json()
@@ -46,14 +23,14 @@ def test_fields_come_back_on_reads_and_in_the_feed(api: Api) -> None:
 
 def test_later_fields_replace_earlier_ones_and_absent_keeps_them(api: Api) -> None:
     cid, customer = new_id("conv"), new_id("cust")
-    deliver(api, cid, customer, fields=ORDER)
+    api.deliver_fields(cid, customer, fields=ORDER)
     shipped = {**ORDER, "order_status": "Delivered"}
-    assert deliver(api, cid, customer, fields=shipped)["fields"] == shipped
-    assert deliver(api, cid, customer)["fields"] == shipped  # not given: kept
+    assert api.deliver_fields(cid, customer, fields=shipped)["fields"] == shipped
+    assert api.deliver_fields(cid, customer)["fields"] == shipped  # not given: kept
 
 
 def test_a_conversation_without_fields_has_none(api: Api) -> None:
-    created = deliver(api, new_id("conv"), new_id("cust"))
+    created = api.deliver_fields(new_id("conv"), new_id("cust"))
     assert created.get("fields") in (None, {})
     assert created["customer"].get("fields") in (None, {})
 
@@ -65,7 +42,7 @@ def test_fields_beyond_the_bounds_are_cut_not_refused(api: Api) -> None:
         "list": [1, 2],
         "long": "x" * 5_000,
     }
-    created = deliver(api, new_id("conv"), new_id("cust"), fields=hostile)
+    created = api.deliver_fields(new_id("conv"), new_id("cust"), fields=hostile)
     fields = created["fields"]
     assert len(fields) <= 30
     assert "nested" not in fields and "list" not in fields

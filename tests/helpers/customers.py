@@ -32,15 +32,26 @@ def lucia(*messages: tuple[MessageKind, str], **more: Any) -> Conv:
     )
 
 
+def lucia_asks_for_her_order(**more: Any) -> Conv:
+    """Lucía asks where her order is, then thanks the agent: the conversation most
+    translation and layout tests open (her thanks translated: "GRACIAS POR LA AYUDA.")."""
+    return lucia(
+        (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
+        (MessageKind.CUSTOMER, "gracias por la ayuda."),
+        **more,
+    )
+
+
 def open_spanish_desk(
     open_window: WindowFactory,
     make_ctx: ContextFactory,
     service: TranslationService,
     packs: Packs,
+    **options: Any,
 ) -> MainWindow:
     """A window for an agent who reads English, with test packs Spanish -> English
     (upper case, so a translation is told from its original) and English -> Spanish
-    (lower case)."""
+    (lower case); ``options`` go to the context (a clock...)."""
     service.engine.install(packs.get("es-en", transform="upper"))
     service.engine.install(packs.get("en-es", transform="lower"))
-    return open_window(ctx=make_ctx(translation=service, agent_language="en"))
+    return open_window(ctx=make_ctx(translation=service, agent_language="en", **options))

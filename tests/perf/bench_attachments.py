@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,21 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = 20
 SIZES = [(1280, 960), (1600, 1200), (2000, 1500), (1920, 1080), (1200, 1600)]  # 1.2-3 MP
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "median": round(statistics.median(values), 1),
-        "p95": round(percentile(values, 95), 1),
-        "max": round(max(values), 1),
-        "n": len(values),
-    }
 
 
 def build_store(path: Path) -> tuple[int, int, int]:
@@ -78,7 +62,8 @@ def run(opens: int) -> dict[str, object]:
     from app.config.settings import Settings
     from app.ui.shell.application import CrossDeskApp, LaunchOptions
     from app.ui.shell.style import STYLE_SHEET
-    from tests.perf.qt_wait import wait_until
+    from tests.perf.figures import summary
+    from tests.perf.qt_wait import select_and_paint, wait_until
 
     found = QApplication.instance()
     qt_app = found if isinstance(found, QApplication) else QApplication([])
@@ -103,16 +88,7 @@ def run(opens: int) -> dict[str, object]:
     def select(conversation_id: int) -> float:
         if pane.conversation_id == conversation_id:  # already open (the first row)
             return time.perf_counter()
-        row = inbox.model.row_of(conversation_id)
-        assert row is not None
-        loaded: list[int] = []
-        pane.loaded.connect(loaded.append)
-        started = time.perf_counter()
-        inbox.select_row(row)
-        wait_until(lambda: conversation_id in loaded, signal=pane.loaded)
-        pane.thread_view.viewport().repaint()
-        pane.loaded.disconnect(loaded.append)
-        return started
+        return select_and_paint(window, conversation_id)
 
     shown_ms: list[float] = []
     thumbs_ms: list[float] = []
@@ -133,8 +109,8 @@ def run(opens: int) -> dict[str, object]:
         "photos": PHOTOS,
         "photo_megapixels": sorted({round(w * h / 1e6, 1) for w, h in SIZES}),
         "photo_bytes_total": total_bytes,
-        "shown_ms": summary(shown_ms),
-        "thumbnails_ms": summary(thumbs_ms),
+        "shown_ms": summary(shown_ms, middle="median"),
+        "thumbnails_ms": summary(thumbs_ms, middle="median"),
         "targets": {"shown_p95_ms": 150},
     }
 

@@ -56,21 +56,6 @@ def ensure_store(path: Path) -> Path:
     return path
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(statistics.median(values), 1),
-        "p95": round(percentile(values, 95), 1),
-        "max": round(max(values), 1),
-        "n": len(values),
-    }
-
-
 def first_paint(store: Path, runs: int) -> list[float]:
     """Wall time from process start to 'first-paint' on stdout, in seconds."""
     times = []
@@ -117,7 +102,8 @@ def interactive(store: Path) -> dict[str, object]:
     from app.ops import queues as queue_ops
     from app.ui.shell.application import CrossDeskApp, LaunchOptions
     from app.ui.shell.style import STYLE_SHEET
-    from tests.perf.qt_wait import wait_until
+    from tests.perf.figures import percentile, summary
+    from tests.perf.qt_wait import select_and_paint, wait_until
 
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)
@@ -287,16 +273,8 @@ def interactive(store: Path) -> dict[str, object]:
     open_ms = []
     pane = window.conversation
     for conversation_id in long_ids:
-        row = inbox.model.row_of(conversation_id)
-        assert row is not None
-        loaded: list[int] = []
-        pane.loaded.connect(loaded.append)
-        started = time.perf_counter()
-        inbox.select_row(row)
-        wait(lambda loaded=loaded: bool(loaded), signal=pane.loaded)
-        pane.thread_view.viewport().repaint()
+        started = select_and_paint(window, conversation_id)
         open_ms.append((time.perf_counter() - started) * 1000)
-        pane.loaded.disconnect(loaded.append)
         assert len(pane.thread_view.messages) == 500
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -62,6 +62,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.helpers.sql import sql  # noqa: E402
+from tests.perf.figures import percentile  # noqa: E402
 from tests.perf.generate_store import CUSTOMERS  # noqa: E402  (the inbox benchmark's mix)
 from tests.perf.qt_wait import wait_until  # noqa: E402
 
@@ -879,12 +880,6 @@ def window(url: str, seeded: Path) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------ orchestration
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def _child(phase: str, url: str, seeded: Path, extra: list[str]) -> dict[str, Any]:
     """Run one phase in a fresh Python process (its own peak RSS); return its JSON."""
     proc = subprocess.run(

@@ -35,3 +35,20 @@ def wait_until(
         tick.stop()
         if signal is not None:
             signal.disconnect(loop.quit)
+
+
+def select_and_paint(window: Any, conversation_id: int) -> float:
+    """Select the conversation's inbox row as a click does, run the loop until the pane
+    has loaded it and paint the thread; the ``perf_counter()`` of the selection (what an
+    "open" figure is measured from)."""
+    inbox, pane = window.inbox, window.conversation
+    row = inbox.model.row_of(conversation_id)
+    assert row is not None
+    loaded: list[int] = []
+    pane.loaded.connect(loaded.append)
+    started = time.perf_counter()
+    inbox.select_row(row)
+    wait_until(lambda: conversation_id in loaded, signal=pane.loaded)
+    pane.thread_view.viewport().repaint()
+    pane.loaded.disconnect(loaded.append)
+    return started

@@ -3,6 +3,7 @@ global to a server), an admin client for setting the scene, desks and proxies.""
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from tests.contract.client import Api
 from tests.contract.server import AGENT_ID, AGENT_PASSWORD, RunningServer, reference_config, seed
 from tests.helpers.keychain import MemoryKeyring
 from tests.sync.harness import Desk
-from tests.sync.proxy import FaultProxy
+from tests.sync.proxy import Answer, FaultProxy, Reply
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,21 @@ def make_proxy(reference: Reference) -> Iterator[ProxyFactory]:
     yield factory
     for proxy in proxies:
         proxy.stop()
+
+
+def assert_syncs_without(
+    path: str, admin: Api, make_desk: DeskFactory, make_proxy: ProxyFactory
+) -> None:
+    """A backend that answers 404 on an optional feed (``GET path``) still syncs its
+    conversations: the feed is a later addition to the contract, not a requirement."""
+    conversation = admin.new_conversation()["id"]
+    proxy = make_proxy()
+    problem = json.dumps(
+        {"type": "about:blank", "title": "Not Found", "status": 404, "code": "not_found"}
+    ).encode()
+    headers = {"Content-Type": "application/problem+json"}
+    proxy.on("GET", path, Answer(Reply(404, headers, problem)), times=None)
+    desk = make_desk(url=proxy.base_url)
+    report = desk.synced()
+    assert report.online and report.error is None
+    assert desk.conversation_id(conversation)

@@ -4,13 +4,10 @@ syncs conversations."""
 
 from __future__ import annotations
 
-import json
-
 from app.config.paths import resources_dir
 from app.ops import knowledge
 from tests.contract.client import Api
-from tests.sync.conftest import DeskFactory, ProxyFactory
-from tests.sync.proxy import Answer, Reply
+from tests.sync.conftest import DeskFactory, ProxyFactory, assert_syncs_without
 
 
 def put_article(admin: Api, article_id: str, title: str) -> None:
@@ -65,15 +62,4 @@ def test_a_server_article_overrides_the_bundled_one_and_a_deletion_removes_it(
 def test_a_backend_without_an_articles_feed_still_syncs(
     admin: Api, make_desk: DeskFactory, make_proxy: ProxyFactory
 ) -> None:
-    conversation = admin.new_conversation()["id"]
-
-    proxy = make_proxy()
-    problem = json.dumps(
-        {"type": "about:blank", "title": "Not Found", "status": 404, "code": "not_found"}
-    ).encode()
-    headers = {"Content-Type": "application/problem+json"}
-    proxy.on("GET", "/v1/articles/changes", Answer(Reply(404, headers, problem)), times=None)
-    desk = make_desk(url=proxy.base_url)
-    report = desk.synced()
-    assert report.online and report.error is None
-    assert desk.conversation_id(conversation)
+    assert_syncs_without("/v1/articles/changes", admin, make_desk, make_proxy)

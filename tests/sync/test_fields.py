@@ -4,37 +4,15 @@ sends new ones (kept when a later message carries none)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.ops import customer
 from tests.contract.client import Api, new_id
 from tests.sync.conftest import DeskFactory
 
 
-def deliver(
-    admin: Api,
-    conversation_id: str,
-    customer_id: str,
-    fields: dict[str, Any] | None,
-    customer_fields: dict[str, Any] | None = None,
-) -> None:
-    who: dict[str, Any] = {"id": customer_id, "name": "Ana Souza", "country": "BR"}
-    conversation: dict[str, Any] = {"id": conversation_id, "customer": who, "channel": "email"}
-    if fields is not None:
-        conversation["fields"] = fields
-    if customer_fields is not None:
-        who["fields"] = customer_fields
-    message = {"id": new_id("msg"), "body": "Where is my order?"}
-    response = admin.post(
-        "/v1/inbound/messages", {"conversation": conversation, "message": message}
-    )
-    assert response.status_code == 201, response.text
-
-
 def test_fields_are_mirrored_and_follow_the_backend(admin: Api, make_desk: DeskFactory) -> None:
     cid, who = new_id("conv"), new_id("cust")
     order = {"order_number": "LM-2026-104233", "order_status": "Shipped", "paid": True}
-    deliver(admin, cid, who, order, {"plan": "Gold", "orders": 4})
+    admin.deliver_fields(cid, who, fields=order, customer_fields={"plan": "Gold", "orders": 4})
     desk = make_desk()
     desk.synced()
     local = desk.conversation_id(cid)
@@ -46,10 +24,10 @@ def test_fields_are_mirrored_and_follow_the_backend(admin: Api, make_desk: DeskF
     assert first.conversation_fields == order
     assert first.customer_fields == {"plan": "Gold", "orders": 4}
     delivered = {**order, "order_status": "Delivered"}
-    deliver(admin, cid, who, delivered)
+    admin.deliver_fields(cid, who, fields=delivered)
     assert local in desk.synced().changes.conversation_ids
     assert view().conversation_fields == delivered
-    deliver(admin, cid, who, None)  # a message without fields keeps them
+    admin.deliver_fields(cid, who)  # a message without fields keeps them
     desk.synced()
     assert view().conversation_fields == delivered
     assert view().customer_fields == {"plan": "Gold", "orders": 4}

@@ -4,16 +4,14 @@ read receipts are mirrored and the typing indicator is reported (never stored)."
 
 from __future__ import annotations
 
-import json
 import time
 
 from app.domain.models import MessageKind
 from app.ops import templates
 from app.storage.store import Store
 from tests.contract.client import Api
-from tests.sync.conftest import DeskFactory, ProxyFactory
+from tests.sync.conftest import DeskFactory, ProxyFactory, assert_syncs_without
 from tests.sync.harness import server_messages
-from tests.sync.proxy import Answer, Reply
 
 TEMPLATE = {
     "name": "order_update",
@@ -115,14 +113,4 @@ def test_read_receipts_are_mirrored_and_typing_is_reported(
 def test_a_backend_without_templates_still_syncs(
     admin: Api, make_desk: DeskFactory, make_proxy: ProxyFactory
 ) -> None:
-    conversation = admin.new_conversation()["id"]
-    proxy = make_proxy()
-    problem = json.dumps(
-        {"type": "about:blank", "title": "Not Found", "status": 404, "code": "not_found"}
-    ).encode()
-    headers = {"Content-Type": "application/problem+json"}
-    proxy.on("GET", "/v1/templates", Answer(Reply(404, headers, problem)), times=None)
-    desk = make_desk(url=proxy.base_url)
-    report = desk.synced()
-    assert report.online and report.error is None
-    assert desk.conversation_id(conversation)
+    assert_syncs_without("/v1/templates", admin, make_desk, make_proxy)

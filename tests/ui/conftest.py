@@ -8,8 +8,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.ops.context import AppContext
+from app.ops.translation import TranslationService
 from app.ui.shell.main_window import MainWindow
+from tests.helpers.customers import open_spanish_desk
 from tests.helpers.fixtures import ContextFactory
+from tests.helpers.translation import Packs
+from tests.ui.helpers import focus
 
 
 class ErrorSink:
@@ -49,3 +53,28 @@ def open_window(
         return window
 
     return factory
+
+
+SpanishDesk = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def spanish_desk(
+    open_window: WindowFactory,
+    make_ctx: ContextFactory,
+    translation_service: TranslationService,
+    packs: Packs,
+) -> SpanishDesk:
+    """Open the window of an agent who reads English, the Spanish <-> English test packs
+    installed (see ``open_spanish_desk``); keyword options go to the context."""
+
+    def factory(**options: object) -> MainWindow:
+        return open_spanish_desk(open_window, make_ctx, translation_service, packs, **options)
+
+    return factory
+
+
+@pytest.fixture
+def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
+    """The main window on the STANDARD_INBOX, active (a module may define its own ``window``)."""
+    return focus(open_window(), qtbot)

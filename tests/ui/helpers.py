@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
 from app.domain.models import ConversationRow
 from app.ui.inbox.model import ROW_ROLE
 from app.ui.shell.main_window import MainWindow
@@ -28,3 +31,30 @@ def choose(combo: object, data: object) -> None:
 def thread_text(window: MainWindow) -> str:
     """The thread as a reader sees it (bidi isolate marks are invisible)."""
     return window.conversation.thread_view.toPlainText().replace("\u2068", "").replace("\u2069", "")
+
+
+def type_reply_at(window: MainWindow, qtbot: QtBot, width: int, height: int, draft: str) -> None:
+    """Resize the window, type ``draft`` into the composer and wait for its translation
+    preview (the test packs translate English to lower case)."""
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height), timeout=2000)
+    panel = window.conversation.reply_translation
+    window.conversation.composer.editor.setFocus()
+    window.conversation.composer.editor.setPlainText(draft)
+    qtbot.waitUntil(lambda: panel.editor.toPlainText() == draft.lower(), timeout=5000)
+
+
+def focus(window: MainWindow, qtbot: QtBot) -> MainWindow:
+    """Make the window the active one, so shortcuts and focus behave as for the agent."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    return window
+
+
+def open_conversation(window: MainWindow, name: str) -> int:
+    """Open the customer's conversation from the inbox list; its id."""
+    window.inbox.select_row(visible_names(window).index(name))
+    assert window.conversation.header.customer_name.text() == name
+    cid = window.conversation.conversation_id
+    assert cid is not None
+    return cid

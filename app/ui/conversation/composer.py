@@ -15,7 +15,7 @@ sent text back) and cannot be sent twice.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.models import Draft, MessageKind, Status
 from app.i18n import I18n
+from app.ui.shell.debounce import debouncer
 from app.ui.shell.icons import icon
 
 DRAFT_DEBOUNCE_MS = 600
@@ -118,10 +119,7 @@ class Composer(QFrame):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.request_send)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DRAFT_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.flush_draft)
+        self._debounce = debouncer(self, DRAFT_DEBOUNCE_MS, self.flush_draft)
 
         tabs = QHBoxLayout()
         tabs.setSpacing(4)

@@ -16,7 +16,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -42,6 +42,7 @@ from app.domain.text import normalize_for_match
 from app.ops.context import AppContext
 from app.ops.culture import CultureData, CustomerCulture, check_draft
 from app.ui.conversation.header import plain_label
+from app.ui.shell.debounce import debouncer
 
 if TYPE_CHECKING:
     from app.culture.checker import Finding
@@ -125,10 +126,7 @@ class DraftCheck(QFrame):
         layout.setSpacing(2)
         layout.addLayout(strip)
         layout.addWidget(self.summary)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(CHECK_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.check_now)
+        self._debounce = debouncer(self, CHECK_DEBOUNCE_MS, self.check_now)
         self._viewport = editor.viewport()  # compared by identity: safe while it is torn down
         self._viewport.installEventFilter(self)
         self.hide()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
 
 from app.domain.display import isolated
 from app.domain.models import ConversationEvent, Message
-from app.i18n import I18n
+from app.i18n import N_, I18n
 from app.ui.shell import style
 
 NAME_CHARS = 80
@@ -33,89 +33,57 @@ def in_time_order(
     yield from pending[index:]
 
 
+# kind -> (the line when the agent did it, the line when someone else did); the values
+# they may name: {actor}, {agent} (assigned to), {tag}, {subject} (merged), {time}
+_LINES: dict[str, tuple[str, str]] = {
+    "assigned": (N_("You assigned this to {agent}"), N_("{actor} assigned this to {agent}")),
+    "unassigned": (N_("Unassigned by you"), N_("Unassigned by {actor}")),
+    "resolved": (N_("Resolved by you"), N_("Resolved by {actor}")),
+    "reopened": (N_("Reopened by you"), N_("Reopened by {actor}")),
+    "pending": (N_("Set to pending by you"), N_("Set to pending by {actor}")),
+    "snoozed": (N_("Snoozed by you"), N_("Snoozed by {actor}")),
+    "tagged": (N_("You tagged this “{tag}”"), N_("{actor} tagged this “{tag}”")),
+    "untagged": (N_("You removed the tag “{tag}”"), N_("{actor} removed the tag “{tag}”")),
+    "held": (
+        N_("You held a reply for a human translation"),
+        N_("{actor} held a reply for a human translation"),
+    ),
+    "released": (
+        N_("You sent the held reply, translated"),
+        N_("{actor} sent the held reply, translated"),
+    ),
+    "held_assigned": (  # app.ops.held
+        N_("You asked {agent} to translate the held reply"),
+        N_("{actor} asked {agent} to translate the held reply"),
+    ),
+    "hold_cancelled": (N_("You took the held reply back"), N_("{actor} took the held reply back")),
+    "merged": (
+        N_("You merged “{subject}” into this conversation"),
+        N_("{actor} merged “{subject}” into this conversation"),
+    ),
+}
+_SNOOZED_UNTIL = (N_("Snoozed by you until {time}"), N_("Snoozed by {actor} until {time}"))
+
+
 def event_text(i18n: I18n, event: ConversationEvent, now: int) -> str:
     """The line for one event, in the agent's words ("Resolved by you · 14:10")."""
     _ = i18n._
     detail = event.detail
-    who = isolated(event.actor_name or _("Someone"), NAME_CHARS)
-    tag = isolated(str(detail.get("tag") or ""), 60)
-    to = isolated(str(detail.get("to") or ""), NAME_CHARS)
-    mine = event.by_me
     kind = event.kind
-    if kind == "assigned":
-        text = (
-            _("You assigned this to {agent}").format(agent=to)
-            if mine
-            else _("{actor} assigned this to {agent}").format(actor=who, agent=to)
-        )
-    elif kind == "unassigned":
-        text = _("Unassigned by you") if mine else _("Unassigned by {actor}").format(actor=who)
-    elif kind == "resolved":
-        text = _("Resolved by you") if mine else _("Resolved by {actor}").format(actor=who)
-    elif kind == "reopened":
-        text = _("Reopened by you") if mine else _("Reopened by {actor}").format(actor=who)
-    elif kind == "pending":
-        text = (
-            _("Set to pending by you") if mine else _("Set to pending by {actor}").format(actor=who)
-        )
-    elif kind == "snoozed":
-        until = detail.get("until")
-        when = i18n.day_and_time(until, now) if isinstance(until, int) else ""
-        if when:
-            text = (
-                _("Snoozed by you until {time}").format(time=when)
-                if mine
-                else _("Snoozed by {actor} until {time}").format(actor=who, time=when)
-            )
-        else:
-            text = _("Snoozed by you") if mine else _("Snoozed by {actor}").format(actor=who)
-    elif kind == "tagged":
-        text = (
-            _("You tagged this “{tag}”").format(tag=tag)
-            if mine
-            else _("{actor} tagged this “{tag}”").format(actor=who, tag=tag)
-        )
-    elif kind == "untagged":
-        text = (
-            _("You removed the tag “{tag}”").format(tag=tag)
-            if mine
-            else _("{actor} removed the tag “{tag}”").format(actor=who, tag=tag)
-        )
-    elif kind == "held":
-        text = (
-            _("You held a reply for a human translation")
-            if mine
-            else _("{actor} held a reply for a human translation").format(actor=who)
-        )
-    elif kind == "released":
-        text = (
-            _("You sent the held reply, translated")
-            if mine
-            else _("{actor} sent the held reply, translated").format(actor=who)
-        )
-    elif kind == "held_assigned" and detail.get("to"):  # app.ops.held
-        text = (
-            _("You asked {agent} to translate the held reply").format(agent=to)
-            if mine
-            else _("{actor} asked {agent} to translate the held reply").format(actor=who, agent=to)
-        )
-    elif kind == "hold_cancelled":
-        text = (
-            _("You took the held reply back")
-            if mine
-            else _("{actor} took the held reply back").format(actor=who)
-        )
-    elif kind == "merged":
-        subject = isolated(str(detail.get("subject") or "") or _("(no subject)"), 80)
-        text = (
-            _("You merged “{subject}” into this conversation").format(subject=subject)
-            if mine
-            else _("{actor} merged “{subject}” into this conversation").format(
-                actor=who, subject=subject
-            )
-        )
-    else:
+    until = detail.get("until")
+    when = i18n.day_and_time(until, now) if kind == "snoozed" and isinstance(until, int) else ""
+    lines = _SNOOZED_UNTIL if when else _LINES.get(kind)
+    if lines is None or (kind == "held_assigned" and not detail.get("to")):
         return ""  # a kind this version does not know: no line rather than a wrong one
+    mine, others = lines
+    template = _(mine) if event.by_me else _(others)
+    text = template.format(
+        actor=isolated(event.actor_name or _("Someone"), NAME_CHARS),
+        agent=isolated(str(detail.get("to") or ""), NAME_CHARS),
+        tag=isolated(str(detail.get("tag") or ""), 60),
+        subject=isolated(str(detail.get("subject") or "") or _("(no subject)"), 80),
+        time=when,
+    )
     return f"{text} · {i18n.day_and_time(event.at, now)}"
 
 

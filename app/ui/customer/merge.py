@@ -5,7 +5,7 @@ the panel then offers Undo.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from app.ops import customer
 from app.ops.context import AppContext
 from app.ops.customer import CustomerMerge
 from app.ui.conversation.header import plain_label
+from app.ui.shell.debounce import debouncer
 
 SEARCH_DEBOUNCE_MS = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,10 +72,7 @@ class MergeCustomersDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.merge)
         self.buttons.rejected.connect(self.reject)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.look_up)
+        self._debounce = debouncer(self, SEARCH_DEBOUNCE_MS, self.look_up)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

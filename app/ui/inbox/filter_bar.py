@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -18,6 +18,7 @@ from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
 from app.ops import inbox
+from app.ui.shell.debounce import debouncer
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import ASSIGNEES, SLAS, SORTS, STATUSES, channel_label
 
@@ -52,10 +53,7 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMaxLength(500)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._emit)
+        self._debounce = debouncer(self, SEARCH_DEBOUNCE_MS, self._emit)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.search.returnPressed.connect(self._emit_now)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
@@ -16,6 +16,7 @@ from app.domain.models import ConversationDetail
 from app.ops import knowledge
 from app.ops.context import AppContext
 from app.ops.knowledge import ArticleView
+from app.ui.shell.debounce import debouncer
 
 SEARCH_DEBOUNCE_MS = 200
 
@@ -43,10 +44,7 @@ class KnowledgeList(QWidget):
         self.list.setMinimumHeight(140)
         self.list.itemActivated.connect(self._open)
         self.list.itemDoubleClicked.connect(self._open)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
+        self._debounce = debouncer(self, SEARCH_DEBOUNCE_MS, self.refresh)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

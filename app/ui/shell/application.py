@@ -161,6 +161,7 @@ class CrossDeskApp(SessionActions, QObject):
             self._quit_with,
             self.options.size,
             self.options.draft,
+            self.options.search,
         )
 
     def _quit_with(self, code: int) -> None:

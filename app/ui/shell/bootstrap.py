@@ -75,6 +75,16 @@ def _draft(text: str) -> str:
     return text
 
 
+MAX_SEARCH_LENGTH = 500  # the inbox's search box holds as much
+
+
+def _search(text: str) -> str:
+    """``--search``: the text typed into the inbox's search box (bounded like the box)."""
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise argparse.ArgumentTypeError(f"--search is limited to {MAX_SEARCH_LENGTH} characters")
+    return text
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="crossdesk",
@@ -131,6 +141,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=_draft,
         help="with --screenshot: type TEXT into the composer first (its translation "
         "preview and draft check are shown)",
+    )
+    parser.add_argument(
+        "--search",
+        metavar="TEXT",
+        type=_search,
+        help="with --screenshot: search the inbox for TEXT first (matches highlighted)",
     )
     parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
@@ -191,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         open_conversation=args.open_conversation,
         size=args.size,
         draft=args.draft,
+        search=args.search,
         settings_warning=warning,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)

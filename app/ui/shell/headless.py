@@ -24,6 +24,8 @@ SCREENSHOT_TIMEOUT_MS = 30_000
 # After --draft is typed: longer than the preview's and the draft check's debounce, so
 # their work is queued (and then awaited as pending tasks) before the picture is taken.
 DRAFT_SETTLE_S = (max(PREVIEW_DEBOUNCE_MS, CHECK_DEBOUNCE_MS) + 200) / 1000
+# After --search: the results are listed, painted, and the painted rows' matches fetched.
+SEARCH_SETTLE_S = 1.0
 
 
 class PaintWatcher(QObject):
@@ -112,11 +114,14 @@ def screenshot_when_ready(
     wanted: str | None,
     done: Callable[[int], None],
     draft: str | None = None,
+    search: str | None = None,
 ) -> None:
     """``--screenshot``: once the inbox, the conversation (``wanted``, if named) and the
     side panel are shown and ``settled()`` (no task pending, etiquette data loaded);
-    ``draft``: typed into the composer first, then its preview and draft check awaited."""
+    ``draft``: typed into the composer first, then its preview and draft check awaited;
+    ``search``: typed into the inbox's search box, then its results and highlights awaited."""
     typed_at: list[float] = []
+    searched_at: list[float] = []
 
     def ready() -> bool:
         shown = window()
@@ -129,8 +134,18 @@ def screenshot_when_ready(
             and shown.side_panel.culture is not None
             and settled()
         )
-        if not shown_ok or shown is None or draft is None:
-            return shown_ok
+        if not shown_ok or shown is None:
+            return False
+        if search is not None:
+            if not searched_at:
+                shown.inbox.filters.search.setText(search)
+                shown.inbox.filters.search.returnPressed.emit()
+                searched_at.append(time.monotonic())
+                return False
+            if time.monotonic() - searched_at[0] < SEARCH_SETTLE_S:
+                return False
+        if draft is None:
+            return True
         if not typed_at:
             shown.conversation.composer.insert_text(draft)
             typed_at.append(time.monotonic())
@@ -149,6 +164,7 @@ def arm(
     quit_with: Callable[[int], None],
     size: tuple[int, int] | None = None,
     draft: str | None = None,
+    search: str | None = None,
 ) -> None:
     """Whichever headless mode the command line asked for (none: nothing happens);
     ``size``: the window's size (``--size``), ``draft``: text typed for the screenshot."""
@@ -156,6 +172,6 @@ def arm(
     if size is not None and shown is not None:
         shown.resize(*size)
     if screenshot is not None:
-        screenshot_when_ready(screenshot, window, settled, wanted, quit_with, draft)
+        screenshot_when_ready(screenshot, window, settled, wanted, quit_with, draft, search)
     if first_paint and shown is not None:
         report_first_paint(shown, lambda: quit_with(0))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
 
 from app.domain.changes import Changes
 from app.domain.lang import primary_language
@@ -29,7 +29,7 @@ from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import localize
-from app.ui.shell.menus import add_action, build_menus
+from app.ui.shell.menus import build_menus
 from app.ui.sync.status import SyncController, SyncStatus
 from app.ui.translation.glossary_dialog import GlossaryDialog
 from app.ui.translation.held_notice import HeldNotice, install_held_notice
@@ -342,17 +342,6 @@ class MainWindow(QMainWindow):
             self._load_choices()
 
     # ------------------------------------------------------------------ menus
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        keys: list[str],
-        slot: Callable[[], object],
-        icon_name: str | None = None,
-    ) -> QAction:
-        """One menu entry with its shortcuts, listed in the shortcuts help."""
-        return add_action(self, menu, text, keys, slot, icon_name)
-
     def _build_actions(self) -> None:
         build_menus(self)
 

@@ -57,6 +57,7 @@ class LaunchOptions:
     settings_warning: str | None = None  # what settings.json had that could not be used
     size: tuple[int, int] | None = None  # --size: the window's size in pixels
     draft: str | None = None  # --draft: typed into the composer before the screenshot
+    search: str | None = None  # --search: typed into the inbox's search box before it
 
     @property
     def headless(self) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from app.ops.tasks import TaskHandle
 from app.ops.translation import SEND_BEAM, Preview
 from app.translation.api import NoRouteError, ProvenanceKind
 from app.ui.conversation.header import plain_label
+from app.ui.shell.debounce import debouncer
 from app.ui.shell.labels import localize, provenance_details, provenance_text
 
 __all__ = ["EditedPreview", "Outgoing", "ReplyTranslation"]
@@ -122,10 +123,7 @@ class ReplyTranslation(QFrame):
         )
         self.human.clicked.connect(self.human_translation_requested.emit)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._start_preview)
+        self._debounce = debouncer(self, PREVIEW_DEBOUNCE_MS, self._start_preview)
 
         warning_row = QHBoxLayout()
         warning_row.addWidget(self.warning, 1)

@@ -5,38 +5,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind, Status
 from app.ops import inbox
-from app.ops.translation import TranslationService
 from app.storage.store import Store
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
-from tests.helpers.fixtures import ContextFactory
-from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import thread_text, visible_names
+from tests.helpers.customers import lucia
+from tests.ui.conftest import SpanishDesk
+from tests.ui.helpers import open_conversation, thread_text, visible_names
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
-
-
-def open_conversation(window: MainWindow, name: str) -> int:
-    window.inbox.select_row(visible_names(window).index(name))
-    assert window.conversation.header.customer_name.text() == name
-    cid = window.conversation.conversation_id
-    assert cid is not None
-    return cid
 
 
 def test_send_and_resolve_stores_one_reply_and_resolves(
@@ -143,16 +123,9 @@ def test_undo_op_puts_back_a_snooze_and_an_assignee(repo: Store) -> None:
 
 
 @pytest.fixture
-def spanish_window(
-    repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> tuple[MainWindow, int]:
+def spanish_window(repo: Store, spanish_desk: SpanishDesk, qtbot: QtBot) -> tuple[MainWindow, int]:
     cid = add_conversation(repo, lucia((MessageKind.CUSTOMER, "gracias.")), add_agents(repo))
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+    win = spanish_desk()
     qtbot.waitUntil(lambda: "GRACIAS." in thread_text(win), timeout=5000)
     return win, cid
 

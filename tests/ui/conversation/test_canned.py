@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.domain.canned import CannedActions, SuggestWhen
@@ -17,7 +17,7 @@ from app.ui.conversation.canned_editor import CannedEditorDialog
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW
 from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import visible_names
+from tests.ui.helpers import focus, open_conversation
 
 pytestmark = pytest.mark.gui
 
@@ -45,17 +45,7 @@ def window(
     standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot, repo: Store
 ) -> MainWindow:
     canned.save_canned(repo, REPLIES, [], NOW, None)
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
-
-
-def open_conversation(window: MainWindow, name: str) -> int:
-    window.inbox.select_row(visible_names(window).index(name))
-    cid = window.conversation.conversation_id
-    assert cid is not None and window.conversation.header.customer_name.text() == name
-    return cid
+    return focus(open_window(), qtbot)
 
 
 def pick(window: MainWindow, qtbot: QtBot, search: str) -> None:

@@ -16,18 +16,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.config.paths import Paths
-from app.domain.models import MessageKind
 from app.ops.culture import load_culture
-from app.ops.translation import TranslationService
 from app.storage.store import Store
 from app.ui.conversation.split import THREAD_MIN_HEIGHT
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
-from tests.helpers.fixtures import ContextFactory
-from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import thread_text
+from tests.helpers.customers import lucia_asks_for_her_order
+from tests.ui.conftest import SpanishDesk
+from tests.ui.helpers import thread_text, type_reply_at
 
 pytestmark = pytest.mark.gui
 
@@ -45,21 +41,11 @@ def font_scale() -> Iterator[float]:
 def window(
     font_scale: float,
     repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
+    spanish_desk: SpanishDesk,
     qtbot: QtBot,
     request: pytest.FixtureRequest,
 ) -> MainWindow:
-    add_conversation(
-        repo,
-        lucia(
-            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
-            (MessageKind.CUSTOMER, "gracias por la ayuda."),
-        ),
-        add_agents(repo),
-    )
+    add_conversation(repo, lucia_asks_for_her_order(), add_agents(repo))
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     font = app.font()
@@ -68,7 +54,7 @@ def window(
         larger.setPointSizeF(font.pointSizeF() * font_scale)
         app.setFont(larger)
         request.addfinalizer(lambda: app.setFont(font))
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+    win = spanish_desk()
     win.set_culture_data(load_culture(Paths(Path("/nonexistent-crossdesk-data"))))
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
     return win
@@ -92,13 +78,7 @@ def fully_visible(widget: QWidget, window: MainWindow) -> bool:
 
 
 def compose(window: MainWindow, qtbot: QtBot, width: int, height: int) -> None:
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height), timeout=2000)
-    composer = window.conversation.composer
-    panel = window.conversation.reply_translation
-    composer.editor.setFocus()
-    composer.editor.setPlainText(DRAFT)
-    qtbot.waitUntil(lambda: panel.editor.toPlainText() == DRAFT.lower(), timeout=5000)
+    type_reply_at(window, qtbot, width, height, DRAFT)
     qtbot.waitUntil(lambda: window.draft_check.isVisible(), timeout=5000)
     QApplication.processEvents()
 

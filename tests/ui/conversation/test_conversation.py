@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind, Status
@@ -14,23 +14,9 @@ from app.ui.settings.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW
 from tests.ui.conftest import ErrorSink, WindowFactory
-from tests.ui.helpers import thread_text, visible_names
+from tests.ui.helpers import open_conversation, thread_text, visible_names
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
-
-
-def open_conversation(window: MainWindow, name: str) -> None:
-    row = visible_names(window).index(name)
-    window.inbox.select_row(row)
-    assert window.conversation.header.customer_name.text() == name
 
 
 def test_thread_shows_authors_times_and_distinct_notes(window: MainWindow, qtbot: QtBot) -> None:

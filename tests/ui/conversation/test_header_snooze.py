@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -15,24 +10,9 @@ from app.storage.store import Store
 from app.ui.conversation.header import ConversationHeader
 from tests.helpers.builders import Conv, add_agents, add_conversation
 from tests.helpers.fixtures import ContextFactory
+from tests.helpers.zones import at
 
 pytestmark = pytest.mark.gui
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(text: str, zone: ZoneInfo = BERLIN) -> int:
-    return int(datetime.fromisoformat(text).replace(tzinfo=zone).timestamp())
-
-
-@pytest.fixture
-def agent_in_berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The agent's machine is set to Europe/Berlin (restored afterwards)."""
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 # One of the two is on the other side of a DST change from any real "today", so a

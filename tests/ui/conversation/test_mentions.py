@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind
@@ -14,27 +13,11 @@ from app.ops import reply
 from app.storage.store import Store
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW
-from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import visible_names
+from tests.ui.helpers import open_conversation
 
 pytestmark = pytest.mark.gui
 
 MENTION = QTextCharFormat.Property.UserProperty + 7
-
-
-@pytest.fixture
-def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
-
-
-def open_conversation(window: MainWindow, name: str) -> int:
-    window.inbox.select_row(visible_names(window).index(name))
-    cid = window.conversation.conversation_id
-    assert cid is not None
-    return cid
 
 
 def type_note(window: MainWindow, qtbot: QtBot, text: str) -> None:

@@ -27,10 +27,9 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.reply_translation import ReplyTranslation
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
-from tests.helpers.fixtures import ContextFactory
+from tests.helpers.customers import lucia
 from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import SpanishDesk
 from tests.ui.helpers import thread_text
 
 pytestmark = pytest.mark.gui
@@ -59,15 +58,8 @@ def conversations(repo: Store) -> tuple[int, int]:
 
 
 @pytest.fixture
-def window(
-    conversations: tuple[int, int],
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> MainWindow:
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+def window(conversations: tuple[int, int], spanish_desk: SpanishDesk, qtbot: QtBot) -> MainWindow:
+    win = spanish_desk()
     assert win.inbox.select_conversation(conversations[0])
     qtbot.waitUntil(lambda: win.conversation.conversation_id == conversations[0], timeout=5000)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)

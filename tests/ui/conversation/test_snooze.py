@@ -3,14 +3,10 @@ replies; a customer message brings such a conversation back."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import MessageKind, Status
@@ -20,25 +16,12 @@ from app.ui.conversation.snooze_dialog import SnoozeDialog
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 from tests.helpers.fixtures import ContextFactory
-from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import visible_names
+from tests.helpers.zones import BERLIN, at
+from tests.ui.helpers import open_conversation, visible_names
 
 pytestmark = pytest.mark.gui
 
-BERLIN, SHANGHAI = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str, zone: ZoneInfo = BERLIN) -> int:
-    return int(datetime.fromisoformat(text).replace(tzinfo=zone).timestamp())
-
-
-@pytest.fixture
-def agent_in_berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -95,23 +78,19 @@ def test_until_the_customer_replies_from_the_dialog(dialog: SnoozeDialog, qtbot:
         dialog.ok.click()
 
 
-@pytest.fixture
-def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
+def snooze_from_header(window: MainWindow, name: str, entry: str) -> None:
+    """Open the customer's conversation and pick ``entry`` in the header's Snooze menu."""
+    open_conversation(window, name)
+    menu = window.conversation.header.snooze_button.menu()
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == entry).trigger()
 
 
 def test_snooze_until_the_customer_replies_and_their_message_brings_it_back(
     window: MainWindow, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
-    window.inbox.select_row(visible_names(window).index("Carlos Pérez"))
+    snooze_from_header(window, "Carlos Pérez", "Until the customer replies")
     cid = standard_inbox["Carlos Pérez"]
-    menu = window.conversation.header.snooze_button.menu()
-    menu.aboutToShow.emit()
-    action = next(a for a in menu.actions() if a.text() == "Until the customer replies")
-    action.trigger()
     row = repo.conversations.conversation_row(cid)
     assert row.status is Status.SNOOZED and row.snooze_until_reply
     assert row.snoozed_until == NOW + snoozing.UNTIL_REPLY_SECONDS  # the safety net
@@ -138,11 +117,8 @@ def test_a_timed_snooze_clears_until_reply_and_waits_for_its_time(repo: Store) -
 def test_the_header_opens_the_dialog_and_its_choice_is_stored(
     window: MainWindow, qtbot: QtBot, repo: Store, standard_inbox: dict[str, int]
 ) -> None:
-    window.inbox.select_row(visible_names(window).index("Carlos Pérez"))
+    snooze_from_header(window, "Carlos Pérez", "Pick a date and time…")
     cid = standard_inbox["Carlos Pérez"]
-    menu = window.conversation.header.snooze_button.menu()
-    menu.aboutToShow.emit()
-    next(a for a in menu.actions() if a.text() == "Pick a date and time…").trigger()
     dialog = window.conversation.findChild(SnoozeDialog)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=3000)

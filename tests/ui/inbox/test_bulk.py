@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import Status
 from app.storage.store import Store
 from app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import WindowFactory
-from tests.ui.helpers import visible_names
+from tests.ui.helpers import focus, visible_names
 
 pytestmark = pytest.mark.gui
 
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.gui
 def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
     win = open_window()
     win.resize(1366, 768)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
+    return focus(win, qtbot)
 
 
 def click_row(window: MainWindow, qtbot: QtBot, row: int, modifier: Qt.KeyboardModifier) -> None:

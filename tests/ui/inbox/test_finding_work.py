@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSlider, QApplication
+from PySide6.QtWidgets import QAbstractSlider
 from pytestqt.qtbot import QtBot
 
 from app.domain.changes import Changes
@@ -17,14 +17,6 @@ from tests.ui.conftest import WindowFactory
 from tests.ui.helpers import choose, visible_names
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(standard_inbox: dict[str, int], open_window: WindowFactory, qtbot: QtBot) -> MainWindow:
-    win = open_window()
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
-    return win
 
 
 def search_for(window: MainWindow, qtbot: QtBot, text: str) -> None:

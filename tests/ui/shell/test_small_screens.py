@@ -9,19 +9,16 @@ from PySide6.QtCore import QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.domain.models import MessageKind
-from app.ops.translation import TranslationService
 from app.storage.store import Store
 from app.ui.conversation.split import THREAD_MIN_HEIGHT
 from app.ui.shell.bootstrap import parse_args
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.screen_fit import FIRST_SIZE, first_geometry, fit_to_screen, fitted
 from tests.helpers.builders import add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
+from tests.helpers.customers import lucia_asks_for_her_order
 from tests.helpers.fixtures import ContextFactory
-from tests.helpers.translation import Packs
-from tests.ui.conftest import ErrorSink, WindowFactory
-from tests.ui.helpers import thread_text
+from tests.ui.conftest import ErrorSink, SpanishDesk
+from tests.ui.helpers import thread_text, type_reply_at
 
 pytestmark = pytest.mark.gui
 
@@ -31,36 +28,17 @@ LONG_DRAFT = "\n".join(
 
 
 @pytest.fixture
-def window(
-    repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> MainWindow:
-    add_conversation(
-        repo,
-        lucia(
-            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
-            (MessageKind.CUSTOMER, "gracias por la ayuda."),
-        ),
-        add_agents(repo),
-    )
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+def window(repo: Store, spanish_desk: SpanishDesk, qtbot: QtBot) -> MainWindow:
+    add_conversation(repo, lucia_asks_for_her_order(), add_agents(repo))
+    win = spanish_desk()
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
     return win
 
 
 def compose_at(window: MainWindow, qtbot: QtBot, width: int, height: int) -> None:
     """Resize the window, type a long reply and wait for its translation preview."""
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height), timeout=2000)
-    composer = window.conversation.composer
+    type_reply_at(window, qtbot, width, height, LONG_DRAFT)
     panel = window.conversation.reply_translation
-    composer.editor.setFocus()
-    composer.editor.setPlainText(LONG_DRAFT)
-    qtbot.waitUntil(lambda: panel.editor.toPlainText() == LONG_DRAFT.lower(), timeout=5000)
     qtbot.waitUntil(lambda: panel.back.isVisible(), timeout=5000)
     QApplication.processEvents()
 

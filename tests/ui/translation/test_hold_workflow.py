@@ -14,7 +14,6 @@ from app.domain.changes import Changes
 from app.domain.models import Channel, Message, MessageKind, Status
 from app.ops import held, reply
 from app.ops.reply import Reply
-from app.ops.translation import TranslationService
 from app.storage.store import Store
 from app.ui.conversation.template_dialog import TemplateDialog
 from app.ui.conversation.thread_view import HELD_SCHEME
@@ -22,10 +21,9 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.translation.held_reply_dialog import AssignTranslatorDialog, HeldReplyDialog
 from app.ui.translation.held_view import HELD_ASSIGN_SCHEME, HELD_BACKGROUND, HELD_CANCEL_SCHEME
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
+from tests.helpers.customers import lucia, lucia_asks_for_her_order
 from tests.helpers.fixtures import ContextFactory
-from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import SpanishDesk, WindowFactory
 from tests.ui.helpers import thread_text, visible_names
 
 pytestmark = pytest.mark.gui
@@ -42,27 +40,13 @@ def agents(repo: Store) -> dict[str, int]:
 def conversation(repo: Store, agents: dict[str, int]) -> int:
     """Lucía's conversation, resolved: out of the default view."""
     return add_conversation(
-        repo,
-        lucia(
-            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
-            (MessageKind.CUSTOMER, "gracias por la ayuda."),
-            status=Status.RESOLVED,
-            sla_in=None,
-        ),
-        agents,
+        repo, lucia_asks_for_her_order(status=Status.RESOLVED, sla_in=None), agents
     )
 
 
 @pytest.fixture
-def window(
-    conversation: int,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> MainWindow:
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+def window(conversation: int, spanish_desk: SpanishDesk, qtbot: QtBot) -> MainWindow:
+    win = spanish_desk()
     win.resize(1366, 768)
     win.open_conversation(conversation)
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
@@ -265,13 +249,7 @@ def test_replies_already_waiting_for_me_show_on_the_badge_at_start(
 
 
 def test_release_after_the_whatsapp_window_closed_says_why_and_keeps_it_held(
-    repo: Store,
-    agents: dict[str, int],
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
+    repo: Store, agents: dict[str, int], spanish_desk: SpanishDesk, qtbot: QtBot
 ) -> None:
     """Held while the window was open, translated after it closed: the dialog says an
     approved template is needed, keeps the translation and offers the template picker; the
@@ -279,10 +257,7 @@ def test_release_after_the_whatsapp_window_closed_says_why_and_keeps_it_held(
     whatsapp = lucia((MessageKind.CUSTOMER, "¿dónde está mi pedido?"), channel=Channel.WHATSAPP)
     cid = add_conversation(repo, whatsapp, agents)  # the customer wrote two hours ago
     clock = [NOW]
-    translation_service.engine.install(packs.get("es-en", transform="upper"))
-    translation_service.engine.install(packs.get("en-es", transform="lower"))
-    ctx = make_ctx(translation=translation_service, agent_language="en", clock=lambda: clock[0])
-    window = open_window(ctx=ctx)
+    window = spanish_desk(clock=lambda: clock[0])
     window.resize(1366, 768)
     window.open_conversation(cid)
     qtbot.waitUntil(lambda: "¿DÓNDE ESTÁ MI PEDIDO?" in thread_text(window), timeout=5000)

@@ -4,9 +4,7 @@ this inbox needs, with their conversation counts, most needed first."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,10 +17,10 @@ from app.storage.store import Store
 from app.ui.shell.main_window import MainWindow
 from app.ui.translation.packs_dialog import DownloadDialog, PackManagerDialog
 from tests.helpers.builders import Conv, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
-from tests.helpers.fixtures import ContextFactory
+from tests.helpers.customers import lucia
+from tests.helpers.loopback_http import serving_files
 from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import SpanishDesk
 from tests.ui.helpers import visible_names
 
 pytestmark = pytest.mark.gui
@@ -39,14 +37,7 @@ def japanese(name: str) -> Conv:
 
 
 @pytest.fixture
-def window(
-    repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> MainWindow:
+def window(repo: Store, spanish_desk: SpanishDesk, qtbot: QtBot) -> MainWindow:
     agents = add_agents(repo)
     add_conversation(repo, lucia((MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido?")), agents)
     for name in ("山本 健", "佐藤 花子", "鈴木 一郎"):
@@ -54,7 +45,7 @@ def window(
     german = Conv(customer="Jonas Weber", country="DE", language="de-DE", timezone="Europe/Berlin")
     german.messages = [(MessageKind.CUSTOMER, "Wo ist meine Bestellung?")]
     add_conversation(repo, german, agents)
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+    win = spanish_desk()
     qtbot.waitUntil(lambda: "山本 健" in visible_names(win), timeout=5000)
     return win
 
@@ -162,21 +153,7 @@ def test_a_needed_pair_opens_the_download_with_that_pair_chosen(
         for code_from, code_to in (("de", "en"), ("en", "de"), ("ja", "en"), ("en", "ja"))
     ]
 
-    class Serve(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = json.dumps(index).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_files({"/index.json": json.dumps(index).encode()}) as server:
         packs_dialog = window.open_packs()
         qtbot.waitUntil(lambda: packs_dialog.needed.count() == 4, timeout=5000)
         first = packs_dialog.needed.item(0)
@@ -184,11 +161,7 @@ def test_a_needed_pair_opens_the_download_with_that_pair_chosen(
         packs_dialog.needed.itemActivated.emit(first)
         download = packs_dialog.findChildren(DownloadDialog)[-1]
         assert download.wanted == ("ja", "en")
-        download.load_catalogue(f"http://127.0.0.1:{httpd.server_address[1]}/index.json")
+        download.load_catalogue(f"{server}/index.json")
         assert download.catalogue.currentText() == "Japanese → English (1.1)"
         assert download.url.text() == "https://packs.example/translate-ja_en-1_1.argosmodel"
         download.close()
-    finally:
-        httpd.shutdown()
-        thread.join()
-        httpd.server_close()

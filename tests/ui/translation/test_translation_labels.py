@@ -19,10 +19,8 @@ from app.translation.api import Provenance, ProvenanceKind
 from app.ui.shell.labels import provenance_details, provenance_text
 from app.ui.shell.main_window import MainWindow
 from tests.helpers.builders import NOW, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
-from tests.helpers.fixtures import ContextFactory
-from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
+from tests.helpers.customers import lucia
+from tests.ui.conftest import SpanishDesk
 from tests.ui.helpers import thread_text
 
 pytestmark = pytest.mark.gui
@@ -79,17 +77,12 @@ def unsure(translation_service: TranslationService, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.usefixtures("unsure")
 def test_the_agents_own_reply_never_says_check_with_the_customer(
-    repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
+    repo: Store, spanish_desk: SpanishDesk, qtbot: QtBot
 ) -> None:
     cid = add_conversation(
         repo, lucia((MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido?")), add_agents(repo)
     )
-    window = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+    window = spanish_desk()
     qtbot.waitUntil(lambda: "HOLA, ¿DÓNDE" in thread_text(window), timeout=5000)
     composer = window.conversation.composer
     panel = window.conversation.reply_translation
@@ -133,12 +126,7 @@ def test_glossary_applied_is_said_in_the_label() -> None:
 
 
 def test_the_thread_labels_the_message_whose_translation_used_the_glossary(
-    repo: Store,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
+    repo: Store, spanish_desk: SpanishDesk, translation_service: TranslationService, qtbot: QtBot
 ) -> None:
     """Only the message with the team's term says so, also when its translation is read
     back from the cache (a window opened later)."""
@@ -153,7 +141,7 @@ def test_the_thread_labels_the_message_whose_translation_used_the_glossary(
         add_agents(repo),
     )
     for _attempt in ("translated now", "read from the cache"):
-        window = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+        window = spanish_desk()
         labels = translation_labels(window, qtbot)
         assert len(labels) == 2
         assert sum("Glossary applied" in line for line in labels) == 1

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
-from app.domain.models import MessageKind
 from app.ops import inbox
 from app.ops.translation import TranslationService
 from app.storage.store import Store
@@ -17,10 +16,11 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.translation.held_reply_dialog import HeldReplyDialog
 from app.ui.translation.packs_dialog import PackManagerDialog
 from tests.helpers.builders import NOW, add_agents, add_conversation
-from tests.helpers.customers import lucia, open_spanish_desk
+from tests.helpers.customers import lucia_asks_for_her_order
 from tests.helpers.fixtures import ContextFactory
+from tests.helpers.loopback_http import serving_files
 from tests.helpers.translation import Packs
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import SpanishDesk, WindowFactory
 from tests.ui.helpers import thread_text
 
 pytestmark = pytest.mark.gui
@@ -28,26 +28,12 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def conversation(repo: Store) -> int:
-    return add_conversation(
-        repo,
-        lucia(
-            (MessageKind.CUSTOMER, "hola, ¿dónde está mi pedido LM-2026-104233?"),
-            (MessageKind.CUSTOMER, "gracias por la ayuda."),
-        ),
-        add_agents(repo),
-    )
+    return add_conversation(repo, lucia_asks_for_her_order(), add_agents(repo))
 
 
 @pytest.fixture
-def window(
-    conversation: int,
-    open_window: WindowFactory,
-    make_ctx: ContextFactory,
-    translation_service: TranslationService,
-    packs: Packs,
-    qtbot: QtBot,
-) -> MainWindow:
-    win = open_spanish_desk(open_window, make_ctx, translation_service, packs)
+def window(conversation: int, spanish_desk: SpanishDesk, qtbot: QtBot) -> MainWindow:
+    win = spanish_desk()
     qtbot.waitUntil(lambda: "GRACIAS POR LA AYUDA." in thread_text(win), timeout=5000)
     return win
 
@@ -318,9 +304,7 @@ def test_the_download_dialog_lists_an_index_when_asked(
     translation_service: TranslationService,
     qtbot: QtBot,
 ) -> None:
-    import http.server
     import json
-    import threading
 
     from app.ui.translation.packs_dialog import DownloadDialog
 
@@ -334,30 +318,12 @@ def test_the_download_dialog_lists_an_index_when_asked(
         }
     ]
 
-    class Serve(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = json.dumps(index).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Serve)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_files({"/index.json": json.dumps(index).encode()}) as server:
         window = open_window(ctx=make_ctx(translation=translation_service))
         dialog = DownloadDialog(window._ctx, window)
         assert not dialog.catalogue.isEnabled()  # nothing is fetched until asked
-        dialog.load_catalogue(f"http://127.0.0.1:{httpd.server_address[1]}/index.json")
+        dialog.load_catalogue(f"{server}/index.json")
         assert dialog.catalogue.itemText(0) == "Spanish → English (1.9)"
         assert dialog.url.text() == "https://packs.example/translate-es_en-1_9.argosmodel"
         assert "publishes no checksum" in dialog.catalogue_note.text()
         dialog.close()
-    finally:
-        httpd.shutdown()
-        thread.join()
-        httpd.server_close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,22 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.domain.snooze import SnoozePreset, SystemZone, local_zone, next_morning, snooze_choices
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def at(text: str, zone: ZoneInfo = BERLIN) -> int:
-    return int(datetime.fromisoformat(text).replace(tzinfo=zone).timestamp())
-
-
-@pytest.fixture
-def berlin_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local zone is Berlin (restored afterwards)."""
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+from tests.helpers.zones import BERLIN, at
 
 
 def test_local_zone_is_the_named_zone_from_tz(tmp_path: Path) -> None:
@@ -59,7 +42,7 @@ def test_local_zone_follows_the_system_link_then_the_timezone_file(tmp_path: Pat
     ],
 )
 def test_next_morning_across_a_dst_change_is_nine_local(
-    now: str, morning: str, berlin_tz: None
+    now: str, morning: str, agent_in_berlin: None
 ) -> None:
     for zone in (BERLIN, SystemZone()):
         until = next_morning(at(now), zone)

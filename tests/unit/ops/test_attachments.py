@@ -114,8 +114,15 @@ def test_sending_takes_the_drafts_files_with_the_message(repo: Store, cid: int) 
     assert {a.state for a in detail.attachments[sent.id]} == {AttachmentState.LOCAL}
     assert detail.draft_attachments == ()
     assert set(detail.attachments) == {sent.id}  # the customer's message has none
+    assert detail.row.last_message_preview == "📎 label.png, invoice.pdf"  # the list's line
     with pytest.raises(ValueError, match="empty message"):  # no text and no files: refused
         reply.send(repo, cid, reply.note(""), None, NOW)
+
+
+def test_a_text_reply_with_files_keeps_its_text_as_the_preview(repo: Store, cid: int) -> None:
+    attachments.add_bytes_to_draft(repo, cid, png(2, 2), "label.png", NOW)
+    reply.send(repo, cid, Reply(MessageKind.AGENT, "Your return label."), None, NOW)
+    assert inbox.conversation_detail(repo, cid).row.last_message_preview == "Your return label."
 
 
 def test_a_refused_send_leaves_the_files_on_the_draft(repo: Store, cid: int) -> None:

@@ -4,7 +4,6 @@ download over loopback HTTP, the dialog's refusal of a malformed file before ins
 from __future__ import annotations
 
 import hashlib
-import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from app.ops import packs as pack_ops
 from app.ops.translation import TranslationService
 from app.translation.api import PackError
+from tests.helpers.loopback_http import serving_files
 from tests.helpers.translation import Packs
 
 
@@ -64,26 +64,8 @@ def test_a_download_goes_to_the_workspace_downloads_folder_named_after_the_addre
 def served_pack(packs: Packs) -> Iterator[tuple[str, bytes]]:
     """One real pack served on loopback at /es_en.argosmodel."""
     body = packs["es-en"].read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            self.send_response(200 if self.path == "/es_en.argosmodel" else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/es_en.argosmodel", body
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving_files({"/es_en.argosmodel": body}) as server:
+        yield f"{server}/es_en.argosmodel", body
 
 
 def test_a_downloaded_pack_is_checked_then_installs(

@@ -15,12 +15,20 @@ from app.domain.filters import (
     query_from_json,
     query_to_json,
 )
-from app.domain.models import Channel, MessageKind, Status
+from app.domain.models import Agent, Channel, MessageKind, Status
 from app.ops import inbox, queues
 from app.ops.matches import search_matches
 from app.storage.saved_views import MAX_NAME_CHARS, SavedViewError
 from app.storage.store import Store
 from tests.helpers.builders import NOW, Conv, add_conversation
+
+
+def me_and_colleague(repo: Store) -> tuple[int, Agent]:
+    """The agent signed in on this desk and the standard inbox's other agent."""
+    me = inbox.workspace_info(repo, "t", "").me_id
+    colleague = repo.conversations.agent_by_uid("colleague")
+    assert me is not None and colleague is not None
+    return me, colleague
 
 
 def counts(repo: Store, me: int) -> dict[str, int]:
@@ -121,9 +129,7 @@ def test_a_view_saved_before_held_for_me_existed_still_loads() -> None:
 def test_held_for_me_counts_and_lists_only_the_replies_given_to_me(
     repo: Store, standard_inbox: dict[str, int]
 ) -> None:
-    me = inbox.workspace_info(repo, "t", "").me_id
-    colleague = repo.conversations.agent_by_uid("colleague")
-    assert me is not None and colleague is not None
+    me, colleague = me_and_colleague(repo)
     somchai, ana, yuki = (standard_inbox[n] for n in ("Somchai Dee", "Ana Souza", "Yuki Tanaka"))
     with repo.transaction():
         mine_1 = repo.messages.add_message(somchai, MessageKind.AGENT, "ขอบคุณ", NOW, held=True)
@@ -217,9 +223,7 @@ def test_broken_or_unknown_filters_are_refused_with_a_reason(text: str, message:
 def test_saved_views_are_per_agent_named_renamed_and_deleted(
     repo: Store, standard_inbox: dict[str, int]
 ) -> None:
-    me = inbox.workspace_info(repo, "t", "").me_id
-    colleague = repo.conversations.agent_by_uid("colleague")
-    assert me is not None and colleague is not None
+    me, colleague = me_and_colleague(repo)
     mine = InboxQuery(assignee=AssigneeFilter.ME, tag="gdpr")
     first = queues.save_view(repo, me, "  GDPR\nmine ", mine, NOW)
     queues.save_view(repo, colleague.id, "GDPR mine", InboxQuery(), NOW)  # same name, theirs

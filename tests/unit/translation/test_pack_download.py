@@ -18,6 +18,7 @@ from app.translation.pack_download import (
     download,
     fetch_catalogue,
 )
+from tests.helpers.loopback_http import serving
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 
@@ -77,13 +78,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     _Handler.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serving(_Handler) as url:
+        yield url
 
 
 SHA = hashlib.sha256(PAYLOAD).hexdigest()

@@ -31,6 +31,8 @@ def _word(ch: str) -> bool:
 
 def find_mentions(text: str, agents: Iterable[tuple[int, str]]) -> list[Mention]:
     """The mentions in ``text`` of ``agents`` ((id, name) pairs), in order."""
+    if "@" not in text[:MAX_TEXT_CHARS]:
+        return []  # most notes: nothing to match (a thread checks every note as it opens)
     names = sorted(
         (
             (name.casefold(), agent_id)

@@ -146,6 +146,7 @@ def switching(switches: int) -> dict[str, object]:
 
     from app.config.settings import Settings
     from app.ui.shell.application import CrossDeskApp, LaunchOptions
+    from app.ui.shell.screen_fit import FIRST_SIZE
     from app.ui.shell.style import STYLE_SHEET
 
     qt_app = QApplication.instance() or QApplication([])
@@ -168,6 +169,9 @@ def switching(switches: int) -> dict[str, object]:
     )
     window = crossdesk.window
     assert window is not None
+    # The offscreen screen is 800x800 and a first window is fitted to its screen: measure
+    # at the size a first window has on a large screen, as before screen fitting.
+    window.resize(FIRST_SIZE)
     status = window.inbox.filters.status
     status.setCurrentIndex(status.findData("all"))
     wait(lambda: window.inbox.model.rowCount() > 80)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -104,6 +104,9 @@ class ThreadView(QTextBrowser):
         super().__init__(parent)
         self._i18n = i18n
         self.setObjectName("thread")
+        # Text wraps to the width: a horizontal bar would only come and go as wide pieces
+        # (a picture) are laid out, each time changing the height and laying it all out again.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.storage.fts import TOKENIZER_SQL, article_document, conversation_document
+from app.storage.schema_steps import NO_SLA, V6_STATEMENTS, V7_STATEMENTS
 from app.storage.sqlite_utils_db import database
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
 _TOKENIZER_V1 = "unicode61 remove_diacritics 2"  # the search index before version 5
 
 _V1 = f"""
@@ -282,110 +282,8 @@ def _insert(conn: sqlite3.Connection, into: str, rows: list[tuple[Any, ...]]) ->
     rows.clear()
 
 
-# Issue 11, the agent's working day: one step for every table the desk's new parts use.
-_V6_STATEMENTS = (
-    # Who assigned, resolved, snoozed, held or tagged: quiet system lines in the thread.
-    """CREATE TABLE conversation_events (
-        id INTEGER PRIMARY KEY,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,                       -- assigned, resolved, snoozed, held, tagged...
-        actor_agent_id INTEGER REFERENCES agents(id),
-        detail TEXT NOT NULL DEFAULT '{}',        -- JSON: what changed (tag, assignee, until)
-        at INTEGER NOT NULL
-    )""",
-    "CREATE INDEX conversation_events_by_conversation ON conversation_events (conversation_id, at)",
-    # Notes on the customer (not on one conversation).
-    """CREATE TABLE customer_notes (
-        id INTEGER PRIMARY KEY,
-        uid TEXT NOT NULL UNIQUE,
-        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-        author_agent_id INTEGER REFERENCES agents(id),
-        body TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-    )""",
-    "CREATE INDEX customer_notes_by_customer ON customer_notes (customer_id, created_at)",
-    # Backend fields (order number, order status, plan...) and merges.
-    "ALTER TABLE customers ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
-    "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id)",
-    "ALTER TABLE conversations ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
-    "ALTER TABLE conversations ADD COLUMN merged_into INTEGER REFERENCES conversations(id)",
-    "CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL",
-    "CREATE INDEX conversations_merged ON conversations (merged_into)"
-    " WHERE merged_into IS NOT NULL",
-    # Snooze until the customer replies (snoozed_until may then be NULL).
-    "ALTER TABLE conversations ADD COLUMN snooze_until_reply INTEGER NOT NULL DEFAULT 0",
-    # Attachments, both ways. A draft's attachment has no message yet; the file lives
-    # beside the store (stored_path, relative to the attachments folder) once present.
-    """CREATE TABLE attachments (
-        id INTEGER PRIMARY KEY,
-        uid TEXT NOT NULL UNIQUE,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
-        filename TEXT NOT NULL,
-        content_type TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        width INTEGER,
-        height INTEGER,
-        stored_path TEXT,
-        remote_id TEXT,
-        state TEXT NOT NULL DEFAULT 'local'
-            CHECK (state IN ('draft', 'local', 'uploaded', 'remote', 'refused')),
-        refused_reason TEXT,
-        created_at INTEGER NOT NULL
-    )""",
-    "CREATE INDEX attachments_by_message ON attachments (message_id)",
-    "CREATE INDEX attachments_by_conversation ON attachments (conversation_id, message_id)",
-    # A held reply can be given to a colleague who writes the language.
-    "ALTER TABLE messages ADD COLUMN held_for_agent_id INTEGER REFERENCES agents(id)",
-    # Read receipts where the backend provides them.
-    "ALTER TABLE messages ADD COLUMN read_at INTEGER",
-    "CREATE INDEX messages_held ON messages (conversation_id) WHERE state = 'held'",
-    # The queue counts: open and pending conversations by assignee and by deadline.
-    "CREATE INDEX conversations_open_by_assignee ON conversations (assignee_id)"
-    " WHERE status IN ('open', 'pending')",
-    f"CREATE INDEX conversations_open_by_sla ON conversations (coalesce(sla_due_at, {NO_SLA}))"
-    " WHERE status IN ('open', 'pending')",
-    # @mentions in internal notes: the Mentions queue.
-    """CREATE TABLE mentions (
-        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-        agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        seen_at INTEGER,
-        PRIMARY KEY (message_id, agent_id)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX mentions_by_agent ON mentions (agent_id, seen_at, conversation_id)",
-    # Saved views: a name for a combination of filters, per agent.
-    """CREATE TABLE saved_views (
-        id INTEGER PRIMARY KEY,
-        uid TEXT NOT NULL UNIQUE,
-        owner_agent_id INTEGER REFERENCES agents(id) ON DELETE CASCADE,
-        name TEXT NOT NULL,
-        filters TEXT NOT NULL,                    -- JSON, see app.domain.filters
-        position INTEGER NOT NULL DEFAULT 0,
-        shared INTEGER NOT NULL DEFAULT 0,
-        updated_at INTEGER NOT NULL
-    )""",
-    "CREATE UNIQUE INDEX saved_views_by_owner ON saved_views (coalesce(owner_agent_id, 0), name)",
-    # Canned replies: what they do besides inserting text, and when they are suggested.
-    "ALTER TABLE macros ADD COLUMN actions TEXT NOT NULL DEFAULT '{}'",
-    "ALTER TABLE macros ADD COLUMN suggest_when TEXT NOT NULL DEFAULT '{}'",
-    # Message templates approved by the channel (WhatsApp), from the server.
-    """CREATE TABLE message_templates (
-        id INTEGER PRIMARY KEY,
-        uid TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        language TEXT NOT NULL,
-        body TEXT NOT NULL,
-        variables TEXT NOT NULL DEFAULT '[]',     -- JSON list of placeholder names
-        updated_at INTEGER NOT NULL
-    )""",
-)
-
-
-_V6 = ";\n".join(_V6_STATEMENTS) + ";"
+_V6 = ";\n".join(V6_STATEMENTS) + ";"
+_V7 = ";\n".join(V7_STATEMENTS) + ";"
 
 
 @dataclass(frozen=True)
@@ -410,6 +308,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V4,
     _v5_search_index,
     _V6,
+    _V7,
 )
 LATEST = len(MIGRATIONS)
 

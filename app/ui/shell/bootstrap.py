@@ -173,7 +173,14 @@ def setup_logging(paths: Paths) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crossdesk`` console script."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    from app.ui.report.cli import main as report_main
+    from app.ui.report.cli import split_report
+
+    report_args = split_report(argv)
+    if report_args is not None:  # crossdesk [options] report COMMAND ...
+        return report_main(report_args)
+    args = parse_args(argv)
     if args.screenshot is not None or args.exit_after_first_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = Paths.resolve(args.data_dir)

@@ -104,7 +104,7 @@ from tests.helpers.sql import sql
 folder = Path(sys.argv[1])
 Store.open(folder / "new.sqlite3").close()  # created and migrated
 store = Store.open(folder / "new.sqlite3")  # reopened
-migrate(sql(store), (*MIGRATIONS, Reshape(lambda db: db["reviews"].create({"id": int}, pk="id"))))
+migrate(sql(store), (*MIGRATIONS, Reshape(lambda db: db["trial_reviews"].create({"id": int}, pk="id"))))
 store.close()
 print("after store:", "crossdesk_test_plugin" in sys.modules)
 
@@ -211,7 +211,7 @@ def test_a_failing_reshape_leaves_the_file_as_it_was(repo: Store) -> None:
     schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
 
     def half_done(db: Any) -> None:
-        db["reviews"].create({"id": int, "note": str}, pk="id")
+        db["trial_reviews"].create({"id": int, "note": str}, pk="id")
         db["conversations"].transform(defaults={"country": ""})
         raise RuntimeError("disk gone")
 

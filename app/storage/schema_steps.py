@@ -1,0 +1,211 @@
+"""The schema steps that only add tables, columns and indexes, as SQL statements (see
+:mod:`app.storage.migrations`, which applies them in order)."""
+
+from __future__ import annotations
+
+NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
+
+
+# Issue 11, the agent's working day: one step for every table the desk's new parts use.
+V6_STATEMENTS = (
+    # Who assigned, resolved, snoozed, held or tagged: quiet system lines in the thread.
+    """CREATE TABLE conversation_events (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,                       -- assigned, resolved, snoozed, held, tagged...
+        actor_agent_id INTEGER REFERENCES agents(id),
+        detail TEXT NOT NULL DEFAULT '{}',        -- JSON: what changed (tag, assignee, until)
+        at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX conversation_events_by_conversation ON conversation_events (conversation_id, at)",
+    # Notes on the customer (not on one conversation).
+    """CREATE TABLE customer_notes (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        author_agent_id INTEGER REFERENCES agents(id),
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX customer_notes_by_customer ON customer_notes (customer_id, created_at)",
+    # Backend fields (order number, order status, plan...) and merges.
+    "ALTER TABLE customers ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id)",
+    "ALTER TABLE conversations ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE conversations ADD COLUMN merged_into INTEGER REFERENCES conversations(id)",
+    "CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL",
+    "CREATE INDEX conversations_merged ON conversations (merged_into)"
+    " WHERE merged_into IS NOT NULL",
+    # Snooze until the customer replies (snoozed_until may then be NULL).
+    "ALTER TABLE conversations ADD COLUMN snooze_until_reply INTEGER NOT NULL DEFAULT 0",
+    # Attachments, both ways. A draft's attachment has no message yet; the file lives
+    # beside the store (stored_path, relative to the attachments folder) once present.
+    """CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        stored_path TEXT,
+        remote_id TEXT,
+        state TEXT NOT NULL DEFAULT 'local'
+            CHECK (state IN ('draft', 'local', 'uploaded', 'remote', 'refused')),
+        refused_reason TEXT,
+        created_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX attachments_by_message ON attachments (message_id)",
+    "CREATE INDEX attachments_by_conversation ON attachments (conversation_id, message_id)",
+    # A held reply can be given to a colleague who writes the language.
+    "ALTER TABLE messages ADD COLUMN held_for_agent_id INTEGER REFERENCES agents(id)",
+    # Read receipts where the backend provides them.
+    "ALTER TABLE messages ADD COLUMN read_at INTEGER",
+    "CREATE INDEX messages_held ON messages (conversation_id) WHERE state = 'held'",
+    # The queue counts: open and pending conversations by assignee and by deadline.
+    "CREATE INDEX conversations_open_by_assignee ON conversations (assignee_id)"
+    " WHERE status IN ('open', 'pending')",
+    f"CREATE INDEX conversations_open_by_sla ON conversations (coalesce(sla_due_at, {NO_SLA}))"
+    " WHERE status IN ('open', 'pending')",
+    # @mentions in internal notes: the Mentions queue.
+    """CREATE TABLE mentions (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seen_at INTEGER,
+        PRIMARY KEY (message_id, agent_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mentions_by_agent ON mentions (agent_id, seen_at, conversation_id)",
+    # Saved views: a name for a combination of filters, per agent.
+    """CREATE TABLE saved_views (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        owner_agent_id INTEGER REFERENCES agents(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        filters TEXT NOT NULL,                    -- JSON, see app.domain.filters
+        position INTEGER NOT NULL DEFAULT 0,
+        shared INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX saved_views_by_owner ON saved_views (coalesce(owner_agent_id, 0), name)",
+    # Canned replies: what they do besides inserting text, and when they are suggested.
+    "ALTER TABLE macros ADD COLUMN actions TEXT NOT NULL DEFAULT '{}'",
+    "ALTER TABLE macros ADD COLUMN suggest_when TEXT NOT NULL DEFAULT '{}'",
+    # Message templates approved by the channel (WhatsApp), from the server.
+    """CREATE TABLE message_templates (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        language TEXT NOT NULL,
+        body TEXT NOT NULL,
+        variables TEXT NOT NULL DEFAULT '[]',     -- JSON list of placeholder names
+        updated_at INTEGER NOT NULL
+    )""",
+)
+
+
+# Issue 12, team leads: reviews, annotations, scorecards on a team rubric, survey answers,
+# what the draft check showed when a reply was sent, and roles.
+V7_STATEMENTS = (
+    "ALTER TABLE agents ADD COLUMN roles TEXT NOT NULL DEFAULT '[\"agent\"]'",  # JSON list
+    # The draft checker's findings shown when the reply was sent (JSON list), for review.
+    "ALTER TABLE messages ADD COLUMN sent_findings TEXT",
+    # Customer surveys: CSAT (1-5), NPS (0-10), CES (1-7), one row per answer.
+    """CREATE TABLE survey_answers (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('csat', 'nps', 'ces')),
+        score INTEGER NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        answered_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX survey_answers_by_conversation ON survey_answers (conversation_id)",
+    "CREATE INDEX survey_answers_by_time ON survey_answers (kind, answered_at)",
+    # The team's QA rubric (criteria, weights, scale, per-region weights: JSON), versioned.
+    """CREATE TABLE rubrics (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        criteria TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        server_version INTEGER
+    )""",
+    # A lead's review of one conversation: the scorecard (JSON scores per criterion).
+    """CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        reviewer_agent_id INTEGER REFERENCES agents(id),
+        reviewed_agent_id INTEGER REFERENCES agents(id),
+        rubric_uid TEXT,
+        scores TEXT NOT NULL DEFAULT '{}',
+        total REAL,
+        comment TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'done')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        server_version INTEGER
+    )""",
+    "CREATE INDEX reviews_by_conversation ON reviews (conversation_id)",
+    "CREATE INDEX reviews_by_reviewed ON reviews (reviewed_agent_id, updated_at)",
+    # Per-message annotations by a reviewer.
+    """CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        author_agent_id INTEGER REFERENCES agents(id),
+        kind TEXT NOT NULL CHECK (kind IN ('mistranslation', 'agent_error', 'etiquette',
+            'tone', 'praise', 'note')),
+        severity TEXT NOT NULL DEFAULT 'minor' CHECK (severity IN ('minor', 'major', 'critical')),
+        body TEXT NOT NULL DEFAULT '',
+        correction TEXT,                          -- mistranslation: the corrected translation
+        reference TEXT,                           -- etiquette: the profile or rule it concerns
+        promoted TEXT,                            -- 'memory' / 'glossary' once promoted
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        server_version INTEGER
+    )""",
+    "CREATE INDEX annotations_by_conversation ON annotations (conversation_id, message_id)",
+    "CREATE INDEX annotations_by_kind ON annotations (kind, created_at)",
+    # KPIs: first response and resolution times per conversation, kept as they happen.
+    "ALTER TABLE conversations ADD COLUMN first_response_at INTEGER",
+    "ALTER TABLE conversations ADD COLUMN resolved_at INTEGER",
+    "ALTER TABLE conversations ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0",
+    # Filled once from what the store holds (afterwards the writes keep them).
+    "UPDATE conversations SET first_response_at = (SELECT min(m.created_at) FROM messages m"
+    " WHERE m.conversation_id = conversations.id AND m.kind = 'agent' AND m.state = 'sent')",
+    "UPDATE conversations SET resolved_at = updated_at WHERE status = 'resolved'",
+    # Reviews, annotations and the rubric are written to the server through the outbox too:
+    # the outbox's list of operations widens (the table is rebuilt; nothing refers to it).
+    """CREATE TABLE outbox_v7 (
+        id INTEGER PRIMARY KEY,
+        conversation_uid TEXT NOT NULL,            -- '' for the rubric
+        op TEXT NOT NULL CHECK (op IN ('send_message', 'patch', 'put_review',
+            'put_annotation', 'delete_annotation', 'put_rubric')),
+        payload TEXT NOT NULL,
+        base_version INTEGER,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        message_uid TEXT,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'needs_attention', 'conflict')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        conflict TEXT,
+        created_at INTEGER NOT NULL
+    )""",
+    "INSERT INTO outbox_v7 SELECT * FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v7 RENAME TO outbox",
+    "CREATE INDEX outbox_by_state ON outbox (state, id)",
+)

@@ -1,0 +1,52 @@
+"""``crossdesk report …``: the team lead's figures and transcripts for scripts, without a
+window. The global options (``--data-dir``, ``--lang``, ``--demo``, ``--workspace``) work
+as they do for the window, before or after ``report``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+REPORT = "report"
+
+# Each command: (help, add its own arguments, run it -> exit code). Filled in by the
+# commands' own modules (kpis, transcript) so this file stays the one place that parses.
+Runner = Callable[[argparse.Namespace], int]
+
+
+def split_report(argv: list[str]) -> list[str] | None:
+    """The arguments of ``crossdesk [global options] report …`` without the word
+    ``report`` (global options kept), or None when this is not a report command."""
+    for index, token in enumerate(argv):
+        if token == REPORT:
+            return argv[:index] + argv[index + 1 :]
+        if not token.startswith("-") and (index == 0 or not argv[index - 1].startswith("--")):
+            return None  # a positional argument before "report": not ours
+    return None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The report commands' parser (global options shared with the window)."""
+    from app.ui.report import commands
+
+    root = argparse.ArgumentParser(
+        prog="crossdesk report", description="Figures and transcripts for team leads."
+    )
+    root.add_argument("--demo", action="store_true", help="use the built-in demo workspace")
+    root.add_argument("--workspace", metavar="FILE", type=Path, help="use this workspace file")
+    root.add_argument("--data-dir", metavar="DIR", help="where CrossDesk keeps its files")
+    root.add_argument("--lang", metavar="LANG", help="language of the report (e.g. zh_CN)")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, add_arguments, run) in commands.COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command)
+        command.set_defaults(run=run)
+    return root
+
+
+def main(argv: list[str]) -> int:
+    """Run one report command; its exit code (2 for bad arguments, as argparse does)."""
+    args = parser().parse_args(argv)
+    run: Runner = args.run
+    return run(args)

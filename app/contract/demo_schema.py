@@ -28,6 +28,7 @@ from app.contract.codes import Country, Language, TimeZone
 from app.contract.datafile import load_validated
 from app.domain.datafiles import DataFileError, line_of, load_yaml
 from app.domain.models import Channel, Status
+from app.domain.review import Role
 
 _OFFSET = re.compile(r"^(?P<sign>[+-])?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
@@ -60,6 +61,7 @@ class AgentSpec(_Strict):
     id: Ident
     name: str = Field(min_length=1)
     email: str | None = None
+    roles: list[Role] = Field(default_factory=lambda: [Role.AGENT], min_length=1, max_length=4)
 
 
 class WorkspaceSpec(_Strict):

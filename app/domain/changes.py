@@ -26,6 +26,7 @@ class Changes:
         articles: knowledge articles were added, changed or removed.
         sync_problems: conflicts or refused operations appeared or were decided.
         outbox: something waits to be sent to the server (the window syncs at once).
+        reviews: reviews, annotations, the rubric or survey answers changed.
     """
 
     conversation_ids: frozenset[int] = frozenset()
@@ -37,6 +38,7 @@ class Changes:
     articles: bool = False
     sync_problems: bool = False
     outbox: bool = False
+    reviews: bool = False
 
     @classmethod
     def of(cls, *conversation_ids: int, **flags: bool) -> Changes:

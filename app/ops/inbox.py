@@ -190,7 +190,7 @@ def undo(repo: Store, conversation_id: int, before: Before, now: int) -> Changes
             patch["snoozed_until"] = until
         else:
             status = Status.OPEN if before.status is Status.SNOOZED else before.status
-            repo.conversations.set_status(conversation_id, status, now)
+            repo.conversations.set_status(conversation_id, status, now, undoing=True)
             patch["status"] = status.value
         repo.events.status(conversation_id, str(patch["status"]), now)
         expected: dict[str, object] = {"status": state["status"]}

@@ -8,6 +8,7 @@ else changed the same thing) from an unrelated change (re-based silently).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,4 +107,19 @@ def queue_patch(
     uid, version, _status, _assignee = store.outbox.conversation_head(conversation_id)
     store.outbox.enqueue(
         uid, PATCH, {"patch": patch, "expected": expected}, now, base_version=version
+    )
+
+
+def queue_annotation_delete(store: Store, annotation_id: int, now: int | None = None) -> None:
+    """Queue the deletion of an annotation the server has (call before deleting it, in the
+    same transaction). One never sent needs nothing: its queued creation finds no row."""
+    if not synced(store):
+        return
+    found = store.remote_reviews.annotation_to_delete(annotation_id)
+    if found is None or found[2] is None:
+        return
+    uid, conversation_uid, server_version = found
+    at = int(time.time()) if now is None else now
+    store.outbox.enqueue(
+        conversation_uid, "delete_annotation", {"uid": uid}, at, base_version=server_version
     )

@@ -14,6 +14,7 @@ transaction, from the values in hand (nothing just written is read back).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -22,6 +23,7 @@ from app.domain.channel_window import reply_window
 from app.domain.errors import ReplyWindowClosedError
 from app.domain.message_templates import TemplateUse
 from app.domain.models import Message, MessageKind, Status
+from app.domain.review import SentFinding, findings_json
 from app.ops import held, inbox, mentions, outbox
 from app.ops.translation import Preview
 from app.storage.store import Store
@@ -325,13 +327,15 @@ def send(
     author_id: int | None,
     now: int,
     then: Status | None = None,
+    *,
+    sent_findings: Sequence[SentFinding] | None = None,
 ) -> Changes:
     """Store lane: store a reply or note (or hold it, or release a held one) with everything
     a lead needs to review it, and queue it for the server, in one transaction.
 
     ``then``: "Send and resolve" / "Send and set pending": the status changes in the same
     transaction, so the conversation never ends up answered but still open (or resolved
-    without its answer)."""
+    without its answer). ``sent_findings``: the draft check's findings the agent saw."""
     files = store.attachments.draft(conversation_id) if reply.releases is None else ()
     body, original = _checked(reply, bool(files) and not reply.held)
     if reply.kind is MessageKind.AGENT and reply.template is None and not reply.held:
@@ -376,6 +380,10 @@ def send(
                 store.attachments.move_draft_to(conversation_id, message_id)
             if reply.kind is MessageKind.NOTE:  # @mentions: the colleagues' Mentions queue
                 mentions.record(store, message_id, conversation_id, body)
+        if sent_findings and reply.kind is MessageKind.AGENT:  # what the agent was shown
+            store.reviews.set_sent_findings(
+                message.id if message is not None else message_id, findings_json(sent_findings)
+            )
         if reply.held or message is not None:  # who held a reply, who sent it translated
             store.events.record(
                 conversation_id, "held" if reply.held else "released", author_id, {}, now
@@ -451,6 +459,8 @@ def send_or_keep_draft(
     author_id: int | None,
     now: int,
     then: Status | None = None,
+    *,
+    sent_findings: Sequence[SentFinding] | None = None,
 ) -> Changes:
     """:func:`send`; if it is refused, the agent's words become the conversation's draft.
 
@@ -458,7 +468,9 @@ def send_or_keep_draft(
     if the agent has left the conversation, and a draft saved after it (newer text) wins.
     """
     try:
-        return send(store, conversation_id, reply, author_id, now, then)
+        return send(
+            store, conversation_id, reply, author_id, now, then, sent_findings=sent_findings
+        )
     except Exception:
         store.drafts.save_draft(conversation_id, reply.kind, reply.words, now)
         raise

@@ -18,8 +18,16 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.changes import Changes
+from app.storage.remote_reviews import DELETE_ANNOTATION, PUT_OPS
 from app.storage.store import Store
 from app.storage.sync_store import SEND, Operation, SyncStore
+
+REVIEW_OPS = frozenset({*PUT_OPS, DELETE_ANNOTATION})
+# what a review operation changes, for the words the agent reads (SyncProblem.item)
+REVIEW_ITEMS = {
+    **{op: table[:-1] for op, table in PUT_OPS.items()},
+    DELETE_ANNOTATION: "annotation",
+}
 
 
 class ProblemKind(StrEnum):
@@ -59,6 +67,7 @@ class SyncProblem:
     changes: tuple[FieldChange, ...] = ()
     attempts: int = 0  # failed tries so far
     next_attempt_at: int | None = None  # RETRYING: when it is tried again (epoch seconds)
+    item: str | None = None  # a review operation's object: review, annotation or rubric
 
 
 def list_problems(repo: Store) -> list[SyncProblem]:
@@ -87,6 +96,7 @@ def _problem(repo: Store, op: Operation, names: dict[str, str]) -> SyncProblem:
         _field_changes(op, names) if op.state == ProblemKind.CONFLICT else (),
         op.attempts,
         op.next_attempt_at if retrying else None,
+        REVIEW_ITEMS.get(op.op),
     )
 
 
@@ -142,7 +152,9 @@ def keep_theirs(repo: Store, operation_id: int) -> Changes:
         current = op.conflict or {}
         store.drop(operation_id)
         local = repo.conversations.conversation_id_by_uid(op.conversation_uid)
-        if local is not None and current:
+        if op.op in REVIEW_OPS:  # a review, annotation or rubric: the server's copy
+            repo.remote_reviews.take_server_copy(op.op, current)
+        elif local is not None and current:
             repo.remote.take_server_state(local, current)
     return _changes(repo, op, queued=False)
 

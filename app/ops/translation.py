@@ -201,8 +201,14 @@ class TranslationService:
                 )
                 sources[item.message_id] = (item.body, source)
             hits = repo.translation.cached([k for k, _ in keys.values()])
+            memory = self.pipeline().memory
             for message_id, (key, route) in keys.items():
                 hit = hits.get(key)
+                # An approved translation (a lead promoted a correction) wins over the
+                # machine's cached one: the message is translated again, from the memory.
+                body, source = sources[message_id]
+                if hit is not None and memory.lookup(body, primary(source), primary(agent_tag)):
+                    continue
                 if hit is not None:
                     cached[message_id] = Result(
                         hit.translated,

@@ -18,6 +18,7 @@ from app.server import (
     routes_attachments,
     routes_auth,
     routes_inbox,
+    routes_review,
     routes_templates,
 )
 from app.server.config import ServerConfig
@@ -31,8 +32,9 @@ DESCRIPTION = """\
 The CrossDesk sync contract: what a helpdesk backend speaks so the CrossDesk desktop
 client can sync with it. JSON over HTTPS; timestamps are integer seconds since the
 epoch (UTC); unknown fields are ignored by both sides; errors are RFC 9457 problem
-documents with a stable `code`. Every POST and PATCH (except /v1/auth/*) needs an
-`Idempotency-Key`; PATCH needs `If-Match`. See resources/contract/GUIDE.md.
+documents with a stable `code`. Every POST and PATCH (except /v1/auth/*), and every PUT
+or DELETE of a rubric, review or annotation, needs an `Idempotency-Key`; PATCH and those
+DELETEs need `If-Match`, those PUTs send it to replace. See resources/contract/GUIDE.md.
 """
 
 _HEADER_DOCS: dict[str, dict[str, Any]] = {
@@ -98,6 +100,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         routes_admin.router,
         routes_attachments.router,
         routes_templates.router,
+        routes_review.router,
     )
     for router in routers:  # feeds before inbox: "changes" is a valid conversation id
         app.include_router(router)

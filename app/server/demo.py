@@ -17,13 +17,12 @@ import app as app_package
 from app.contract.demo_schema import DemoWorkspace, load_demo
 from app.contract.models import Author, Customer
 from app.contract.template_schema import TEMPLATES_FILE, load_templates
-from app.server import auth, db, routes_templates, store
+from app.server import auth, db, review_demo, routes_templates, store
 from app.server.config import ServerConfig
 from app.server.db import Database, get_meta, set_meta
 
 DEMO_PASSWORD = "demo"
 DEMO_ADMIN = "demo-admin"
-LEADS = frozenset({"liu.yang"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ def load_demo_into(
         templates_file = (folder or demo_folder()) / TEMPLATES_FILE
         if templates_file.exists():  # approved WhatsApp templates, as the local demo has
             routes_templates.seed_templates(conn, load_templates(templates_file), now)
+        review_demo.seed(conn, demo, folder or demo_folder(), now)  # rubric, surveys, reviews
         set_meta(conn, "demo_loaded", str(now))
     return DemoResult(True, agent_ids, len(demo.conversations))
 
@@ -66,7 +66,7 @@ def _write(conn: Connection, demo: DemoWorkspace, now: int) -> None:
                 conn,
                 account_id=agent.id,
                 name=agent.name,
-                roles=["lead" if agent.id in LEADS else "agent"],
+                roles=[str(role) for role in agent.roles],  # the demo's lead is a lead
                 now=now,
                 password=DEMO_PASSWORD,
             )

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection, select
 
 from app.contract.models import Article
-from app.server import db, store
+from app.server import db, review_store, store
 from app.server.auth import Admin
 from app.server.idempotency import Outcome, json_response, run_idempotent
 from app.server.problems import ProblemError, responses
@@ -151,6 +151,7 @@ def erase_conversation(
     both feeds. Erasing again is 204."""
     state = server_state(request)
     with state.db.write() as conn:
+        review_store.erase_conversation(conn, conversation_id, state.now(), "deleted")
         erased = store.delete_conversation(conn, conversation_id, state.now(), "deleted")
         if not erased and not _tombstoned(conn, "conversations", conversation_id):
             raise ProblemError(404, "not_found", f"No conversation '{conversation_id}'.")

@@ -265,21 +265,34 @@ class ConversationRepository:
         if cursor.rowcount != 1:
             raise KeyError(conversation_id)
 
-    def set_status(self, conversation_id: int, status: Status, now: int) -> None:
-        """Change status; leaving 'snoozed' clears the wake-up time, resolving clears the SLA."""
+    def set_status(
+        self, conversation_id: int, status: Status, now: int, *, undoing: bool = False
+    ) -> None:
+        """Change status; leaving 'snoozed' clears the wake-up time, resolving clears the SLA.
+
+        KPIs (every SET reads the old row): resolving sets ``resolved_at``, leaving
+        'resolved' clears it and counts a reopen. ``undoing``: an Undo seconds later is no
+        reopen, and undoing a reopen takes its count back."""
         with self._link.transaction():
             if status is Status.RESOLVED:
                 self.touch(
                     conversation_id,
                     now,
-                    "status = ?, snoozed_until = NULL, sla_due_at = NULL",
-                    (status.value,),
+                    "status = ?, snoozed_until = NULL, sla_due_at = NULL, resolved_at ="
+                    " CASE WHEN status = 'resolved' THEN resolved_at ELSE ? END, reopen_count ="
+                    " CASE WHEN ? AND status <> 'resolved' THEN max(reopen_count - 1, 0)"
+                    " ELSE reopen_count END",
+                    (status.value, now, undoing),
                 )
             elif status is Status.SNOOZED:
                 raise ValueError("use snooze() to snooze a conversation")
             else:
                 self.touch(
-                    conversation_id, now, "status = ?, snoozed_until = NULL", (status.value,)
+                    conversation_id,
+                    now,
+                    "status = ?, snoozed_until = NULL, resolved_at = NULL,"
+                    " reopen_count = reopen_count + (status = 'resolved' AND NOT ?)",
+                    (status.value, undoing),
                 )
 
     def snooze(self, conversation_id: int, until: int, now: int) -> None:
@@ -430,6 +443,8 @@ class ConversationRepository:
         """After importing history, set the state the source says (not what replay implied)."""
         self._conn.execute(
             "UPDATE conversations SET status = ?, snoozed_until = ?, sla_due_at = ?,"
-            " unread_count = ? WHERE id = ?",
-            (status.value, snoozed_until, sla_due_at, unread, conversation_id),
+            " unread_count = ?, resolved_at = CASE WHEN ? = 'resolved'"
+            " THEN coalesce(resolved_at, last_activity_at) END,"
+            " reopen_count = 0 WHERE id = ?",  # the replay's reopens are not the source's
+            (status.value, snoozed_until, sla_due_at, unread, status.value, conversation_id),
         )

@@ -21,8 +21,14 @@ from app.storage.link import Link
 _REOPEN_ON_REPLY = (
     "status = CASE WHEN status = 'resolved' OR (status = 'snoozed' AND snooze_until_reply = 1)"
     " THEN 'open' ELSE status END, snoozed_until = CASE WHEN status = 'snoozed'"
-    " AND snooze_until_reply = 1 THEN NULL ELSE snoozed_until END, snooze_until_reply = 0"
+    " AND snooze_until_reply = 1 THEN NULL ELSE snoozed_until END, snooze_until_reply = 0,"
+    # KPIs: a reopened conversation is no longer resolved, and counts one more reopen.
+    " reopen_count = reopen_count + (status = 'resolved'),"
+    " resolved_at = CASE WHEN status = 'resolved' THEN NULL ELSE resolved_at END"
 )
+# KPIs: the first reply the customer got (a held one is not sent yet; the earliest, as
+# messages from a server may come in any order). Parameters: the reply's time, twice.
+_FIRST_RESPONSE = "first_response_at = min(coalesce(first_response_at, ?), ?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,16 @@ class ReceivedMessage:
 class _Head:
     """What a page of received messages does to one conversation's list columns."""
 
-    __slots__ = ("activity", "added", "channel", "seq", "shown", "unread", "updated_at")
+    __slots__ = (
+        "activity",
+        "added",
+        "channel",
+        "first_response",
+        "seq",
+        "shown",
+        "unread",
+        "updated_at",
+    )
 
     def __init__(self, channel: str, seq: int) -> None:
         self.channel = channel
@@ -55,6 +70,7 @@ class _Head:
         self.shown: ReceivedMessage | None = None  # the message the preview shows
         self.unread = 0
         self.updated_at = 0
+        self.first_response: int | None = None  # the earliest agent reply in the page
 
 
 def _show(assignments: list[str], params: list[Any], kind: MessageKind, body: str, at: int) -> None:
@@ -187,6 +203,9 @@ class MessageRepository:
                 assignments.append(_REOPEN_ON_REPLY)
             elif kind is MessageKind.AGENT and not held and not keep_state:
                 assignments.append("sla_due_at = NULL")
+            if kind is MessageKind.AGENT and not held:
+                assignments.append(_FIRST_RESPONSE)
+                params += [created_at, created_at]
             self._conversations.touch(conversation_id, created_at, ", ".join(assignments), params)
             if reindex:
                 self._conversations.reindex(conversation_id)
@@ -227,6 +246,8 @@ class MessageRepository:
                     head.shown = m
                 if m.kind is MessageKind.CUSTOMER:
                     head.unread += 1
+                elif m.kind is MessageKind.AGENT:
+                    head.first_response = min(head.first_response or m.created_at, m.created_at)
                 rows.append(
                     (
                         m.uid,
@@ -256,7 +277,9 @@ class MessageRepository:
                 " last_activity_at = max(last_activity_at, coalesce(?, last_activity_at)),"
                 " last_message_preview = coalesce(?, last_message_preview),"
                 " last_message_kind = coalesce(?, last_message_kind),"
-                " unread_count = unread_count + ?, updated_at = ?, version = version + ?"
+                " unread_count = unread_count + ?, updated_at = ?, version = version + ?,"
+                " first_response_at = min(coalesce(first_response_at, ?), coalesce(?,"
+                " first_response_at))"
                 " WHERE id = ?",
                 [
                     (
@@ -267,6 +290,8 @@ class MessageRepository:
                         head.unread,
                         head.updated_at,
                         head.added,
+                        head.first_response,
+                        head.first_response,
                         conversation_id,
                     )
                     for conversation_id, head in heads.items()
@@ -297,5 +322,7 @@ class MessageRepository:
             params: list[Any] = []
             _show(assignments, params, MessageKind.AGENT, body, now)
             assignments.append("sla_due_at = NULL")
+            assignments.append(_FIRST_RESPONSE)
+            params += [now, now]
             self._conversations.touch(message.conversation_id, now, ", ".join(assignments), params)
             self._conversations.reindex(message.conversation_id)

@@ -27,6 +27,13 @@ from app.storage.messages import MessageRepository, ReceivedMessage
 if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
     from app.contract import models as wire
 
+# KPIs from the server's status (parameters: status, updated_at, status; SET reads the old
+# row): resolved since the server's update unless already resolved; leaving it, a reopen.
+_KPI_STATE = (
+    "resolved_at = CASE WHEN ? = 'resolved' THEN coalesce(resolved_at, ?) END,"
+    " reopen_count = reopen_count + (status = 'resolved' AND ? <> 'resolved')"
+)
+
 
 class RemoteMirror:
     """The server's data mirrored into the local store (store lane only)."""
@@ -117,7 +124,8 @@ class RemoteMirror:
                         " channel = ?, country = ?, language = CASE WHEN language_override IS NULL"
                         " THEN ? ELSE language END, language_primary = CASE WHEN language_override"
                         " IS NULL THEN ? ELSE language_primary END,"
-                        " last_activity_at = max(last_activity_at, ?), updated_at = ? WHERE id = ?",
+                        " last_activity_at = max(last_activity_at, ?), updated_at = ?,"
+                        f" {_KPI_STATE} WHERE id = ?",
                         (
                             conv.version,
                             conv.subject,
@@ -132,6 +140,9 @@ class RemoteMirror:
                             primary_language(language),
                             conv.last_activity_at,
                             conv.updated_at,
+                            conv.status,
+                            conv.updated_at,
+                            conv.status,
                             local,
                         ),
                     )

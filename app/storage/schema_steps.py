@@ -5,6 +5,22 @@ from __future__ import annotations
 
 NO_SLA = 9_223_372_036_854_775_807  # sorts conversations without an SLA last
 
+# One message's share of the per-conversation KPI counters ({m}: its row; a provenance
+# that is not valid JSON counts as none, never fails the write).
+_PROVENANCE = "CASE WHEN json_valid({m}.provenance) THEN {m}.provenance END"
+_MACHINE = f"coalesce({{m}}.kind = 'customer' OR json_extract({_PROVENANCE}, '$.kind') = 'mt', 0)"
+_RATED = f"(json_extract({_PROVENANCE}, '$.confidence') IS NOT NULL)"
+_LOW = f"coalesce(json_extract({_PROVENANCE}, '$.confidence') < 0.3, 0)"
+_KPI_SUMS = (
+    f"count(*), coalesce(sum({_MACHINE}), 0), coalesce(sum({_RATED}), 0), coalesce(sum({_LOW}), 0)"
+)
+_KPI_ADD = (
+    "kpi_messages = kpi_messages {sign} 1,"
+    f" kpi_machine = kpi_machine {{sign}} {_MACHINE},"
+    f" kpi_rated = kpi_rated {{sign}} {_RATED},"
+    f" kpi_low = kpi_low {{sign}} {_LOW}"
+)
+
 
 # Issue 11, the agent's working day: one step for every table the desk's new parts use.
 V6_STATEMENTS = (
@@ -181,6 +197,67 @@ V7_STATEMENTS = (
     "ALTER TABLE conversations ADD COLUMN first_response_at INTEGER",
     "ALTER TABLE conversations ADD COLUMN resolved_at INTEGER",
     "ALTER TABLE conversations ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0",
+    # KPIs: messages by time (periods), and the demand heat map kept as it happens: customer
+    # messages per (quarter hour, customer time zone) - every UTC offset and every change of
+    # one falls on a quarter hour, so each bucket's local hour is exact.
+    "CREATE INDEX messages_by_time ON messages (created_at, kind, conversation_id)",
+    "CREATE INDEX conversations_for_kpis ON conversations (created_at, status, country, channel,"
+    " language_primary, assignee_id, first_response_at, resolved_at, reopen_count, sla_due_at,"
+    " customer_id)",
+    """CREATE TABLE demand_quarters (
+        quarter INTEGER NOT NULL,                  -- created_at / 900
+        timezone TEXT NOT NULL,                    -- the customer's, when the message came
+        messages INTEGER NOT NULL,
+        PRIMARY KEY (quarter, timezone)
+    ) WITHOUT ROWID""",
+    "INSERT INTO demand_quarters SELECT m.created_at / 900, cu.timezone, count(*) FROM messages m"
+    " JOIN conversations c ON c.id = m.conversation_id JOIN customers cu ON cu.id = c.customer_id"
+    " WHERE m.kind = 'customer' GROUP BY 1, 2",
+    """CREATE TRIGGER demand_on_customer_message AFTER INSERT ON messages
+    WHEN NEW.kind = 'customer' BEGIN
+        INSERT INTO demand_quarters (quarter, timezone, messages)
+        SELECT NEW.created_at / 900, cu.timezone, 1 FROM conversations c
+        JOIN customers cu ON cu.id = c.customer_id WHERE c.id = NEW.conversation_id
+        ON CONFLICT (quarter, timezone) DO UPDATE SET messages = messages + 1;
+    END""",
+    """CREATE TRIGGER demand_off_customer_message AFTER DELETE ON messages
+    WHEN OLD.kind = 'customer' BEGIN
+        UPDATE demand_quarters SET messages = messages - 1
+        WHERE quarter = OLD.created_at / 900 AND timezone = (SELECT cu.timezone
+            FROM conversations c JOIN customers cu ON cu.id = c.customer_id
+            WHERE c.id = OLD.conversation_id);
+    END""",
+    # KPIs per language pair, kept per conversation as messages come and change: customer and
+    # agent messages, machine-translated ones (a customer message is read through MT; a reply
+    # when its provenance says 'mt'), those with a recorded confidence, those below 0.3
+    # (app.domain.kpis.LOW_CONFIDENCE).
+    "ALTER TABLE conversations ADD COLUMN kpi_messages INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE conversations ADD COLUMN kpi_machine INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE conversations ADD COLUMN kpi_rated INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE conversations ADD COLUMN kpi_low INTEGER NOT NULL DEFAULT 0",
+    "UPDATE conversations SET (kpi_messages, kpi_machine, kpi_rated, kpi_low) = (SELECT"
+    f" {_KPI_SUMS.format(m='m')} FROM messages m WHERE m.conversation_id = conversations.id"
+    " AND m.kind IN ('customer', 'agent'))",
+    f"""CREATE TRIGGER kpi_on_message AFTER INSERT ON messages
+    WHEN NEW.kind IN ('customer', 'agent') BEGIN
+        UPDATE conversations SET {_KPI_ADD.format(sign="+", m="NEW")}
+        WHERE id = NEW.conversation_id;
+    END""",
+    f"""CREATE TRIGGER kpi_off_message AFTER DELETE ON messages
+    WHEN OLD.kind IN ('customer', 'agent') BEGIN
+        UPDATE conversations SET {_KPI_ADD.format(sign="-", m="OLD")}
+        WHERE id = OLD.conversation_id;
+    END""",
+    f"""CREATE TRIGGER kpi_change_message AFTER UPDATE OF kind, provenance, conversation_id
+    ON messages BEGIN
+        UPDATE conversations SET {_KPI_ADD.format(sign="-", m="OLD")}
+        WHERE id = OLD.conversation_id AND OLD.kind IN ('customer', 'agent');
+        UPDATE conversations SET {_KPI_ADD.format(sign="+", m="NEW")}
+        WHERE id = NEW.conversation_id AND NEW.kind IN ('customer', 'agent');
+    END""",
+    # Review queues (a new agent's first conversations) and KPIs per agent.
+    "CREATE INDEX messages_by_agent ON messages (author_agent_id, created_at, conversation_id)"
+    " WHERE kind = 'agent' AND state = 'sent'",
     # Filled once from what the store holds (afterwards the writes keep them).
     "UPDATE conversations SET first_response_at = (SELECT min(m.created_at) FROM messages m"
     " WHERE m.conversation_id = conversations.id AND m.kind = 'agent' AND m.state = 'sent')",

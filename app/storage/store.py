@@ -20,6 +20,7 @@ from app.storage.db import connect
 from app.storage.drafts import DraftRepository
 from app.storage.events import EventRepository
 from app.storage.held import HeldRepository
+from app.storage.kpis import KpiRepository
 from app.storage.languages import LanguageRepository
 from app.storage.link import Link
 from app.storage.mentions import MentionStore
@@ -28,10 +29,14 @@ from app.storage.messages import MessageRepository
 from app.storage.meta import MetaRepository
 from app.storage.queues import QueueRepository
 from app.storage.remote import RemoteMirror
+from app.storage.remote_reviews import RemoteReviews
 from app.storage.reply_windows import ReplyWindowFacts
+from app.storage.review_queues import ReviewQueueRepository
+from app.storage.reviews import ReviewRepository
 from app.storage.saved_views import SavedViewRepository
 from app.storage.search import SearchIndex
 from app.storage.snoozes import SnoozeStore
+from app.storage.surveys import SurveyRepository
 from app.storage.sync_store import SyncStore
 from app.storage.templates import TemplateRepository
 from app.storage.translation_store import TranslationStore
@@ -63,7 +68,12 @@ class Store:
         self.snoozes = SnoozeStore(self._link)
         self.languages = LanguageRepository(self._link)
         self.reply_windows = ReplyWindowFacts(self._link)
+        self.kpis = KpiRepository(self._link)
+        self.reviews = ReviewRepository(self._link)
+        self.review_queues = ReviewQueueRepository(self._link)
+        self.surveys = SurveyRepository(self._link)
         self.remote = RemoteMirror(self._link, self.conversations, self.messages)
+        self.remote_reviews = RemoteReviews(self._link)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:

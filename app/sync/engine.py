@@ -35,7 +35,7 @@ from app.domain.changes import ChangeLog, Changes
 from app.domain.message_templates import MessageTemplate
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND, Operation
-from app.sync import attachments, choices
+from app.sync import attachments, choices, reviews
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 from app.sync.report import Outcome, SyncReport
 
@@ -141,6 +141,7 @@ class SyncEngine:
     def push(self) -> int:
         """Send every due operation; returns how many the server acknowledged."""
         sent = 0
+        reviews.collect(self)  # the lead's review edits join the outbox
         for _ in range(MAX_PUSH_ROUNDS):
             now = self.clock()
             due = self.store_call(lambda repo: repo.outbox.due(now))  # noqa: B023 - run at once
@@ -162,6 +163,8 @@ class SyncEngine:
     def _send(self, op: Operation) -> Outcome:
         """What the server did with it (see :class:`Outcome`)."""
         try:
+            if op.op in reviews.OPS:
+                return reviews.send(self, op)
             if op.op == SEND:
                 message = self.client.post_message(
                     op.conversation_uid,
@@ -263,6 +266,7 @@ class SyncEngine:
         def store_agents(repo: Store) -> bool:
             renamed = choices.new_agents(repo, agents)
             repo.remote.upsert_agents(agents)
+            repo.remote_reviews.set_roles({a.id: a.roles for a in agents})  # from the server
             return renamed
 
         self._log.mark(choices=self.store_call(store_agents))
@@ -279,7 +283,8 @@ class SyncEngine:
                 unindexed, self._unindexed = self._unindexed, set()
                 self.store_call(lambda repo: repo.remote.reindex_conversations(unindexed))
         self._pull_templates()
-        return conversations, messages, quarantined + more + self._pull_articles(), touched
+        quarantined += more + self._pull_articles() + reviews.pull(self, touched)
+        return conversations, messages, quarantined, touched
 
     def _pull_templates(self) -> None:
         """The approved message templates replace the local list (a backend without them,

@@ -85,6 +85,22 @@ class Api:
             sent["If-Match"] = if_match
         return self._write("PATCH", path, body, key, sent)
 
+    def put(
+        self,
+        path: str,
+        body: Any,
+        *,
+        if_match: str | None = None,
+        key: object = _FRESH,
+    ) -> httpx.Response:
+        """PUT with an Idempotency-Key (and If-Match when replacing)."""
+        sent = {} if if_match is None else {"If-Match": if_match}
+        return self._write("PUT", path, body, key, sent)
+
+    def delete(self, path: str, *, if_match: str | None, key: object = _FRESH) -> httpx.Response:
+        sent = {} if if_match is None else {"If-Match": if_match}
+        return self._write("DELETE", path, None, key, sent)
+
     # ---------------------------------------------------------------- helpers
     def inbound(
         self,

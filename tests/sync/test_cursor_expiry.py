@@ -34,6 +34,14 @@ def test_expired_cursor_resnapshots_that_collection_and_keeps_the_outbox(
         ("/v1/messages/changes", False),  # the snapshot, of this collection only
         ("/v1/articles/changes", True),  # 410 too: its own cursor, its own snapshot
         ("/v1/articles/changes", False),
+        ("/v1/rubrics/changes", True),  # the review feeds likewise, each on its own
+        ("/v1/rubrics/changes", False),
+        # an agent's reviews and annotations are filtered: their cursors stand at the
+        # newest change, which compaction did not pass, so they need no snapshot
+        ("/v1/reviews/changes", True),
+        ("/v1/annotations/changes", True),
+        ("/v1/survey-answers/changes", True),
+        ("/v1/survey-answers/changes", False),
     ]
     assert proxy.requests[2].path == "/v1/messages/changes"
     assert pulled[1] == 3, "the snapshot holds every message: two first ones and the new one"

@@ -103,7 +103,8 @@ def test_heavy_translation_libraries_load_only_when_translating() -> None:
     code = (
         "import sys, app.ui.shell.application; "
         "heavy = [m for m in ('argostranslate', 'ctranslate2', 'onnxruntime', 'lingua',"
-        " 'pydantic') if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
+        " 'pydantic', 'pyqtgraph', 'numpy') if m in sys.modules]; print(heavy);"
+        " sys.exit(1 if heavy else 0)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False

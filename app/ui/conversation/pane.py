@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes
 from app.domain.errors import ReplyWindowClosedError
 from app.domain.models import ConversationDetail, MessageKind, Status
+from app.domain.review import SentFinding
 from app.ops import inbox, reply, translation_data
 from app.ops.context import AppContext
 from app.ops.reply import EditedPreview, MessageTooLongError, Reply
@@ -73,6 +74,8 @@ class ConversationPane(PaneActions, QStackedWidget):
         # Drafts live in the store; a hand-edited reply translation lives here while the
         # agent looks at other conversations (and moves to a rebuilt window).
         self.kept_edits: dict[int, EditedPreview] = {}
+        # The draft check's findings the agent sees, recorded with a sent reply (for review).
+        self.sent_findings: Callable[[], Sequence[SentFinding]] = tuple
         # Shown by the window (status bar): it outlives the conversation leaving the pane.
         self.undo_bar = UndoBar(ctx, report_error, self)
         self.undo_bar.undone.connect(self.undone.emit)
@@ -305,6 +308,7 @@ class ConversationPane(PaneActions, QStackedWidget):
         now, me = self._ctx.clock(), self._ctx.workspace.me_id
         then_status = then or self.canned.status_on_send(cid, kind)  # a canned reply's
         offer = self._undo_offer(status_message(self._ctx.i18n, then_status))
+        seen = tuple(self.sent_findings()) if kind is MessageKind.AGENT else ()
 
         def done(changes: Changes) -> None:
             if offer is not None:
@@ -325,7 +329,11 @@ class ConversationPane(PaneActions, QStackedWidget):
 
         self._ctx.tasks.run_store(
             self.canned.send_work(cid, message, me, now, then)  # with a canned reply's actions
-            or (lambda store: reply.send_or_keep_draft(store, cid, message, me, now, then)),
+            or (
+                lambda store: reply.send_or_keep_draft(
+                    store, cid, message, me, now, then, sent_findings=seen
+                )
+            ),
             done,
             failed,
             owner=self,

@@ -26,6 +26,14 @@ def split_report(argv: list[str]) -> list[str] | None:
     return None
 
 
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options shared with the window."""
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo workspace")
+    parser.add_argument("--workspace", metavar="FILE", type=Path, help="use this workspace file")
+    parser.add_argument("--data-dir", metavar="DIR", help="where CrossDesk keeps its files")
+    parser.add_argument("--lang", metavar="LANG", help="language of the report (e.g. zh_CN)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The report commands' parser (global options shared with the window)."""
     from app.ui.report import commands
@@ -33,13 +41,14 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="crossdesk report", description="Figures and transcripts for team leads."
     )
-    root.add_argument("--demo", action="store_true", help="use the built-in demo workspace")
-    root.add_argument("--workspace", metavar="FILE", type=Path, help="use this workspace file")
-    root.add_argument("--data-dir", metavar="DIR", help="where CrossDesk keeps its files")
-    root.add_argument("--lang", metavar="LANG", help="language of the report (e.g. zh_CN)")
+    add_global_options(root)
+    # The same options after the command (``report transcript ID --demo``); absent there,
+    # they leave what was given before the command alone.
+    after = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    add_global_options(after)
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, add_arguments, run) in commands.COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(name, help=help_text, description=help_text, parents=[after])
         add_arguments(command)
         command.set_defaults(run=run)
     return root

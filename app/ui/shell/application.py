@@ -27,6 +27,8 @@ from app.ops.types import Store
 from app.sync import session
 from app.sync.session import WorkspaceKind
 from app.translation.api import ArgosHome
+from app.ui.kpis.headless import arm_kpis
+from app.ui.review.headless import arm_review
 from app.ui.shell import headless
 from app.ui.shell.errors import ErrorReporter
 from app.ui.shell.locale import QtTranslations, make_i18n
@@ -152,8 +154,14 @@ class CrossDeskApp(SessionActions, QObject):
             window.select_when_listed(started.open_id, or_open=True)
         if self.sync is not None:
             self.sync.start()
+        if self.options.view == "kpis":  # --view kpis: the team's KPIs (app.ui.kpis)
+            arm_kpis(window, self.options, self._quit_with, self._settled)
+            return
+        review = self.options.view == "review"  # --view review: the --open conversation's review
+        if review:
+            arm_review(window, started.open_id, self.options, self._quit_with, self._settled)
         headless.arm(
-            self.options.screenshot,
+            None if review else self.options.screenshot,  # arm_review takes that picture
             self.options.exit_after_first_paint,
             lambda: self.window,
             lambda: self.culture is not None and self.tasks.pending == 0,
@@ -163,6 +171,9 @@ class CrossDeskApp(SessionActions, QObject):
             self.options.draft,
             self.options.search,
         )
+
+    def _settled(self) -> bool:
+        return self.culture is not None and self.tasks.pending == 0
 
     def _quit_with(self, code: int) -> None:
         self.exit_code = code

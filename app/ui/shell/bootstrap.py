@@ -85,6 +85,9 @@ def _search(text: str) -> str:
     return text
 
 
+VIEWS = ("inbox", "review", "kpis")  # --view
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="crossdesk",
@@ -147,6 +150,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="TEXT",
         type=_search,
         help="with --screenshot: search the inbox for TEXT first (matches highlighted)",
+    )
+    parser.add_argument(
+        "--view",
+        choices=VIEWS,
+        default="inbox",
+        help="the view to show: the inbox (default), the review of the --open conversation,"
+        " or the team's KPIs",
     )
     parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
@@ -215,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         size=args.size,
         draft=args.draft,
         search=args.search,
+        view=args.view,
         settings_warning=warning,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)

@@ -25,6 +25,8 @@ from app.ui.culture.side_panel import SidePanel
 from app.ui.customer.install import install_customer
 from app.ui.customer.rail import fold, fold_if_closed
 from app.ui.inbox.pane import InboxPane
+from app.ui.kpis.install import install_kpis
+from app.ui.review.install import install_review
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.icons import icon
@@ -142,6 +144,8 @@ class MainWindow(QMainWindow):
 
         self.actions_for_help: list[QAction] = []
         self._build_actions()
+        self.review = install_review(self)  # View → Review, queues, feedback (app.ui.review)
+        self.kpis = install_kpis(self)  # View → KPIs for leads (app.ui.kpis, loaded on open)
         self.resize(1480, 900)
         if ui_state is not None:
             geometry = ui_state.value("main/geometry")

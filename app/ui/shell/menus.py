@@ -112,6 +112,7 @@ def build_menus(window: MainWindow) -> None:
     add_action(
         window, conv, _("Tags…"), ["Ctrl+Shift+T"], lambda: pane.header.tag_button.showMenu(), "tag"
     )
+    add_action(window, conv, _("Export transcript…"), [], lambda: export_transcript(window))
 
     view = bar.addMenu(_("View"))
     window.side_panel_action = add_action(
@@ -144,3 +145,10 @@ def build_menus(window: MainWindow) -> None:
     attach.setShortcuts([QKeySequence(ATTACH_KEYS)])
     attach.setEnabled(False)  # documented here; the composer owns the real shortcut
     window.actions_for_help.append(attach)
+
+
+def export_transcript(window: MainWindow) -> object:
+    """Conversation → Export transcript… (imported on first use: not before first paint)."""
+    from app.ui.report.export_dialog import open_export_dialog
+
+    return open_export_dialog(window._ctx, window, window.conversation.conversation_id)

@@ -58,6 +58,7 @@ class LaunchOptions:
     size: tuple[int, int] | None = None  # --size: the window's size in pixels
     draft: str | None = None  # --draft: typed into the composer before the screenshot
     search: str | None = None  # --search: typed into the inbox's search box before it
+    view: str = "inbox"  # --view: inbox, or review (the --open conversation's review)
 
     @property
     def headless(self) -> bool:

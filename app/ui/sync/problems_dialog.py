@@ -130,7 +130,17 @@ class SyncProblemsDialog(QDialog):
     def _describe(self, problem: SyncProblem) -> str:
         _ = self._ctx.i18n._
         if problem.kind is ProblemKind.CONFLICT:
-            lines = [_("Someone else changed this conversation while your change was on its way.")]
+            conflict = {  # a review operation names what it changes
+                "review": _("Someone else changed this review while your change was on its way."),
+                "annotation": _(
+                    "Someone else changed this annotation while your change was on its way."
+                ),
+                "rubric": _("Someone else changed the scorecard while your change was on its way."),
+            }.get(problem.item or "")
+            lines = [
+                conflict
+                or _("Someone else changed this conversation while your change was on its way.")
+            ]
             lines += [self._field_line(change) for change in problem.changes]
             return "\n".join(lines)
         if problem.kind is ProblemKind.RETRYING:

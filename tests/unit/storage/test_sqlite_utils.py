@@ -104,7 +104,7 @@ from tests.helpers.sql import sql
 folder = Path(sys.argv[1])
 Store.open(folder / "new.sqlite3").close()  # created and migrated
 store = Store.open(folder / "new.sqlite3")  # reopened
-migrate(sql(store), (*MIGRATIONS, Reshape(lambda db: db["trial_reviews"].create({"id": int}, pk="id"))))
+migrate(sql(store), (*MIGRATIONS, Reshape(lambda db: db["trial"].create({"id": int}, pk="id"))))
 store.close()
 print("after store:", "crossdesk_test_plugin" in sys.modules)
 

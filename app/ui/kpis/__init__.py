@@ -1,0 +1,1 @@
+"""The team lead's KPI view (View → KPIs): table, charts, heat map, CSV export."""

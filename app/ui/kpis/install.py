@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
 
 from app.domain.changes import Changes
 from app.ops import kpis
-from app.ui.shell.menus import add_action
+from app.ui.shell.menus import add_action, view_menu
 
 if TYPE_CHECKING:
     from app.ui.kpis.window import KpiWindow
@@ -31,19 +30,12 @@ class KpiRoom(QObject):
         self.is_lead = False
         self.view: KpiWindow | None = None
         _ = self._ctx.i18n._
-        menu = self._view_menu()
+        menu = view_menu(window)
         menu.setToolTipsVisible(True)  # the reason a non-lead sees it disabled
         self.action: QAction = add_action(window, menu, _("KPIs…"), KPI_KEYS, self.open)
         window.changes_applied.connect(self._changes)
         self._set_lead(False)
         self.refresh_roles()
-
-    def _view_menu(self) -> QMenu:
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and self.window.side_panel_action in menu.actions():
-                return menu
-        return self.window.menuBar().addMenu(self._ctx.i18n._("View"))
 
     def refresh_roles(self) -> None:
         self._ctx.tasks.run_store(kpis.is_lead, self._set_lead, key="kpi-roles", owner=self)

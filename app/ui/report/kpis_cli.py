@@ -17,8 +17,7 @@ from app.config.paths import Paths
 from app.config.settings import load_settings
 from app.domain.kpis import Grouping, KpiError, report_dict, table_csv
 from app.ops import kpis
-from app.ops.types import StoreError
-from app.ui.report.transcript_cli import open_store
+from app.ui.report.transcript_cli import open_workspace
 
 PROG = "crossdesk report kpis"
 HELP = "print the team's KPIs (FRT, resolution, CSAT, NPS, CES, SLA, reopen, volume, backlog)"
@@ -65,12 +64,9 @@ def run(args: argparse.Namespace) -> int:
     paths = Paths.resolve(args.data_dir)
     settings, _warning = load_settings(paths.settings_file)
     now = int(time.time())
-    try:
-        store = open_store(args, paths, now)
-    except FileNotFoundError as exc:
-        return _fail(f"no workspace file at {exc.args[0]}")
-    except (StoreError, OSError) as exc:
-        return _fail(f"cannot open the workspace: {exc}")
+    store = open_workspace(args, paths, now)
+    if isinstance(store, str):
+        return _fail(store)
     try:
         report = kpis.dashboard(store, period, Grouping(args.by), now)
         if args.fmt == "csv":

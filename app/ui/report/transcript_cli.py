@@ -69,6 +69,16 @@ def open_store(args: argparse.Namespace, paths: Paths, now: int) -> Store:
     return store
 
 
+def open_workspace(args: argparse.Namespace, paths: Paths, now: int) -> Store | str:
+    """The workspace the window would open, or the one line that says why it cannot be."""
+    try:
+        return open_store(args, paths, now)
+    except FileNotFoundError as exc:
+        return f"no workspace file at {exc.args[0]}"
+    except (StoreError, OSError) as exc:
+        return f"cannot open the workspace: {exc}"
+
+
 def _agent_language(setting: str, i18n: I18n) -> str:
     """The language translations are shown in: the setting, else the report's language."""
     return setting if setting not in ("", "auto") else i18n.ui_locale.replace("_", "-")
@@ -94,12 +104,9 @@ def run(args: argparse.Namespace) -> int:
     settings, _warning = load_settings(paths.settings_file)
     i18n: I18n = make_i18n(args.lang or settings.ui_language)
     now = int(time.time())
-    try:
-        store = open_store(args, paths, now)
-    except FileNotFoundError as exc:
-        return _fail(f"no workspace file at {exc.args[0]}")
-    except (StoreError, OSError) as exc:
-        return _fail(f"cannot open the workspace: {exc}")
+    store = open_workspace(args, paths, now)
+    if isinstance(store, str):
+        return _fail(store)
     try:
         conversation_id = inbox.find_conversation(store, args.id)
         if conversation_id is None:

@@ -15,7 +15,7 @@ from app.domain.changes import Changes
 from app.ops import review
 from app.ops.review_transcript import findings_at_send
 from app.ui.review.window import ReviewWindow
-from app.ui.shell.menus import add_action
+from app.ui.shell.menus import add_action, view_menu
 
 if TYPE_CHECKING:
     from app.ui.review.feedback import FeedbackDialog
@@ -36,7 +36,7 @@ class ReviewRoom(QObject):
         self.is_lead = False
         self.windows: dict[int, ReviewWindow] = {}
         _ = self._ctx.i18n._
-        menu = self._view_menu()
+        menu = view_menu(window)
         menu.setToolTipsVisible(True)  # why an entry is disabled
         menu.addSeparator()
         self.review_action: QAction = add_action(
@@ -56,13 +56,6 @@ class ReviewRoom(QObject):
         self._wrap_inbox_menu()
         self._set_lead(False)
         self.refresh_roles()
-
-    def _view_menu(self) -> QMenu:
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and self.window.side_panel_action in menu.actions():
-                return menu
-        return self.window.menuBar().addMenu(self._ctx.i18n._("View"))
 
     def _wrap_inbox_menu(self) -> None:
         """The inbox's right-click menu gains "Review conversation" for one selected row."""

@@ -39,6 +39,16 @@ def add_action(
     return action
 
 
+def view_menu(window: MainWindow) -> QMenu:
+    """The window's View menu (the one holding the side panel's entry), for a room that
+    plugs its entries in after the menus are built; created if it is missing."""
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and window.side_panel_action in menu.actions():
+            return menu
+    return window.menuBar().addMenu(window._ctx.i18n._("View"))
+
+
 def build_menus(window: MainWindow) -> None:
     """The menu bar: every command with its shortcuts (the window only wires panes)."""
     _ = window._ctx.i18n._

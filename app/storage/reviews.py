@@ -133,11 +133,18 @@ class ReviewRepository:
         """Insert or replace the rubric of this uid; returns its new version."""
         with self._link.transaction():
             self._conn.execute(
+                # The first stored save of the shipped rubric (version 1) is version 2.
                 "INSERT INTO rubrics (uid, name, criteria, updated_at, version)"
-                " VALUES (?, ?, ?, ?, 1) ON CONFLICT(uid) DO UPDATE SET name = excluded.name,"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET name = excluded.name,"
                 " criteria = excluded.criteria, updated_at = excluded.updated_at,"
                 " version = rubrics.version + 1",
-                (rubric.uid, rubric.name, rubric_criteria_json(rubric.criteria), now),
+                (
+                    rubric.uid,
+                    rubric.name,
+                    rubric_criteria_json(rubric.criteria),
+                    now,
+                    rubric.version + 1,
+                ),
             )
             row = self._conn.execute(
                 "SELECT version FROM rubrics WHERE uid = ?", (rubric.uid,)

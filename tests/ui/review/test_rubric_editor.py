@@ -57,7 +57,7 @@ def test_a_lead_changes_a_weight_and_adds_a_criterion_and_the_scorecard_follows(
 ) -> None:
     window = window_as(repo, open_window, qtbot, [Role.LEAD])
     qtbot.waitUntil(lambda: window.review.is_lead, timeout=5000)
-    save_team_rubric(repo, review.rubric(repo), NOW)  # the team edited it once: version 1
+    save_team_rubric(repo, review.rubric(repo), NOW)  # the team edited it once: version 2
     window.review.review_action.trigger()
     view = next(iter(window.review.windows.values()))
     assert isinstance(view, ReviewWindow)
@@ -70,7 +70,7 @@ def test_a_lead_changes_a_weight_and_adds_a_criterion_and_the_scorecard_follows(
     card.spins["empathy"].setValue(3)  # not saved yet: must survive the rubric's reload
 
     dialog = open_editor(window, qtbot)
-    assert dialog.save_button.isEnabled() and "Version 1" in dialog.note.text()
+    assert dialog.save_button.isEnabled() and "Version 2" in dialog.note.text()
     greeting = row_of(dialog, "Greeting")
     set_cell(dialog, greeting, WEIGHT, "60")
     set_cell(dialog, greeting, REGIONS, "JP=15, MX=70")
@@ -86,7 +86,7 @@ def test_a_lead_changes_a_weight_and_adds_a_criterion_and_the_scorecard_follows(
     assert not dialog.isVisible()
 
     saved = review.rubric(repo)
-    assert (saved.name, saved.version) == ("Team scorecard", 2)
+    assert (saved.name, saved.version) == ("Team scorecard", 3)
     assert [c.key for c in saved.criteria][-2:-1] == ["order_number_checked"]
     added = saved.criterion("order_number_checked")
     assert added is not None and (added.label, added.weight, added.scale) == (
@@ -148,10 +148,10 @@ def test_a_rubric_changed_meanwhile_is_not_overwritten(
     set_cell(dialog, row_of(dialog, "Tone"), WEIGHT, "5")
     other = review.rubric(repo)
     save_team_rubric(repo, Rubric(other.uid, "Theirs", other.criteria), NOW)  # another lead
-    save_team_rubric(repo, Rubric(other.uid, "Theirs", other.criteria, 1), NOW + 1)
+    save_team_rubric(repo, Rubric(other.uid, "Theirs", other.criteria, 2), NOW + 1)
     dialog.save_button.click()
     qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
-    assert dialog.error.text().startswith("The scorecard was changed meanwhile (now version 2)")
+    assert dialog.error.text().startswith("The scorecard was changed meanwhile (now version 3)")
     assert dialog.isVisible() and dialog.cell(row_of(dialog, "Tone"), WEIGHT) == "5"
     assert review.rubric(repo).name == "Theirs"
 

@@ -15,6 +15,7 @@ from app.domain.models import Channel, Message, MessageKind
 from app.domain.rules import preview_of, response_due
 from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
+from app.storage.schema_steps import PAGE_ROLLUPS
 
 # A customer message reopens a resolved conversation, and one snoozed "until the
 # customer replies" (its wake-up time and flag go; every SET reads the old row).
@@ -217,7 +218,9 @@ class MessageRepository:
         The batch form of ``add_message(..., keep_state=True, count_unread=<a customer's>,
         reindex=False)`` for each message, leaving the same rows and list columns, with
         ``server_seq`` stored: one statement for the messages and one update per
-        conversation, however many of its messages the page holds.
+        conversation, however many of its messages the page holds. The rollups the insert
+        triggers keep (demand heat map, KPI counters) are added once for the page, set-wise
+        (a trigger runs its program for every row, whatever its WHEN says).
         """
         if not messages:
             return
@@ -235,7 +238,11 @@ class MessageRepository:
             missing = set(ids) - heads.keys()
             if missing:
                 raise KeyError(min(missing))
-            rows = []
+            # The page's ids follow the highest one stored: its rollups are added by id range.
+            after = int(
+                self._conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+            )
+            rows: list[tuple[Any, ...]] = []
             for m in messages:
                 head = heads[m.conversation_id]
                 head.seq += 1
@@ -250,6 +257,7 @@ class MessageRepository:
                     head.first_response = min(head.first_response or m.created_at, m.created_at)
                 rows.append(
                     (
+                        after + len(rows) + 1,
                         m.uid,
                         m.conversation_id,
                         head.seq,
@@ -265,13 +273,26 @@ class MessageRepository:
                         m.server_seq,
                     )
                 )
+            # The insert triggers stand aside for the page and are put back as stored (inside
+            # this transaction: a failure puts them back too); PAGE_ROLLUPS adds their share.
+            aside = self._conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+                f" ({','.join('?' * len(PAGE_ROLLUPS))})",
+                tuple(PAGE_ROLLUPS),
+            ).fetchall()
+            for name, _sql in aside:
+                self._conn.execute(f'DROP TRIGGER "{name}"')
             self._conn.executemany(
-                "INSERT INTO messages (uid, conversation_id, seq, kind, author_agent_id, body,"
-                " language, channel, created_at, original_body, original_language, provenance,"
-                " state, delivery, server_seq)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', NULL, ?)",
+                "INSERT INTO messages (id, uid, conversation_id, seq, kind, author_agent_id,"
+                " body, language, channel, created_at, original_body, original_language,"
+                " provenance, state, delivery, server_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', NULL, ?)",
                 rows,
             )
+            page = {"first": after + 1, "last": after + len(rows)}
+            for name, definition in aside:
+                self._conn.execute(definition)
+                self._conn.execute(PAGE_ROLLUPS[name], page)
             self._conn.executemany(
                 "UPDATE conversations SET message_count = ?,"
                 " last_activity_at = max(last_activity_at, coalesce(?, last_activity_at)),"

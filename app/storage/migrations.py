@@ -23,7 +23,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.storage.fts import TOKENIZER_SQL, article_document, conversation_document
-from app.storage.schema_steps import NO_SLA, V6_STATEMENTS, V7_STATEMENTS
+from app.storage.schema_steps import (
+    NO_SLA,
+    V6_STATEMENTS,
+    V7_STATEMENTS,
+    V8_STATEMENTS,
+)
 from app.storage.sqlite_utils_db import database
 
 if TYPE_CHECKING:
@@ -284,6 +289,7 @@ def _insert(conn: sqlite3.Connection, into: str, rows: list[tuple[Any, ...]]) ->
 
 _V6 = ";\n".join(V6_STATEMENTS) + ";"
 _V7 = ";\n".join(V7_STATEMENTS) + ";"
+_V8 = ";\n".join(V8_STATEMENTS) + ";"  # issue 13: deleted conversations leave the heat map
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_search_index,
     _V6,
     _V7,
+    _V8,
 )
 LATEST = len(MIGRATIONS)
 

@@ -27,6 +27,7 @@ class Changes:
         sync_problems: conflicts or refused operations appeared or were decided.
         outbox: something waits to be sent to the server (the window syncs at once).
         reviews: reviews, annotations, the rubric or survey answers changed.
+        training: practice scenarios, assignments or attempts changed.
     """
 
     conversation_ids: frozenset[int] = frozenset()
@@ -39,6 +40,7 @@ class Changes:
     sync_problems: bool = False
     outbox: bool = False
     reviews: bool = False
+    training: bool = False
 
     @classmethod
     def of(cls, *conversation_ids: int, **flags: bool) -> Changes:

@@ -23,6 +23,7 @@ from app.domain.datafiles import DataFileError
 from app.domain.models import Customer, MessageKind
 from app.ops.canned import load_canned_file
 from app.ops.demo_review import load_review_data
+from app.ops.demo_training import load_training_data
 from app.ops.templates import load_templates_file
 from app.storage.attachments import FileTooLarge, NewAttachment, read_bounded
 from app.storage.store import Store
@@ -139,6 +140,7 @@ def load_demo_into(repo: Store, folder: Path, now: int) -> DemoLoadResult:
             repo.conversations.add_tag_name(tag)
         _load_translation_data(repo, demo, now)
         load_review_data(repo, folder, demo, agents, now)  # roles, surveys, reviews
+        load_training_data(repo, folder, demo, agents, now)  # assignments, attempts
         if (folder / TEMPLATES_FILE).exists():  # approved WhatsApp templates
             load_templates_file(repo, folder / TEMPLATES_FILE, now)
         if (folder / CANNED_FILE).exists():  # canned replies with variables and actions

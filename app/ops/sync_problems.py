@@ -19,6 +19,7 @@ from typing import Any
 
 from app.domain.changes import Changes
 from app.storage.remote_reviews import DELETE_ANNOTATION, PUT_OPS
+from app.storage.remote_training import OPS as TRAINING_OPS
 from app.storage.store import Store
 from app.storage.sync_store import SEND, Operation, SyncStore
 
@@ -27,6 +28,7 @@ REVIEW_OPS = frozenset({*PUT_OPS, DELETE_ANNOTATION})
 REVIEW_ITEMS = {
     **{op: table[:-1] for op, table in PUT_OPS.items()},
     DELETE_ANNOTATION: "annotation",
+    **{op: op.split("_")[-1] for op in TRAINING_OPS},  # training scenario, assignment, attempt
 }
 
 
@@ -129,7 +131,12 @@ def _changes(repo: Store, op: Operation, *, queued: bool) -> Changes:
     local = repo.conversations.conversation_id_by_uid(op.conversation_uid)
     ids = frozenset({local} if local is not None else set())
     return Changes(
-        ids, list_membership=True, messages=op.op == SEND, sync_problems=True, outbox=queued
+        ids,
+        list_membership=True,
+        messages=op.op == SEND,
+        sync_problems=True,
+        outbox=queued,
+        training=op.op in TRAINING_OPS,
     )
 
 
@@ -154,6 +161,8 @@ def keep_theirs(repo: Store, operation_id: int) -> Changes:
         local = repo.conversations.conversation_id_by_uid(op.conversation_uid)
         if op.op in REVIEW_OPS:  # a review, annotation or rubric: the server's copy
             repo.remote_reviews.take_server_copy(op.op, current)
+        elif op.op in TRAINING_OPS:  # a training record: the server's copy
+            repo.remote_training.take_server_copy(op.op, current)
         elif local is not None and current:
             repo.remote.take_server_state(local, current)
     return _changes(repo, op, queued=False)

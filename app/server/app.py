@@ -20,6 +20,7 @@ from app.server import (
     routes_inbox,
     routes_review,
     routes_templates,
+    routes_training,
 )
 from app.server.config import ServerConfig
 from app.server.db import Database
@@ -33,8 +34,9 @@ The CrossDesk sync contract: what a helpdesk backend speaks so the CrossDesk des
 client can sync with it. JSON over HTTPS; timestamps are integer seconds since the
 epoch (UTC); unknown fields are ignored by both sides; errors are RFC 9457 problem
 documents with a stable `code`. Every POST and PATCH (except /v1/auth/*), and every PUT
-or DELETE of a rubric, review or annotation, needs an `Idempotency-Key`; PATCH and those
-DELETEs need `If-Match`, those PUTs send it to replace. See resources/contract/GUIDE.md.
+or DELETE of a rubric, review, annotation or training record, needs an `Idempotency-Key`;
+PATCH and those DELETEs need `If-Match`, those PUTs (but an attempt's) send it to replace.
+See resources/contract/GUIDE.md.
 """
 
 _HEADER_DOCS: dict[str, dict[str, Any]] = {
@@ -101,6 +103,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         routes_attachments.router,
         routes_templates.router,
         routes_review.router,
+        routes_training.router,
     )
     for router in routers:  # feeds before inbox: "changes" is a valid conversation id
         app.include_router(router)

@@ -17,7 +17,7 @@ import app as app_package
 from app.contract.demo_schema import DemoWorkspace, load_demo
 from app.contract.models import Author, Customer
 from app.contract.template_schema import TEMPLATES_FILE, load_templates
-from app.server import auth, db, review_demo, routes_templates, store
+from app.server import auth, db, review_demo, routes_templates, store, training_demo
 from app.server.config import ServerConfig
 from app.server.db import Database, get_meta, set_meta
 
@@ -54,6 +54,7 @@ def load_demo_into(
         if templates_file.exists():  # approved WhatsApp templates, as the local demo has
             routes_templates.seed_templates(conn, load_templates(templates_file), now)
         review_demo.seed(conn, demo, folder or demo_folder(), now)  # rubric, surveys, reviews
+        training_demo.seed(conn, demo, folder or demo_folder(), now)  # assignments, attempts
         set_meta(conn, "demo_loaded", str(now))
     return DemoResult(True, agent_ids, len(demo.conversations))
 

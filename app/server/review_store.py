@@ -22,8 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    delete,
-    insert,
     select,
     update,
 )
@@ -37,29 +35,20 @@ from app.contract.review_models import (
     RubricWrite,
     SurveyAnswer,
 )
-from app.server import db
+from app.server import db, record_store
 from app.server.db import next_seq
-from app.server.store import add_tombstone, clear_tombstone
 
 READ_ALL_ROLES = ("lead", "trainer", "admin")  # see every review and annotation
 WRITE_ROLES = ("lead", "admin")  # write reviews, annotations and the rubric
 
-rubrics = Table(
+rubrics = record_store.versioned_table(
     "rubrics",
-    db.metadata,
-    Column("id", String(128), primary_key=True),
-    Column("version", Integer, nullable=False),
     Column("name", String(200), nullable=False),
     Column("criteria", JSON, nullable=False),
-    Column("updated_at", BigInteger, nullable=False),
-    Column("change_seq", BigInteger, nullable=False, unique=True),
 )
 
-reviews = Table(
+reviews = record_store.versioned_table(
     "reviews",
-    db.metadata,
-    Column("id", String(128), primary_key=True),
-    Column("version", Integer, nullable=False),
     Column("conversation_id", String(128), nullable=False, index=True),
     Column("reviewer_id", String(128), nullable=False),
     Column("reviewed_agent_id", String(128)),
@@ -68,17 +57,12 @@ reviews = Table(
     Column("total", Float),
     Column("comment", Text, nullable=False),
     Column("state", String(8), nullable=False),
-    Column("created_at", BigInteger, nullable=False),
-    Column("updated_at", BigInteger, nullable=False),
-    Column("change_seq", BigInteger, nullable=False, unique=True),
+    created=True,
 )
 Index("ix_reviews_reviewed", reviews.c.reviewed_agent_id, reviews.c.state)
 
-annotation_rows = Table(
+annotation_rows = record_store.versioned_table(
     "annotations",
-    db.metadata,
-    Column("id", String(128), primary_key=True),
-    Column("version", Integer, nullable=False),
     Column("conversation_id", String(128), nullable=False, index=True),
     Column("message_id", String(128), nullable=False),
     Column("author_id", String(128), nullable=False),
@@ -88,9 +72,7 @@ annotation_rows = Table(
     Column("correction", Text),
     Column("reference", String(500)),
     Column("promoted", String(16)),
-    Column("created_at", BigInteger, nullable=False),
-    Column("updated_at", BigInteger, nullable=False),
-    Column("change_seq", BigInteger, nullable=False, unique=True),
+    created=True,
 )
 
 survey_answers = Table(
@@ -106,87 +88,22 @@ survey_answers = Table(
     Column("change_seq", BigInteger, nullable=False, unique=True),
 )
 
-TABLES: dict[str, Table] = {
-    "rubrics": rubrics,
-    "reviews": reviews,
-    "annotations": annotation_rows,
-    "survey_answers": survey_answers,
-}
-
-
-# ------------------------------------------------------------------------ rows -> models
-def rubric_from_row(row: Row[Any]) -> Rubric:
-    return Rubric(
-        id=row.id,
-        version=row.version,
-        name=row.name,
-        criteria=row.criteria,
-        updated_at=row.updated_at,
-    )
-
-
-def review_from_row(row: Row[Any]) -> Review:
-    return Review(
-        id=row.id,
-        version=row.version,
-        conversation_id=row.conversation_id,
-        reviewer_id=row.reviewer_id,
-        reviewed_agent_id=row.reviewed_agent_id,
-        rubric_id=row.rubric_id,
-        scores=dict(row.scores),
-        total=row.total,
-        comment=row.comment,
-        state=row.state,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def annotation_from_row(row: Row[Any]) -> Annotation:
-    return Annotation(
-        id=row.id,
-        version=row.version,
-        conversation_id=row.conversation_id,
-        message_id=row.message_id,
-        author_id=row.author_id,
-        kind=row.kind,
-        severity=row.severity,
-        body=row.body,
-        correction=row.correction,
-        reference=row.reference,
-        promoted=row.promoted,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def survey_from_row(row: Row[Any]) -> SurveyAnswer:
-    return SurveyAnswer(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        kind=row.kind,
-        score=row.score,
-        comment=row.comment,
-        answered_at=row.answered_at,
-    )
-
-
-CONVERTERS = {
-    "rubrics": rubric_from_row,
-    "reviews": review_from_row,
-    "annotations": annotation_from_row,
-    "survey_answers": survey_from_row,
-}
-
-
-# ------------------------------------------------------------------------ reads
-def get_row(conn: Connection, collection: str, item_id: str, *, lock: bool = False) -> Any:
-    """One row of a review table (locked until commit on PostgreSQL when ``lock``)."""
-    table = TABLES[collection]
-    query = select(table).where(table.c.id == item_id)
-    if lock:
-        query = query.with_for_update()
-    return conn.execute(query).first()
+RECORDS = record_store.Records(
+    tables={
+        "rubrics": rubrics,
+        "reviews": reviews,
+        "annotations": annotation_rows,
+        "survey_answers": survey_answers,
+    },
+    models={
+        "rubrics": Rubric,
+        "reviews": Review,
+        "annotations": Annotation,
+        "survey_answers": SurveyAnswer,
+    },
+)
+get_row = RECORDS.get_row
+delete_item = RECORDS.delete
 
 
 def visible_to(collection: str, account_id: str, roles: tuple[str, ...]) -> Any:
@@ -206,17 +123,9 @@ def visible_to(collection: str, account_id: str, roles: tuple[str, ...]) -> Any:
 def put_rubric(
     conn: Connection, rubric_id: str, body: RubricWrite, current: Row[Any] | None, now: int
 ) -> Rubric:
-    values = {**body.model_dump(mode="json"), "updated_at": now, "change_seq": next_seq(conn)}
-    if current is None:
-        clear_tombstone(conn, "rubrics", rubric_id)
-        conn.execute(insert(rubrics).values(id=rubric_id, version=1, **values))
-    else:
-        conn.execute(
-            update(rubrics)
-            .where(rubrics.c.id == rubric_id)
-            .values(version=current.version + 1, **values)
-        )
-    return rubric_from_row(get_row(conn, "rubrics", rubric_id))
+    fields = body.model_dump(mode="json")
+    record_store.save_versioned(conn, "rubrics", rubrics, rubric_id, current, fields, now)
+    return record_store.from_row(Rubric, get_row(conn, "rubrics", rubric_id))
 
 
 def put_review(
@@ -229,23 +138,13 @@ def put_review(
 ) -> Review:
     """Create or replace a review. Publishing it (``done``) sends the conversation's
     annotations out again, so the reviewed agent's feed picks up those written before."""
-    values = {**body.model_dump(mode="json"), "updated_at": now, "change_seq": next_seq(conn)}
-    if current is None:
-        clear_tombstone(conn, "reviews", review_id)
-        conn.execute(
-            insert(reviews).values(
-                id=review_id, version=1, reviewer_id=reviewer_id, created_at=now, **values
-            )
-        )
-    else:
-        conn.execute(
-            update(reviews)
-            .where(reviews.c.id == review_id)
-            .values(version=current.version + 1, **values)
-        )
+    record_store.save_versioned(
+        conn, "reviews", reviews, review_id, current, body.model_dump(mode="json"), now,
+        created={"reviewer_id": reviewer_id, "created_at": now},
+    )  # fmt: skip
     if body.state == "done" and (current is None or current.state != "done"):
         resend_annotations(conn, body.conversation_id)
-    return review_from_row(get_row(conn, "reviews", review_id))
+    return record_store.from_row(Review, get_row(conn, "reviews", review_id))
 
 
 def resend_annotations(conn: Connection, conversation_id: str) -> None:
@@ -270,45 +169,23 @@ def put_annotation(
     author_id: str,
     now: int,
 ) -> Annotation:
-    values = {**body.model_dump(mode="json"), "updated_at": now, "change_seq": next_seq(conn)}
-    if current is None:
-        clear_tombstone(conn, "annotations", annotation_id)
-        conn.execute(
-            insert(annotation_rows).values(
-                id=annotation_id, version=1, author_id=author_id, created_at=now, **values
-            )
-        )
-    else:
-        conn.execute(
-            update(annotation_rows)
-            .where(annotation_rows.c.id == annotation_id)
-            .values(version=current.version + 1, **values)
-        )
-    return annotation_from_row(get_row(conn, "annotations", annotation_id))
-
-
-def delete_item(conn: Connection, collection: str, item_id: str, now: int, reason: str) -> None:
-    table = TABLES[collection]
-    conn.execute(delete(table).where(table.c.id == item_id))
-    add_tombstone(conn, collection, item_id, now, reason)
+    record_store.save_versioned(
+        conn, "annotations", annotation_rows, annotation_id, current,
+        body.model_dump(mode="json"), now, created={"author_id": author_id, "created_at": now},
+    )  # fmt: skip
+    return record_store.from_row(Annotation, get_row(conn, "annotations", annotation_id))
 
 
 def add_survey_answer(conn: Connection, answer: SurveyAnswer, answer_fingerprint: str) -> None:
-    clear_tombstone(conn, "survey_answers", answer.id)
-    conn.execute(
-        insert(survey_answers).values(
-            **answer.model_dump(mode="json"),
-            fingerprint=answer_fingerprint,
-            change_seq=next_seq(conn),
-        )
-    )
+    values = answer.model_dump(mode="json")
+    record_store.add_once(conn, "survey_answers", survey_answers, values, answer_fingerprint)
 
 
 def erase_conversation(conn: Connection, conversation_id: str, now: int, reason: str) -> None:
     """A conversation erased (GDPR): its reviews, annotations and survey answers go too,
     each with a tombstone in its feed."""
     for collection in ("reviews", "annotations", "survey_answers"):
-        table = TABLES[collection]
+        table = RECORDS.tables[collection]
         ids = conn.execute(
             select(table.c.id).where(table.c.conversation_id == conversation_id)
         ).scalars()

@@ -126,7 +126,7 @@ def get_me(request: Request, principal: CurrentPrincipal) -> Response:
     state = server_state(request)
     me = Me(
         agent=principal.agent,
-        capabilities=Capabilities(articles=True, annotations=True),
+        capabilities=Capabilities(articles=True, annotations=True, scenarios=True),
         limits=Limits(requests_per_minute=state.config.rate_limit or None),
         server_time=state.now(),
     )

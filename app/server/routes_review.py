@@ -13,15 +13,13 @@ survey answers, under the same rules as conversations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from app.contract.models import FieldError, Tombstone
+from app.contract.models import Tombstone
 from app.contract.review_models import (
     Annotation,
     AnnotationChanges,
@@ -35,119 +33,45 @@ from app.contract.review_models import (
     SurveyAnswer,
     SurveyAnswerChanges,
 )
-from app.server import db, review_store, store
+from app.server import review_store, store
 from app.server.auth import CurrentPrincipal, Integration, Principal, require_roles
-from app.server.db import current_seq, get_meta
-from app.server.feeds import Cursor, Limit, decode_cursor, encode_cursor
-from app.server.idempotency import Outcome, json_response, run_idempotent
+from app.server.feeds import Cursor, Limit
+from app.server.idempotency import Outcome, run_idempotent
 from app.server.problems import ProblemError, responses
-from app.server.routes_inbox import (
-    ETAG_HEADER,
-    ConversationId,
-    IdempotencyKey,
-    IfMatch,
-    etag_matches,
-)
+from app.server.routes_inbox import ConversationId, IdempotencyKey, IfMatch
 from app.server.state import server_state
 from app.server.strict import strict_body
+from app.server.versioned_feed import (
+    DELETE_RESPONSES,
+    FEED_RESPONSES,
+    PUT_RESPONSES,
+    FeedFamily,
+    OptionalIfMatch,
+    invalid,
+)
 
 router = APIRouter(tags=["review"])
 Writer = Annotated[Principal, Depends(require_roles(*review_store.WRITE_ROLES))]
-OptionalIfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        min_length=1,
-        max_length=1000,
-        description='Replace: the ETag last seen, e.g. "3". Absent: create (412 if it exists)',
-    ),
-]
-FEED_RESPONSES = responses(400, 401, 410, 422)
-PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **responses(400, 401, 403, 404, 409, 412, 422),
-    200: {"description": "Replaced", "headers": ETAG_HEADER},
-    201: {"description": "Created", "headers": ETAG_HEADER},
-}
-_PAGES: dict[str, type[BaseModel]] = {
-    "rubrics": RubricChanges,
-    "reviews": ReviewChanges,
-    "annotations": AnnotationChanges,
-    "survey_answers": SurveyAnswerChanges,
-}
-
-
-def _etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def _invalid(pointer: str, code: str, detail: str) -> ProblemError:
-    return ProblemError(
-        422,
-        "validation_failed",
-        detail,
-        errors=[FieldError(pointer=pointer, code=code, detail=detail)],
-    )
+_FAMILY = FeedFamily(
+    records=review_store.RECORDS,
+    pages={
+        "rubrics": RubricChanges,
+        "reviews": ReviewChanges,
+        "annotations": AnnotationChanges,
+        "survey_answers": SurveyAnswerChanges,
+    },
+    names={"rubrics": "rubric", "reviews": "review", "annotations": "annotation"},
+    visible_to=review_store.visible_to,
+)
 
 
 # ------------------------------------------------------------------------ feeds
-def _read_changes(
-    request: Request, principal: Principal, collection: str, cursor: str | None, limit: int
-) -> Response:
-    """A feed page, as app.server.feeds serves them, limited to what the caller may read
-    (the cursor still moves past what they may not)."""
-    state = server_state(request)
-    state.maybe_maintain()
-    table = review_store.TABLES[collection]
-    visible = review_store.visible_to(collection, principal.account_id, principal.roles)
-    with state.db.read() as conn:
-        epoch, floor = get_meta(conn, "epoch"), int(get_meta(conn, "floor"))
-        newest = current_seq(conn)
-        after, issued_floor = (
-            (0, floor)
-            if cursor is None
-            else decode_cursor(cursor, collection, epoch=epoch, floor=floor, newest=newest)
-        )
-        query = select(table).where(table.c.change_seq > after)
-        if visible is not None:
-            query = query.where(visible)
-        rows = conn.execute(query.order_by(table.c.change_seq).limit(limit + 1)).all()
-        graves = conn.execute(
-            select(db.tombstones)
-            .where(
-                db.tombstones.c.collection == collection,
-                db.tombstones.c.change_seq > after,
-            )
-            .order_by(db.tombstones.c.change_seq)
-            .limit(limit + 1)
-        ).all()
-        # Past what the caller may not read: the cursor moves to the newest seq seen.
-        merged = sorted([*rows, *graves], key=lambda r: r.change_seq)
-        page, has_more = merged[:limit], len(merged) > limit
-        last = page[-1].change_seq if page else after
-        if not has_more and visible is not None:
-            last = max(last, newest)
-    convert = review_store.CONVERTERS[collection]
-    items = [convert(r) for r in page if "deleted_at" not in r._fields]
-    deleted = [
-        Tombstone(id=r.id, deleted_at=r.deleted_at, reason=r.reason)
-        for r in page
-        if "deleted_at" in r._fields
-    ]
-    body = _PAGES[collection](
-        items=items,
-        deleted=deleted,
-        next_cursor=encode_cursor(epoch, collection, last, issued_floor),
-        has_more=has_more,
-    )
-    return json_response(200, body.model_dump_json())
-
-
 @router.get("/v1/rubrics/changes", response_model=RubricChanges, responses=FEED_RESPONSES)
 def rubric_changes(
     request: Request, principal: CurrentPrincipal, cursor: Cursor = None, limit: Limit = 100
 ) -> Response:
     """The team's QA rubrics, changed or deleted after the cursor (every account reads)."""
-    return _read_changes(request, principal, "rubrics", cursor, limit)
+    return _FAMILY.read_changes(request, principal, "rubrics", cursor, limit)
 
 
 @router.get("/v1/reviews/changes", response_model=ReviewChanges, responses=FEED_RESPONSES)
@@ -156,7 +80,7 @@ def review_changes(
 ) -> Response:
     """Reviews (scorecards) changed after the cursor. Leads, trainers and admins read all;
     an agent reads the published reviews of their own work."""
-    return _read_changes(request, principal, "reviews", cursor, limit)
+    return _FAMILY.read_changes(request, principal, "reviews", cursor, limit)
 
 
 @router.get("/v1/annotations/changes", response_model=AnnotationChanges, responses=FEED_RESPONSES)
@@ -165,7 +89,7 @@ def annotation_changes(
 ) -> Response:
     """Per-message annotations changed or deleted after the cursor. An agent reads those
     on conversations with a published review of theirs."""
-    return _read_changes(request, principal, "annotations", cursor, limit)
+    return _FAMILY.read_changes(request, principal, "annotations", cursor, limit)
 
 
 @router.get(
@@ -175,54 +99,10 @@ def survey_answer_changes(
     request: Request, principal: CurrentPrincipal, cursor: Cursor = None, limit: Limit = 100
 ) -> Response:
     """Customer survey answers (CSAT, NPS, CES) after the cursor; every account reads."""
-    return _read_changes(request, principal, "survey_answers", cursor, limit)
+    return _FAMILY.read_changes(request, principal, "survey_answers", cursor, limit)
 
 
 # ------------------------------------------------------------------------ writes
-def _precondition(collection: str, item_id: str, current: Any, if_match: str | None) -> None:
-    """No If-Match: the item must not exist yet. If-Match: it must, at that version."""
-    if current is None:
-        if if_match is not None:
-            raise ProblemError(404, "not_found", f"No {collection[:-1]} '{item_id}'.")
-        return
-    if if_match is None or not etag_matches(if_match, current.version):
-        model = review_store.CONVERTERS[collection](current)
-        detail = (
-            f"{item_id} exists (version {current.version}); send If-Match to replace it."
-            if if_match is None
-            else f"{item_id} is at version {current.version}; If-Match was {if_match}."
-        )
-        raise ProblemError(
-            412,
-            "version_mismatch",
-            detail,
-            current=model.model_dump(mode="json"),
-            headers={"ETag": _etag(current.version)},
-        )
-
-
-def _put(
-    request: Request,
-    principal: Principal,
-    collection: str,
-    item_id: str,
-    body: BaseModel,
-    if_match: str | None,
-    idempotency_key: str,
-    write: Callable[[Connection, Any, int], Any],
-) -> Response:
-    state = server_state(request)
-
-    def operation(conn: Connection) -> Outcome:
-        current = review_store.get_row(conn, collection, item_id, lock=True)
-        _precondition(collection, item_id, current, if_match)
-        item = write(conn, current, state.now())
-        return Outcome(201 if current is None else 200, item, _etag(item.version))
-
-    payload = {"if_match": if_match, "body": body.model_dump(mode="json")}
-    return run_idempotent(request, principal, idempotency_key, payload, operation)
-
-
 @router.put(
     "/v1/rubrics/{rubric_id}",
     dependencies=[Depends(strict_body(RubricWrite))],
@@ -242,16 +122,18 @@ def put_rubric(
     def write(conn: Connection, current: Any, now: int) -> Any:
         return review_store.put_rubric(conn, rubric_id, body, current, now)
 
-    return _put(request, principal, "rubrics", rubric_id, body, if_match, idempotency_key, write)
+    return _FAMILY.put(
+        request, principal, "rubrics", rubric_id, body, if_match, idempotency_key, write
+    )
 
 
 def _check_review(conn: Connection, body: ReviewWrite, current: Any) -> None:
     if current is not None and current.conversation_id != body.conversation_id:
-        raise _invalid("/conversation_id", "immutable", "A review stays on its conversation.")
+        raise invalid("/conversation_id", "immutable", "A review stays on its conversation.")
     if store.get_conversation(conn, body.conversation_id) is None:
-        raise _invalid("/conversation_id", "unknown_conversation", "No such conversation.")
+        raise invalid("/conversation_id", "unknown_conversation", "No such conversation.")
     if body.reviewed_agent_id is not None and not store.agent_exists(conn, body.reviewed_agent_id):
-        raise _invalid("/reviewed_agent_id", "unknown_agent", "No such agent (see /v1/agents).")
+        raise invalid("/reviewed_agent_id", "unknown_agent", "No such agent (see /v1/agents).")
     rubric = (
         None if body.rubric_id is None else review_store.get_row(conn, "rubrics", body.rubric_id)
     )
@@ -259,18 +141,16 @@ def _check_review(conn: Connection, body: ReviewWrite, current: Any) -> None:
         scales = {c["key"]: c["scale"] for c in rubric.criteria}
         for key, points in body.scores.items():
             if key not in scales or points > scales[key]:
-                raise _invalid(
+                raise invalid(
                     f"/scores/{key}",
                     "not_on_rubric",
                     "A score is for a criterion of the rubric, from 0 to its scale.",
                 )
     if current is not None and current.state == "done":
         if body.state != "done":
-            raise _invalid("/state", "published", "A published review stays published.")
+            raise invalid("/state", "published", "A published review stays published.")
         if body.reviewed_agent_id != current.reviewed_agent_id:
-            raise _invalid(
-                "/reviewed_agent_id", "published", "A published review's agent is fixed."
-            )
+            raise invalid("/reviewed_agent_id", "published", "A published review's agent is fixed.")
 
 
 @router.put(
@@ -295,17 +175,19 @@ def put_review(
         reviewer = principal.account_id if current is None else current.reviewer_id
         return review_store.put_review(conn, review_id, body, current, reviewer, now)
 
-    return _put(request, principal, "reviews", review_id, body, if_match, idempotency_key, write)
+    return _FAMILY.put(
+        request, principal, "reviews", review_id, body, if_match, idempotency_key, write
+    )
 
 
 def _check_annotation(conn: Connection, body: AnnotationWrite, current: Any) -> None:
     if current is not None and (
         current.conversation_id != body.conversation_id or current.message_id != body.message_id
     ):
-        raise _invalid("/message_id", "immutable", "An annotation stays on its message.")
+        raise invalid("/message_id", "immutable", "An annotation stays on its message.")
     message = store.get_message_row(conn, body.message_id)
     if message is None or message.conversation_id != body.conversation_id:
-        raise _invalid("/message_id", "unknown_message", "No such message in that conversation.")
+        raise invalid("/message_id", "unknown_message", "No such message in that conversation.")
 
 
 @router.put(
@@ -329,7 +211,7 @@ def put_annotation(
         author = principal.account_id if current is None else current.author_id
         return review_store.put_annotation(conn, annotation_id, body, current, author, now)
 
-    return _put(
+    return _FAMILY.put(
         request, principal, "annotations", annotation_id, body, if_match, idempotency_key, write
     )
 
@@ -337,7 +219,7 @@ def put_annotation(
 @router.delete(
     "/v1/annotations/{annotation_id}",
     response_model=Tombstone,
-    responses=responses(400, 401, 403, 404, 409, 412, 422, 428),
+    responses=DELETE_RESPONSES,
 )
 def delete_annotation(
     request: Request,
@@ -348,16 +230,9 @@ def delete_annotation(
 ) -> Response:
     """Delete an annotation at the version in If-Match; its tombstone goes out in the feed.
     A retry with the same Idempotency-Key replays the tombstone."""
-    state = server_state(request)
-
-    def operation(conn: Connection) -> Outcome:
-        current = review_store.get_row(conn, "annotations", annotation_id, lock=True)
-        _precondition("annotations", annotation_id, current, if_match)
-        now = state.now()
-        review_store.delete_item(conn, "annotations", annotation_id, now, "deleted")
-        return Outcome(200, Tombstone(id=annotation_id, deleted_at=now))
-
-    return run_idempotent(request, principal, idempotency_key, {"if_match": if_match}, operation)
+    return _FAMILY.delete(
+        request, principal, "annotations", annotation_id, if_match, idempotency_key
+    )
 
 
 # ------------------------------------------------------------------------ surveys
@@ -391,7 +266,7 @@ def inbound_survey_answer(
                     "survey_answer_conflict",
                     f"Survey answer '{body.id}' already holds a different answer.",
                 )
-            return Outcome(200, review_store.survey_from_row(existing))
+            return Outcome(200, review_store.RECORDS.to_model("survey_answers", existing))
         if store.get_conversation(conn, body.conversation_id) is None:
             raise ProblemError(404, "not_found", f"No conversation '{body.conversation_id}'.")
         answer = body.model_copy(update={"answered_at": min(body.answered_at, state.now())})

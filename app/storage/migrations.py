@@ -28,6 +28,7 @@ from app.storage.schema_steps import (
     V6_STATEMENTS,
     V7_STATEMENTS,
     V8_STATEMENTS,
+    V9_STATEMENTS,
 )
 from app.storage.sqlite_utils_db import database
 
@@ -290,6 +291,7 @@ def _insert(conn: sqlite3.Connection, into: str, rows: list[tuple[Any, ...]]) ->
 _V6 = ";\n".join(V6_STATEMENTS) + ";"
 _V7 = ";\n".join(V7_STATEMENTS) + ";"
 _V8 = ";\n".join(V8_STATEMENTS) + ";"  # issue 13: deleted conversations leave the heat map
+_V9 = ";\n".join(V9_STATEMENTS) + ";"  # issue 13: training records (after v8)
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V6,
     _V7,
     _V8,
+    _V9,  # training: stays last, after the v8 step
 )
 LATEST = len(MIGRATIONS)
 

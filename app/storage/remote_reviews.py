@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.storage.link import Link
+from app.storage.remote_records import UNSENT, acknowledge, ids_by_uid, json_or, yield_to_server
 
 # outbox operation -> the table whose row it sends
 PUT_OPS = {"put_rubric": "rubrics", "put_review": "reviews", "put_annotation": "annotations"}
@@ -53,8 +54,7 @@ class RemoteReviews:
                 Dirty(op, r[0], r[1] or "", r[2])
                 for r in self._conn.execute(
                     f"SELECT t.uid, {conversation}, t.server_version FROM {table} t"
-                    " WHERE (t.server_version IS NULL OR t.version <> t.server_version)"
-                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.op = ?"
+                    f" WHERE {UNSENT} AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.op = ?"
                     "  AND json_extract(o.payload, '$.uid') = t.uid)"
                     " ORDER BY t.updated_at, t.id LIMIT ?",
                     (op, limit),
@@ -69,7 +69,7 @@ class RemoteReviews:
         ).fetchone()
         if row is None:
             return None
-        return int(row[0]), {"name": row[1], "criteria": _json(row[2], [])}
+        return int(row[0]), {"name": row[1], "criteria": json_or(row[2], [])}
 
     def review_body(self, uid: str) -> tuple[int, dict[str, Any]] | None:
         row = self._conn.execute(
@@ -84,7 +84,7 @@ class RemoteReviews:
             "conversation_id": row[1],
             "reviewed_agent_id": row[2],
             "rubric_id": row[3],
-            "scores": _json(row[4], {}),
+            "scores": json_or(row[4], {}),
             "total": row[5],
             "comment": row[6],
             "state": row[7],
@@ -118,16 +118,7 @@ class RemoteReviews:
         is now clean; False when the lead edited it meanwhile (still dirty, on top of the
         server's new version)."""
         _check(table)
-        cursor = self._conn.execute(
-            f"UPDATE {table} SET version = ?, server_version = ? WHERE uid = ? AND version = ?",
-            (server_version, server_version, uid, sent_version),
-        )
-        if cursor.rowcount:
-            return True
-        self._conn.execute(
-            f"UPDATE {table} SET server_version = ? WHERE uid = ?", (server_version, uid)
-        )
-        return False
+        return acknowledge(self._conn, table, uid, sent_version, server_version)
 
     def annotation_to_delete(self, annotation_id: int) -> tuple[str, str, int | None] | None:
         """(uid, conversation uid, server version) of a local annotation about to go."""
@@ -152,18 +143,7 @@ class RemoteReviews:
         )
 
     def _ids(self, table: str, uids: Iterable[str | None]) -> dict[str, int]:
-        wanted = sorted({u for u in uids if u})
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                (uid, id_)
-                for id_, uid in self._conn.execute(
-                    f"SELECT id, uid FROM {table} WHERE uid IN ({marks})", chunk
-                )
-            )
-        return found
+        return ids_by_uid(self._conn, table, uids)
 
     def upsert_rubrics(self, items: Iterable[Mapping[str, Any]]) -> None:
         """Rubrics from the feed (a dirty local row keeps the lead's edit)."""
@@ -299,10 +279,7 @@ class RemoteReviews:
         as JSON) replaces the local row, or restores a deleted annotation. A record that
         cannot be read changes nothing (the next snapshot brings it)."""
         table = "annotations" if op == DELETE_ANNOTATION else PUT_OPS[op]
-        self._conn.execute(
-            f"UPDATE {table} SET version = 0, server_version = 0 WHERE uid = ?",
-            (str(current.get("id", "")),),
-        )
+        yield_to_server(self._conn, table, str(current.get("id", "")))
         try:
             if table == "rubrics":
                 self.upsert_rubrics([current])
@@ -334,10 +311,3 @@ class RemoteReviews:
 def _check(table: str, also: tuple[str, ...] = ()) -> None:
     if table not in (*PUT_OPS.values(), *also):
         raise ValueError(table)
-
-
-def _json(raw: str | None, default: Any) -> Any:
-    try:
-        return json.loads(raw) if raw else default
-    except ValueError:
-        return default

@@ -326,3 +326,83 @@ PAGE_ROLLUPS = {
     " kpi_machine = kpi_machine + p.machine, kpi_rated = kpi_rated + p.rated,"
     " kpi_low = kpi_low + p.low FROM p WHERE conversations.id = p.id",
 }
+
+# Issue 13, trainers: the scenarios trainers saved in the app (their YAML text), the
+# scenarios given to trainees and the trainees' finished attempts. A practice conversation
+# itself is never stored (nothing typed in training can reach a customer): only the attempt.
+V9_STATEMENTS = (
+    """CREATE TABLE training_scenarios (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,                 -- the scenario id (its YAML's `id`)
+        body TEXT NOT NULL,                       -- the YAML text as the trainer saved it
+        updated_at INTEGER NOT NULL,
+        updated_by INTEGER REFERENCES agents(id),
+        deleted INTEGER NOT NULL DEFAULT 0,       -- deleted here; the server is not told yet
+        version INTEGER NOT NULL DEFAULT 1,
+        server_version INTEGER
+    )""",
+    """CREATE TABLE training_assignments (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        scenario_id TEXT NOT NULL,
+        trainee_agent_id INTEGER NOT NULL REFERENCES agents(id),
+        assigned_by_agent_id INTEGER REFERENCES agents(id),
+        due_at INTEGER,
+        options TEXT NOT NULL DEFAULT '{}',       -- JSON: translation, etiquette, clock_speed
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'cancelled')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        server_version INTEGER
+    )""",
+    "CREATE INDEX training_assignments_by_trainee ON training_assignments"
+    " (trainee_agent_id, state, due_at)",
+    """CREATE TABLE training_attempts (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        scenario_id TEXT NOT NULL,
+        scenario_version INTEGER NOT NULL,
+        trainee_agent_id INTEGER REFERENCES agents(id),
+        trainee_language TEXT NOT NULL CHECK (trainee_language IN ('en', 'zh')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        ending_id TEXT NOT NULL,
+        end_state TEXT NOT NULL CHECK (end_state IN ('resolved', 'escalated', 'left')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'partial', 'failure')),
+        score REAL NOT NULL CHECK (score BETWEEN 0 AND 100),
+        criteria TEXT NOT NULL DEFAULT '{}',      -- JSON: criterion key -> points
+        path TEXT NOT NULL DEFAULT '[]',          -- JSON: turn and ending ids, in order
+        transcript_json TEXT NOT NULL DEFAULT '{}'
+            CHECK (length(transcript_json) <= 400000),  -- app.domain.training.MAX_TRANSCRIPT_JSON
+        options TEXT NOT NULL DEFAULT '{}',
+        assignment_uid TEXT,
+        server_version INTEGER                    -- NULL until the server has it (never edited)
+    )""",
+    "CREATE INDEX training_attempts_by_trainee ON training_attempts"
+    " (trainee_agent_id, finished_at)",
+    "CREATE INDEX training_attempts_by_scenario ON training_attempts (scenario_id, finished_at)",
+    # Training records are written to the server through the outbox too: its list of
+    # operations widens again (the table is rebuilt; nothing refers to it).
+    """CREATE TABLE outbox_v9 (
+        id INTEGER PRIMARY KEY,
+        conversation_uid TEXT NOT NULL,            -- 'training:<id>' for training records
+        op TEXT NOT NULL CHECK (op IN ('send_message', 'patch', 'put_review',
+            'put_annotation', 'delete_annotation', 'put_rubric', 'put_training_scenario',
+            'delete_training_scenario', 'put_training_assignment', 'put_training_attempt')),
+        payload TEXT NOT NULL,
+        base_version INTEGER,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        message_uid TEXT,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'needs_attention', 'conflict')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        conflict TEXT,
+        created_at INTEGER NOT NULL
+    )""",
+    "INSERT INTO outbox_v9 SELECT * FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v9 RENAME TO outbox",
+    "CREATE INDEX outbox_by_state ON outbox (state, id)",
+)

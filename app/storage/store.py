@@ -30,6 +30,7 @@ from app.storage.meta import MetaRepository
 from app.storage.queues import QueueRepository
 from app.storage.remote import RemoteMirror
 from app.storage.remote_reviews import RemoteReviews
+from app.storage.remote_training import RemoteTraining
 from app.storage.reply_windows import ReplyWindowFacts
 from app.storage.review_queues import ReviewQueueRepository
 from app.storage.reviews import ReviewRepository
@@ -39,6 +40,7 @@ from app.storage.snoozes import SnoozeStore
 from app.storage.surveys import SurveyRepository
 from app.storage.sync_store import SyncStore
 from app.storage.templates import TemplateRepository
+from app.storage.training import TrainingRepository
 from app.storage.translation_store import TranslationStore
 
 
@@ -74,6 +76,8 @@ class Store:
         self.surveys = SurveyRepository(self._link)
         self.remote = RemoteMirror(self._link, self.conversations, self.messages)
         self.remote_reviews = RemoteReviews(self._link)
+        self.training = TrainingRepository(self._link)
+        self.remote_training = RemoteTraining(self._link)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:

@@ -35,7 +35,7 @@ from app.domain.changes import ChangeLog, Changes
 from app.domain.message_templates import MessageTemplate
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND, Operation
-from app.sync import attachments, choices, reviews
+from app.sync import attachments, choices, reviews, training
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 from app.sync.report import Outcome, SyncReport
 
@@ -142,6 +142,7 @@ class SyncEngine:
         """Send every due operation; returns how many the server acknowledged."""
         sent = 0
         reviews.collect(self)  # the lead's review edits join the outbox
+        training.collect(self)  # so do the training records
         for _ in range(MAX_PUSH_ROUNDS):
             now = self.clock()
             due = self.store_call(lambda repo: repo.outbox.due(now))  # noqa: B023 - run at once
@@ -165,6 +166,8 @@ class SyncEngine:
         try:
             if op.op in reviews.OPS:
                 return reviews.send(self, op)
+            if op.op in training.OPS:
+                return training.send(self, op)
             if op.op == SEND:
                 message = self.client.post_message(
                     op.conversation_uid,
@@ -284,6 +287,7 @@ class SyncEngine:
                 self.store_call(lambda repo: repo.remote.reindex_conversations(unindexed))
         self._pull_templates()
         quarantined += more + self._pull_articles() + reviews.pull(self, touched)
+        quarantined += training.pull(self)
         return conversations, messages, quarantined, touched
 
     def _pull_templates(self) -> None:

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from app.contract.review_models import (
     AnnotationChanges,
@@ -19,6 +20,13 @@ from app.contract.review_models import (
     SurveyAnswerChanges,
 )
 from tests.contract.client import Api, expect_problem, new_id
+from tests.contract.feed_checks import (
+    check_compaction_expires_cursors,
+    check_delete_needs_the_version,
+    check_foreign_cursors_are_400,
+    check_pages_match,
+    ids,
+)
 
 RUBRIC = {
     "name": "Cross-border QA",
@@ -28,7 +36,7 @@ RUBRIC = {
         {"key": "solution", "label": "Solution", "weight": 40, "scale": 5},
     ],
 }
-FEEDS = {
+FEEDS: dict[str, type[BaseModel]] = {
     "rubrics": RubricChanges,
     "reviews": ReviewChanges,
     "annotations": AnnotationChanges,
@@ -65,19 +73,9 @@ def _annotation(conversation_id: str, message_id: str, **fields: Any) -> dict[st
     }
 
 
-def _ids(api: Api, collection: str, cursor: str | None = None) -> set[str]:
-    items, _, _ = api.drain(collection, cursor)
-    return {item["id"] for item in items}
-
-
 @pytest.mark.parametrize("collection", sorted(FEEDS))
 def test_feed_pages_match_the_contract_models(api: Api, agent_api: Api, collection: str) -> None:
-    for client in (api, agent_api):
-        response = client.feed(collection, limit=2)
-        assert response.status_code == 200, response.text
-        page = FEEDS[collection].model_validate(response.json())
-        assert len(page.items) + len(page.deleted) <= 2
-        assert page.next_cursor
+    check_pages_match(api, agent_api, collection, FEEDS[collection])
 
 
 def test_a_rubric_is_created_once_then_replaced_under_if_match(api: Api, agent_api: Api) -> None:
@@ -101,7 +99,7 @@ def test_a_rubric_is_created_once_then_replaced_under_if_match(api: Api, agent_a
     items, _, _ = agent_api.drain("rubrics", None)
     latest = {r["id"]: r for r in items}[path.rsplit("/", 1)[1]]
     assert latest == replaced.json()
-    assert path.rsplit("/", 1)[1] in _ids(api, "rubrics", cursor)
+    assert path.rsplit("/", 1)[1] in ids(api, "rubrics", cursor)
 
 
 def test_an_agent_reads_only_published_reviews_of_their_own_work(
@@ -123,9 +121,9 @@ def test_an_agent_reads_only_published_reviews_of_their_own_work(
     someone_else = api.put(f"/v1/reviews/{new_id('rev')}", _review(other_id, None, state="done"))
     assert someone_else.status_code == 201
     # a draft is the reviewer's: the agent sees neither it nor its annotations yet
-    assert _ids(agent_api, "reviews", agent_reviews) == set()
-    assert _ids(agent_api, "annotations", agent_notes) == set()
-    assert draft.json()["id"] in _ids(api, "reviews")  # leads and admins read everything
+    assert ids(agent_api, "reviews", agent_reviews) == set()
+    assert ids(agent_api, "annotations", agent_notes) == set()
+    assert draft.json()["id"] in ids(api, "reviews")  # leads and admins read everything
     published = api.put(
         review_path, _review(conversation_id, agent_id, state="done", total=75.0), if_match='"1"'
     )
@@ -133,7 +131,7 @@ def test_an_agent_reads_only_published_reviews_of_their_own_work(
     # published: the review and the annotations written before reach the agent's feeds
     items, _, agent_reviews = agent_api.drain("reviews", agent_reviews)
     assert items == [published.json()]
-    assert _ids(agent_api, "annotations", agent_notes) == {annotation.json()["id"]}
+    assert ids(agent_api, "annotations", agent_notes) == {annotation.json()["id"]}
     # once published it stays published, on the same agent
     expect_problem(
         api.put(review_path, _review(conversation_id, agent_id), if_match='"2"'),
@@ -186,18 +184,8 @@ def test_deleting_an_annotation_needs_its_version_and_leaves_a_tombstone(api: Ap
     assert api.put(path, _annotation(conversation_id, message_id)).status_code == 201
     updated = api.put(path, _annotation(conversation_id, message_id, kind="tone"), if_match='"1"')
     assert updated.json()["version"] == 2
-    _, _, cursor = api.drain("annotations")
-    expect_problem(api.delete(path, if_match=None), 428, "precondition_required")
-    stale = expect_problem(api.delete(path, if_match='"1"'), 412, "version_mismatch")
-    assert stale.current is not None and stale.current["kind"] == "tone"
-    key = str(uuid.uuid4())
-    gone = api.delete(path, if_match='"2"', key=key)
-    assert gone.status_code == 200, gone.text
-    replay = api.delete(path, if_match='"2"', key=key)
-    assert replay.json() == gone.json() and replay.headers.get("idempotent-replayed") == "true"
-    items, deleted, _ = api.drain("annotations", cursor)
-    assert items == []
-    assert [t["id"] for t in deleted] == [path.rsplit("/", 1)[1]]
+    current = check_delete_needs_the_version(api, path, "annotations")
+    assert current["kind"] == "tone"
     # with If-Match the item must exist
     expect_problem(
         api.put(path, _annotation(conversation_id, message_id), if_match='"2"'), 404, "not_found"
@@ -290,26 +278,19 @@ def test_a_survey_answer_for_an_unknown_conversation_is_404(api: Api) -> None:
 
 @pytest.mark.parametrize("collection", sorted(FEEDS))
 def test_a_cursor_of_another_feed_is_400(api: Api, collection: str) -> None:
-    _, _, cursor = api.drain("conversations")
-    expect_problem(api.feed(collection, cursor), 400, "invalid_cursor")
-    expect_problem(api.feed(collection, "not-a-cursor"), 400, "invalid_cursor")
+    check_foreign_cursors_are_400(api, collection)
 
 
 @pytest.mark.test_hooks
 def test_compaction_expires_review_cursors_with_410(api: Api) -> None:
     conversation_id, _ = _conversation(api)
-    _, _, old = api.drain("reviews")
-    assert (
-        api.put(f"/v1/reviews/{new_id('rev')}", _review(conversation_id, None)).status_code == 201
-    )
-    assert api.post("/v1/admin/compact").status_code == 200
-    expect_problem(api.feed("reviews", old), 410, "cursor_expired")
-    items, _, fresh = api.drain("reviews", limit=2)  # recovery: a new snapshot
-    assert items
-    assert (
-        api.put(f"/v1/reviews/{new_id('rev')}", _review(conversation_id, None)).status_code == 201
-    )
-    assert len(_ids(api, "reviews", fresh)) == 1
+
+    def write() -> str:
+        response = api.put(f"/v1/reviews/{new_id('rev')}", _review(conversation_id, None))
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    check_compaction_expires_cursors(api, "reviews", write)
 
 
 @pytest.mark.test_hooks

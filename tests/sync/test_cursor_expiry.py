@@ -42,6 +42,10 @@ def test_expired_cursor_resnapshots_that_collection_and_keeps_the_outbox(
         ("/v1/annotations/changes", True),
         ("/v1/survey-answers/changes", True),
         ("/v1/survey-answers/changes", False),
+        ("/v1/training/scenarios/changes", True),  # the training feeds: the same rules
+        ("/v1/training/scenarios/changes", False),
+        ("/v1/training/assignments/changes", True),  # filtered to the agent, like reviews
+        ("/v1/training/attempts/changes", True),
     ]
     assert proxy.requests[2].path == "/v1/messages/changes"
     assert pulled[1] == 3, "the snapshot holds every message: two first ones and the new one"

@@ -14,10 +14,10 @@ from app.domain.models import Status
 from app.domain.review import AnnotationKind, ReviewState, Severity
 from app.ops import review, sync_problems
 from app.ops.review import default_rubric
-from app.server import auth
 from app.storage.store import Store
 from tests.contract.client import Api, new_id
 from tests.contract.server import ADMIN_ID, AGENT_ID
+from tests.sync.accounts import add_password_account
 from tests.sync.conftest import DeskFactory, ProxyFactory, Reference, assert_syncs_without
 from tests.sync.harness import Desk
 from tests.sync.proxy import DropAfterForward
@@ -27,16 +27,7 @@ LEAD_PASSWORD = "lead-password-1"
 
 
 def _lead_account(reference: Reference) -> None:
-    state = reference.server.state
-    with state.db.write() as conn:
-        auth.create_account(
-            conn,
-            account_id=LEAD_ID,
-            name="Liu Yang",
-            roles=["lead"],
-            now=state.now(),
-            password=LEAD_PASSWORD,
-        )
+    add_password_account(reference, LEAD_ID, "Liu Yang", "lead", LEAD_PASSWORD)
 
 
 @pytest.fixture

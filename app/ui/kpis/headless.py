@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.ui.shell.headless import SCREENSHOT_TIMEOUT_MS, arm_screenshot
+from app.ui.shell.headless import screenshot_room
 
 if TYPE_CHECKING:
     from app.ui.kpis.window import KpiWindow
@@ -32,17 +32,9 @@ def arm_kpis(
         shown.append(view)
 
     window.inbox.page_loaded.connect(open_view)
-    if options.screenshot is None:
-        return
 
     def ready() -> bool:
         view = shown[0] if shown else None
         return bool(view and view.report is not None and view.demand is not None and settled())
 
-    arm_screenshot(
-        options.screenshot,
-        ready,
-        lambda: shown[0] if shown else None,
-        quit_with,
-        SCREENSHOT_TIMEOUT_MS,
-    )
+    screenshot_room(options.screenshot, ready, shown, quit_with)

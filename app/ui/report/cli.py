@@ -5,7 +5,7 @@ as they do for the window, before or after ``report``."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 REPORT = "report"
@@ -15,11 +15,15 @@ REPORT = "report"
 Runner = Callable[[argparse.Namespace], int]
 
 
-def split_report(argv: list[str]) -> list[str] | None:
+def split_report(
+    argv: list[str], word: str = REPORT, values: Collection[str] = ()
+) -> list[str] | None:
     """The arguments of ``crossdesk [global options] report …`` without the word
-    ``report`` (global options kept), or None when this is not a report command."""
+    ``report`` (global options kept), or None when this is not a report command.
+    ``word``: another command word (``training``); ``values``: options whose next token
+    is their value (``--view training`` is the window's view, not the command)."""
     for index, token in enumerate(argv):
-        if token == REPORT:
+        if token == word and (index == 0 or argv[index - 1] not in values):
             return argv[:index] + argv[index + 1 :]
         if not token.startswith("-") and (index == 0 or not argv[index - 1].startswith("--")):
             return None  # a positional argument before "report": not ours

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.ui.review.window import ReviewWindow
-from app.ui.shell.headless import SCREENSHOT_TIMEOUT_MS, arm_screenshot
+from app.ui.shell.headless import screenshot_room
 
 if TYPE_CHECKING:
     from app.ui.shell.main_window import MainWindow
@@ -49,16 +49,7 @@ def arm_review(
     else:
         window.conversation.loaded.connect(open_review)
 
-    if options.screenshot is None:
-        return
-
     def ready() -> bool:
         return bool(shown and loaded and settled())
 
-    arm_screenshot(
-        options.screenshot,
-        ready,
-        lambda: shown[0] if shown else None,
-        quit_with,
-        SCREENSHOT_TIMEOUT_MS,
-    )
+    screenshot_room(options.screenshot, ready, shown, quit_with)

@@ -47,6 +47,7 @@ from app.ui.shell.startup import (
 )
 from app.ui.shell.tasks import QtTaskRunner
 from app.ui.sync.status import SyncController
+from app.ui.training.headless import arm_training
 
 if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspace
     pass
@@ -156,6 +157,9 @@ class CrossDeskApp(SessionActions, QObject):
             self.sync.start()
         if self.options.view == "kpis":  # --view kpis: the team's KPIs (app.ui.kpis)
             arm_kpis(window, self.options, self._quit_with, self._settled)
+            return
+        if self.options.view == "training":  # --view training: practice (app.ui.training)
+            arm_training(window, self.options, self._quit_with, self._settled)
             return
         review = self.options.view == "review"  # --view review: the --open conversation's review
         if review:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import logging.handlers
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -55,6 +56,16 @@ def _conversation_id(text: str) -> str:
     return text
 
 
+def _scenario_id(text: str) -> str:
+    """``--scenario``: a practice scenario's id (lower-case letters, digits, hyphens)."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{2,63}", text) is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a scenario id (like sa-ramadan-delay: 3 to 64 lower-case "
+            "letters, digits and hyphens)"
+        )
+    return text
+
+
 def _window_size(text: str) -> tuple[int, int]:
     """``--size``: WIDTHxHEIGHT in pixels, like 1366x768."""
     width, sep, height = text.strip().lower().partition("x")
@@ -85,7 +96,23 @@ def _search(text: str) -> str:
     return text
 
 
-VIEWS = ("inbox", "review", "kpis")  # --view
+VIEWS = ("inbox", "review", "kpis", "training")  # --view
+# The window's options that take a value: "--view training" is not the training command.
+VALUE_OPTIONS = frozenset(
+    {
+        "--data-dir",
+        "--workspace",
+        "--screenshot",
+        "--lang",
+        "--now",
+        "--open",
+        "--size",
+        "--draft",
+        "--search",
+        "--view",
+        "--scenario",
+    }
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -156,7 +183,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         choices=VIEWS,
         default="inbox",
         help="the view to show: the inbox (default), the review of the --open conversation,"
-        " or the team's KPIs",
+        " the team's KPIs, or the training window",
+    )
+    parser.add_argument(
+        "--scenario",
+        metavar="ID",
+        type=_scenario_id,
+        help="with --view training: play this practice scenario (e.g. sa-ramadan-delay)",
+    )
+    parser.add_argument(
+        "--debrief",
+        nargs="?",
+        const="good",
+        choices=("good", "clumsy"),
+        help="with --view training: show the debrief of the scenario's first good (or clumsy)"
+        " rehearsal",
     )
     parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
@@ -190,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     report_args = split_report(argv)
     if report_args is not None:  # crossdesk [options] report COMMAND ...
         return report_main(report_args)
+    training_args = split_report(argv, "training", VALUE_OPTIONS)
+    if training_args is not None:  # crossdesk [options] training list|play ...
+        from app.ui.training.cli import main as training_main
+
+        return training_main(training_args)
     args = parse_args(argv)
     if args.screenshot is not None or args.exit_after_first_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -226,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         draft=args.draft,
         search=args.search,
         view=args.view,
+        scenario=args.scenario,
+        debrief=args.debrief,
         settings_warning=warning,
     )
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)

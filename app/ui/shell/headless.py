@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +71,20 @@ def arm_screenshot(
             QTimer.singleShot(50, poll)
 
     QTimer.singleShot(50, poll)
+
+
+def screenshot_room(
+    target: Path | None,
+    ready: Callable[[], bool],
+    shown: Sequence[QMainWindow],
+    done: Callable[[int], None],
+) -> None:
+    """``--screenshot`` (if asked) of a room opened from the main window: the first window
+    in ``shown`` (the room adds it when it opens), written once ``ready()``."""
+    if target is not None:
+        arm_screenshot(
+            target, ready, lambda: shown[0] if shown else None, done, SCREENSHOT_TIMEOUT_MS
+        )
 
 
 def save_screenshot(window: QMainWindow, target: Path) -> int:

@@ -33,6 +33,7 @@ from app.ui.shell.icons import icon
 from app.ui.shell.labels import localize
 from app.ui.shell.menus import build_menus
 from app.ui.sync.status import SyncController, SyncStatus
+from app.ui.training.install import install_training
 from app.ui.translation.glossary_dialog import GlossaryDialog
 from app.ui.translation.held_notice import HeldNotice, install_held_notice
 from app.ui.translation.memory_dialog import MemoryDialog
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.review = install_review(self)  # View → Review, queues, feedback (app.ui.review)
         self.kpis = install_kpis(self)  # View → KPIs for leads (app.ui.kpis, loaded on open)
+        self.training = install_training(self)  # View → Training… (app.ui.training)
         self.resize(1480, 900)
         if ui_state is not None:
             geometry = ui_state.value("main/geometry")

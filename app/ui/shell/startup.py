@@ -59,6 +59,10 @@ class LaunchOptions:
     draft: str | None = None  # --draft: typed into the composer before the screenshot
     search: str | None = None  # --search: typed into the inbox's search box before it
     view: str = "inbox"  # --view: inbox, or review (the --open conversation's review)
+    scenario: str | None = None  # --scenario: the practice scenario --view training plays
+    debrief: str | None = (
+        None  # --debrief [good|clumsy]: --view training shows a rehearsal's debrief
+    )
 
     @property
     def headless(self) -> bool:

@@ -136,6 +136,16 @@ class SyncProblemsDialog(QDialog):
                     "Someone else changed this annotation while your change was on its way."
                 ),
                 "rubric": _("Someone else changed the scorecard while your change was on its way."),
+                "scenario": _(
+                    "Someone else changed this practice scenario while your change was on its way."
+                ),
+                "assignment": _(
+                    "Someone else changed this practice assignment while your change was on its"
+                    " way."
+                ),
+                "attempt": _(
+                    "A different practice attempt with the same id is already on the server."
+                ),
             }.get(problem.item or "")
             lines = [
                 conflict

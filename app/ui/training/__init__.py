@@ -1,0 +1,1 @@
+"""The training window and the trainer's tools (issue 13)."""

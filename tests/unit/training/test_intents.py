@@ -14,6 +14,7 @@ EN = [
     ("We apologize for the inconvenience.", "apology"),
     ("I completely understand how frustrating this is.", "empathy"),
     ("Could you share your order number, please?", "asks_order_number"),
+    ("Could you share your tracking number, please?", "asks_order_number"),
     ("Could you send us a photo of the damage?", "asks_details"),
     ("It will arrive on March 3.", "gives_date"),
     ("It will arrive on 3 March.", "gives_date"),
@@ -47,6 +48,7 @@ ZH = [
     ("非常抱歉给你带来不便。", "apology"),
     ("我理解你的心情。", "empathy"),
     ("请问你的订单号是多少？", "asks_order_number"),
+    ("请问物流单号是多少？", "asks_order_number"),
     ("能否提供一张照片？", "asks_details"),
     ("包裹3月3日送达。", "gives_date"),
     ("明天就到。", "gives_date"),
@@ -96,6 +98,8 @@ def test_chinese(intents: IntentIndex, text: str, intent: str) -> None:
         ("How can I help you today?", "en", "gives_date"),
         ("It costs $19.99 and 1.5 kg.", "en", "gives_date"),
         ("Your order number is SA-48213.", "en", "asks_order_number"),
+        ("We will e-mail you the tracking number tonight.", "en", "asks_order_number"),
+        ("Your tracking number is 1Z999AA10123456784.", "en", "asks_order_number"),
         ("Pay with Pix and get 5% off.", "en", "hard_sell"),
         ("我们无法退款。", "zh", "offers_refund"),
         ("不能给你换货。", "zh", "offers_replacement"),
@@ -104,6 +108,7 @@ def test_chinese(intents: IntentIndex, text: str, intent: str) -> None:
         ("您好，请问有什么可以帮您？", "zh", "uses_honorific"),  # 您 is the register's business
         ("关于你的问题，我来解答。", "zh", "blames_customer"),
         ("你的订单号是 SA-48213。", "zh", "asks_order_number"),
+        ("发货后我们会把物流单号发给你。", "zh", "asks_order_number"),
         ("你的耳机无法充电，我们深表歉意。", "zh", "refuses"),  # the fault, not a refusal
         ("请问能不能提供订单号？", "zh", "refuses"),
         ("给你带来不愉快的体验，非常抱歉。", "zh", "closing"),

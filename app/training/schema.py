@@ -392,6 +392,14 @@ def _load_text(text: str, source: Path) -> Any:
         raise DataFileError(source, None, f"YAML error: {exc}") from exc
 
 
+# pydantic's wording for the mistakes authors make most, said the way an author reads it
+_FRIENDLY = {
+    "extra_forbidden": "not a field here (check its spelling and indentation; every field is"
+    " shown in resources/training/template.yaml)",
+    "missing": "is required here",
+}
+
+
 def scenario_problems(
     text: str, source: Path | str, intents: IntentIndex, *, stem: str | None = None
 ) -> tuple[Scenario | None, list[DataFileError]]:
@@ -412,7 +420,7 @@ def scenario_problems(
         for error in exc.errors()[:20]:
             loc = error["loc"]
             where = ".".join(str(part) for part in loc) or "(top level)"
-            message = error["msg"].removeprefix("Value error, ")
+            message = _FRIENDLY.get(error["type"]) or error["msg"].removeprefix("Value error, ")
             problems.append(DataFileError(path, line_of(data, loc), f"{where}: {message}"))
         return None, problems
     problems = [

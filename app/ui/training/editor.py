@@ -129,6 +129,10 @@ class ScenarioEditorDialog(QDialog):
         self.editor.setObjectName("scenarioText")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # A YAML file reads left to right: a line that starts with Arabic must not flip.
+        option = self.editor.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        self.editor.document().setDefaultTextOption(option)
         self.editor.setPlainText(text)
         self.error_list = QListWidget(self)
         self.error_list.setObjectName("scenarioErrors")

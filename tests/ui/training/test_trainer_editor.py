@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -194,3 +195,17 @@ def test_cancel_asks_before_discarding_edits(repo: Store, host: TrainerHost, qtb
     discard.click()
     assert not dialog.isVisible()
     assert training.saved_scenarios(repo) == []
+
+
+def test_a_line_of_arabic_does_not_flip_the_yaml_text(host: TrainerHost, qtbot: QtBot) -> None:
+    """The Saudi scenario's comment lines start with Arabic words: in the text view every
+    line still reads left to right (a code view, not a paragraph of Arabic)."""
+    dialog = open_editor(qtbot, host, builtin_text("sa-ramadan-delay"), builtin=True)
+    block = dialog.editor.document().findBlock(0)
+    while block.isValid() and not block.text().startswith("#   (دلة)"):
+        block = block.next()
+    assert block.isValid()
+    cursor = QTextCursor(block)  # before the line's "#"
+    dialog.editor.setTextCursor(cursor)
+    dialog.editor.ensureCursorVisible()
+    assert dialog.editor.cursorRect().x() < 40  # at the left edge, not the right

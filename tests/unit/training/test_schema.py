@@ -75,7 +75,7 @@ MISTAKES = [
         "gives_a_date", 0, "'gives_a_date' is not a built-in intent", id="unknown-intent"),
     pytest.param(
         "difficulty: 1\n", "difficulty: 1\nbogus: 2\n",
-        "bogus: 2", 0, "Extra inputs are not permitted", id="unknown-key"),
+        "bogus: 2", 0, "bogus: not a field here (check its spelling", id="unknown-key"),
     pytest.param(
         '    translations: {en: "Great, thank you!", zh_CN: "太好了，谢谢！"}\n', "",
         "  thanked:\n    state", 1, "needs 'translations'", id="ending-text-needs-translations"),
@@ -116,7 +116,7 @@ def test_missing_translation(fixture_text: str, intents: IntentIndex) -> None:
     text = _swap(fixture_text, '      zh_CN: "你好，我的订单', '      zh: "你好，我的订单')
     _scenario, problems = scenario_problems(text, SOURCE, intents)
     messages = [p.problem for p in problems]
-    assert "turns.opening.translations.zh_CN: Field required" in messages
+    assert "turns.opening.translations.zh_CN: is required here" in messages
     assert problems[0].line == _line(text, '    translations:\n      en: "Hi, my order') + 1
 
 

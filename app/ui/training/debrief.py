@@ -11,6 +11,7 @@ from another team.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -43,6 +44,22 @@ def _text(value: Any, limit: int = MAX_TEXT) -> str:
     return escape(str(value if value is not None else "")[:limit])
 
 
+def _seconds(value: Any) -> float:
+    """A time from a stored report (it may have synced from another backend): never raises."""
+    try:
+        seconds = float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return seconds if 0 <= seconds < 10**7 else 0.0
+
+
+def _index(value: Any, default: int = -1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _number(i18n: I18n, value: Any) -> str:
     try:
         return i18n.number(round(float(value), 1))
@@ -70,7 +87,7 @@ def debrief_html(i18n: I18n, report: Mapping[str, Any], title: str) -> str:
     """The debrief as (escaped) HTML for a read-only text view."""
     _ = i18n._
     language = str(report.get("trainee_language") or "en")
-    score = float(report.get("score") or 0)
+    score = _seconds(report.get("score"))  # a number 0-100, read as safely
     ending = report.get("ending") or {}
     parts = [_heading(2, _("Debrief: {title}").format(title=title))]
     state = end_state_label(i18n, str(ending.get("state", "")))
@@ -137,7 +154,7 @@ def _findings_by_reply(report: Mapping[str, Any]) -> dict[int, list[Mapping[str,
     by_reply: dict[int, list[Mapping[str, Any]]] = {}
     for finding in report.get("findings") or []:
         try:
-            by_reply.setdefault(int(finding.get("reply", 0)), []).append(finding)
+            by_reply.setdefault(_index(finding.get("reply", 0), 0), []).append(finding)
         except (TypeError, ValueError):
             continue
     return by_reply
@@ -151,7 +168,7 @@ def _transcript(i18n: I18n, report: Mapping[str, Any], language: str) -> str:
     parts = []
     reply_number = 0
     for step in (report.get("transcript") or [])[:MAX_SHOWN_STEPS]:
-        at = duration(float(step.get("at") or 0))
+        at = duration(_seconds(step.get("at")))
         if step.get("who") == "customer":
             who = _("Customer reminder") if step.get("nudge") else _("Customer")
             parts.append(
@@ -169,7 +186,7 @@ def _transcript(i18n: I18n, report: Mapping[str, Any], language: str) -> str:
         reply_number += 1
         response = step.get("response_seconds")
         took = (
-            _("answered after {time}").format(time=duration(float(response)))
+            _("answered after {time}").format(time=duration(_seconds(response)))
             if response is not None
             else ""
         )
@@ -179,7 +196,7 @@ def _transcript(i18n: I18n, report: Mapping[str, Any], language: str) -> str:
             f'<span style="color:#5F6B7A">{_text(at)} · {_text(took)}</span><br>'
             f"{_text(step.get('text'))}</p>"
         )
-        found = findings.get(reply_number) or findings.get(int(step.get("index", -1)), [])
+        found = findings.get(reply_number) or findings.get(_index(step.get("index")), [])
         for finding in found:
             parts.append(
                 '<p style="margin-left:24px; background:#FFF4E0; padding:4px">⚠ '
@@ -199,11 +216,11 @@ def _timeline(i18n: I18n, timeline: Sequence[Mapping[str, Any]]) -> str:
     for item in timeline[:MAX_SHOWN_STEPS]:
         who = _("Customer") if item.get("who") == "customer" else _("You")
         response = item.get("response_seconds")
+        took = duration(_seconds(response)) if response is not None else ""
         rows.append(
-            f"<tr><td>{_text(int(item.get('step', 0)) + 1)}</td><td>{_text(who)}</td>"
-            f"<td align=center>{_text(duration(float(item.get('at') or 0)))}</td>"
-            f"<td align=center>{_text(duration(float(response)) if response is not None else '')}"
-            "</td></tr>"
+            f"<tr><td>{_text(_index(item.get('step', 0), 0) + 1)}</td><td>{_text(who)}</td>"
+            f"<td align=center>{_text(duration(_seconds(item.get('at'))))}</td>"
+            f"<td align=center>{_text(took)}</td></tr>"
         )
     rows.append("</table>")
     return "".join(rows)
@@ -252,7 +269,15 @@ class DebriefView(QWidget):
     def show_report(self, report: Mapping[str, Any], title: str) -> None:
         self.report = report
         self.score_label.setText(_number(self._i18n, report.get("score")))
-        self.body.setHtml(debrief_html(self._i18n, report, title))
+        try:
+            page = debrief_html(self._i18n, report, title)
+        except (AttributeError, KeyError, TypeError, ValueError):  # a record of another shape
+            # (an attempt synced from another backend): say so, show its text, never fail
+            page = _heading(2, title) + "<p>{}</p><pre>{}</pre>".format(
+                _text(self._i18n._("This attempt's record cannot be read as a debrief.")),
+                _text(json.dumps(report, ensure_ascii=False, indent=1, default=str), 20_000),
+            )
+        self.body.setHtml(page)
         self.body.document().setDocumentMargin(18)
         self.set_recorded(None)
 

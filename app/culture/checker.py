@@ -30,6 +30,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol
 from pydantic import ValidationError
 
+from app.contract.datafile import problem_text
 from app.culture.phrases import PhraseIndex
 from app.culture.rule_schema import (
     FindingKind,
@@ -86,8 +87,7 @@ def _validation_error(
 ) -> DataFileError:
     first = error.errors()[0]
     inner = tuple(first["loc"])
-    where = ".".join(str(part) for part in inner)
-    problem = f"{label}: {where}: {first['msg']}" if where else f"{label}: {first['msg']}"
+    problem = f"{label}: {problem_text(first)}" if inner else f"{label}: {first['msg']}"
     return DataFileError(path, line_of(data, loc + inner), problem)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.contract.datafile import problem_text
 from app.culture.profile_schema import Profile, merge_layers
 from app.domain.datafiles import DataFileError, line_of, load_yaml
 
@@ -32,8 +33,7 @@ class ProfileSet:
 
 def _validation_error(path: Path, data: Any, error: ValidationError) -> DataFileError:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return DataFileError(path, line_of(data, first["loc"]), f"{where or 'file'}: {first['msg']}")
+    return DataFileError(path, line_of(data, first["loc"]), problem_text(first))
 
 
 def load_profiles(*folders: Path) -> ProfileSet:

@@ -28,15 +28,14 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
 from app.contract.codes import check_country
+from app.contract.datafile import Strict, reject_yaml_no
 from app.domain.text import normalize_for_match
 
 
@@ -51,13 +50,6 @@ class FindingKind(StrEnum):
 
 
 KINDS: tuple[FindingKind, ...] = tuple(FindingKind)
-
-
-def _yaml_no(value: Any) -> Any:
-    # YAML 1.1 reads a bare NO (Norway) as false: say so instead of "not a string".
-    if value is False:
-        raise ValueError('YAML reads NO as false: write Norway as "NO" in quotes')
-    return value
 
 
 def _country(code: str) -> str:
@@ -97,7 +89,7 @@ def replacement_key(text: str) -> str:
     return re.sub(r"[\s\-]+", " ", normalize_for_match(text).replace("’", "'")).strip()
 
 
-Country = Annotated[str, BeforeValidator(_yaml_no), AfterValidator(_country)]
+Country = Annotated[str, BeforeValidator(reject_yaml_no), AfterValidator(_country)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Phrase = Annotated[str, Field(max_length=200), AfterValidator(_phrase)]
 Replacement = Annotated[str, Field(min_length=1, max_length=200)]
@@ -105,10 +97,6 @@ Observance = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$", max_length=100)]
 LocaleTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")]
 DraftLanguage = Annotated[str, Field(pattern=r"^(any|[a-z]{2,3})$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Localized(Strict):

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from app.contract.codes import check_country
+from app.contract.datafile import Strict, problem_text, reject_yaml_no
 from app.domain.datafiles import DataFileError, _LineLoader, line_of
 from app.domain.training import MAX_REPLY_CHARS, EndState, Outcome
 from app.training.intents import IntentIndex, IntentSpec, build_matcher, compile_pattern
@@ -63,12 +63,6 @@ def _no_script_tags(tag: str) -> str:
     return tag
 
 
-def _yaml_no(value: Any) -> Any:
-    if value is False:  # YAML 1.1 reads a bare NO (Norway) as false
-        raise ValueError('YAML reads NO as false: write Norway as "NO" in quotes')
-    return value
-
-
 def _has_profile(code: str) -> str:
     check_country(code)
     if code not in _profile_countries():
@@ -76,23 +70,16 @@ def _has_profile(code: str) -> str:
     return code
 
 
+@cache
 def _profile_countries() -> frozenset[str]:
+    """The countries with a built-in etiquette profile (read once: the folder is shipped)."""
     from app.config.paths import resources_dir
 
-    global _PROFILES
-    if _PROFILES is None:
-        folder = resources_dir() / "etiquette" / "profiles"
-        _PROFILES = frozenset(p.stem for p in folder.glob("*.yaml"))
-    return _PROFILES
+    return frozenset(p.stem for p in (resources_dir() / "etiquette" / "profiles").glob("*.yaml"))
 
 
-_PROFILES: frozenset[str] | None = None
-Country = Annotated[str, BeforeValidator(_yaml_no), AfterValidator(_has_profile)]
+Country = Annotated[str, BeforeValidator(reject_yaml_no), AfterValidator(_has_profile)]
 LanguageTag = Annotated[str, AfterValidator(_no_script_tags)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Localized(Strict):
@@ -392,14 +379,6 @@ def _load_text(text: str, source: Path) -> Any:
         raise DataFileError(source, None, f"YAML error: {exc}") from exc
 
 
-# pydantic's wording for the mistakes authors make most, said the way an author reads it
-_FRIENDLY = {
-    "extra_forbidden": "not a field here (check its spelling and indentation; every field is"
-    " shown in resources/training/template.yaml)",
-    "missing": "is required here",
-}
-
-
 def scenario_problems(
     text: str, source: Path | str, intents: IntentIndex, *, stem: str | None = None
 ) -> tuple[Scenario | None, list[DataFileError]]:
@@ -418,10 +397,7 @@ def scenario_problems(
     except ValidationError as exc:
         problems = []
         for error in exc.errors()[:20]:
-            loc = error["loc"]
-            where = ".".join(str(part) for part in loc) or "(top level)"
-            message = _FRIENDLY.get(error["type"]) or error["msg"].removeprefix("Value error, ")
-            problems.append(DataFileError(path, line_of(data, loc), f"{where}: {message}"))
+            problems.append(DataFileError(path, line_of(data, error["loc"]), problem_text(error)))
         return None, problems
     problems = [
         DataFileError(path, line_of(data, loc), message)

@@ -7,6 +7,7 @@ deepest node it reaches.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,22 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(path, None, f"cannot be read: {exc}") from exc
+    return parse_yaml(text, path)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")  # a YAML anchor: aliases need one
+
+
+def _has_alias(text: str) -> bool:
+    return any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_LineLoader))
+
+
+def parse_yaml(text: str, path: Path, *, aliases: bool = True) -> Any:
+    """Parse YAML text that knows its lines; ``aliases=False`` refuses ``*name`` (text from
+    outside - an imported scenario - must not expand into a billion laughs)."""
     try:
+        if not aliases and _ANCHOR.search(text) and _has_alias(text):
+            raise DataFileError(path, None, "YAML aliases (*name) are not allowed")
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -30,7 +29,7 @@ from pydantic import (
 
 from app.contract.codes import check_country
 from app.contract.datafile import Strict, problem_text, reject_yaml_no
-from app.domain.datafiles import DataFileError, _LineLoader, line_of
+from app.domain.datafiles import DataFileError, line_of, parse_yaml
 from app.domain.training import MAX_REPLY_CHARS, EndState, Outcome
 from app.training.intents import IntentIndex, IntentSpec, build_matcher, compile_pattern
 
@@ -359,24 +358,10 @@ class ScenarioSet:
         self.origins[scenario.id] = origin
 
 
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")  # a YAML anchor: aliases need one
-
-
 def _load_text(text: str, source: Path) -> Any:
     if len(text) > MAX_SCENARIO_CHARS:
         raise DataFileError(source, None, f"longer than {MAX_SCENARIO_CHARS} characters")
-    try:
-        if _ANCHOR.search(text) and any(
-            isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_LineLoader)
-        ):
-            raise DataFileError(source, None, "YAML aliases (*name) are not allowed")
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise DataFileError(source, line, f"YAML syntax error: {exc.problem}") from exc
-    except yaml.YAMLError as exc:
-        raise DataFileError(source, None, f"YAML error: {exc}") from exc
+    return parse_yaml(text, source, aliases=False)
 
 
 def scenario_problems(

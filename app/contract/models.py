@@ -32,7 +32,7 @@ from pydantic import (
 from app.domain.attachments import MAX_ATTACHMENT_BYTES, MAX_PER_MESSAGE
 from app.domain.fields import MAX_FIELDS, MAX_KEY_CHARS, MAX_VALUE_CHARS, clean_fields
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"  # 1.1: clarifications and optional additions (GUIDE.md)
 MAX_PAGE = 500
 MAX_BODY_CHARS = 200_000  # the longest message body a server must accept (and a client sends)
 
@@ -109,10 +109,28 @@ class Agent(Wire):
     roles: list[Role] = Field(default_factory=_agent_only)
 
 
+# The change feeds a live-update event may name (GET /v1/events, contract 1.1): each is
+# the path between /v1/ and /changes. A backend names only those it has.
+LIVE_FEEDS = (
+    "conversations",
+    "messages",
+    "articles",
+    "rubrics",
+    "reviews",
+    "annotations",
+    "survey-answers",
+    "training/scenarios",
+    "training/assignments",
+    "training/attempts",
+)
+
+
 class Capabilities(Wire):
     articles: bool = True
     annotations: bool = False
     scenarios: bool = False
+    # GET /v1/events streams feed positions (contract 1.1); absent or false: poll the feeds
+    live_events: bool = False
 
 
 class Limits(Wire):
@@ -186,7 +204,11 @@ class Conversation(Wire):
     language: str = Field(default="", max_length=35)
     sla_due_at: Timestamp | None = None
     snoozed_until: Timestamp | None = None
-    last_message_seq: int = Field(ge=0, description="Seq of the newest message")
+    last_message_seq: int = Field(
+        ge=0,
+        description="The highest seq given: the newest message's, unless that one was "
+        "deleted (seqs are never reused)",
+    )
     last_activity_at: Timestamp
     created_at: Timestamp
     updated_at: Timestamp

@@ -18,15 +18,18 @@ from app.server import (
     routes_attachments,
     routes_auth,
     routes_inbox,
+    routes_live,
+    routes_moderation,
     routes_review,
     routes_templates,
     routes_training,
 )
 from app.server.config import ServerConfig
-from app.server.db import Database
 from app.server.gate import GateMiddleware
-from app.server.middleware import EdgeMiddleware, RateLimiter, SignInThrottle
+from app.server.live import LiveRuntime
+from app.server.middleware import EdgeMiddleware
 from app.server.problems import PROBLEM_MEDIA_TYPE, install_handlers
+from app.server.scale import build_limits, open_database
 from app.server.state import ServerState
 
 DESCRIPTION = """\
@@ -61,24 +64,21 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app(config: ServerConfig) -> FastAPI:
     """A server on the configured database (created or upgraded on the way)."""
-    database = Database(config.database())
-    database.create_schema()
-    state = ServerState(
-        config=config,
-        db=database,
-        limiter=RateLimiter(config.rate_limit),
-        sign_in=SignInThrottle(
-            config.sign_in_failures_per_address,
-            config.sign_in_failures_per_account,
-            config.sign_in_window,
-            clock=config.clock,
-        ),
-    )
+    database = open_database(config)
+    limiter, sign_in = build_limits(config, database)
+    state = ServerState(config=config, db=database, limiter=limiter, sign_in=sign_in)
     state.maintain()
+    live = LiveRuntime(
+        database,
+        max_streams=config.live_streams_per_process,
+        max_per_account=config.live_streams_per_account,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await live.start()
         yield
+        await live.stop()
         state.faults.clear()
         database.dispose()
 
@@ -92,18 +92,22 @@ def create_app(config: ServerConfig) -> FastAPI:
         separate_input_output_schemas=False,
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
+        redirect_slashes=False,  # /v1/me/ is an unknown route: 404, never a 307 (contract 1.1)
     )
     app.state.server = state
+    app.state.live = live
     install_handlers(app)
     routers = (
         routes_auth.router,
         feeds.router,
         routes_inbox.router,
+        routes_moderation.router,
         routes_admin.router,
         routes_attachments.router,
         routes_templates.router,
         routes_review.router,
         routes_training.router,
+        routes_live.router,
     )
     for router in routers:  # feeds before inbox: "changes" is a valid conversation id
         app.include_router(router)
@@ -142,6 +146,11 @@ def _finish(schema: dict[str, Any]) -> dict[str, Any]:
                     "413",
                     {"description": "`content_too_large`: the body is over the server's limit"},
                 )
+                if "application/json" in operation["requestBody"].get("content", {}):
+                    responses.setdefault(
+                        "415",
+                        {"description": "`unsupported_media_type`: send `application/json`"},
+                    )
             if path.startswith("/v1/"):
                 responses.setdefault(
                     "429",

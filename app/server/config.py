@@ -49,6 +49,13 @@ class ServerConfig:
     enable_test_faults: bool = False
     idempotency_ttl: int = 72 * 3600
     tombstone_retention: int = 30 * 86400
+    # GET /v1/events: a comment line every live_heartbeat seconds; a stream ends at the
+    # token's expiry or after live_max_seconds; at most this many streams per account and
+    # per process (past them: 429 / 503 with Retry-After)
+    live_heartbeat: float = 15.0
+    live_max_seconds: float = 600.0
+    live_streams_per_account: int = 8
+    live_streams_per_process: int = 2000
     clock: Callable[[], float] = field(default=time.time, compare=False)
 
     def now(self) -> int:

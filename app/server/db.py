@@ -5,13 +5,18 @@ value of a single counter (``change_seq``) inside the writing transaction. The
 counter row stays locked until commit, so sequence order is commit order and a
 reader never sees seq N+1 before seq N. On SQLite the same holds because writers are
 serialised (``BEGIN IMMEDIATE`` plus an in-process lock).
+
+Live updates hang off the same counter: ``next_seq`` notes which feed moved, and a write
+that moved any announces ``(seq, feeds)`` once its data is visible: on PostgreSQL by
+``pg_notify`` inside the transaction (delivered at commit to every listening process),
+on SQLite (one process) by calling ``Database.on_commit`` right after the commit.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +38,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -44,6 +50,17 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from app.server.config import ConfigError
 
 SCHEMA_VERSION = 1
+NOTIFY_CHANNEL = "crossdesk_changes"  # PostgreSQL: payload "<seq> <feed>,<feed>"
+_FEEDS_KEY = "crossdesk_feeds"  # conn.info: the feeds this transaction moved
+_SEQ_KEY = "crossdesk_seq"  # conn.info: the highest change_seq it took
+# A feed's collection (the name cursors and tombstones carry) -> its name on the wire
+# (the path between /v1/ and /changes); the others are the same on both.
+FEED_NAMES = {
+    "survey_answers": "survey-answers",
+    "tr_scenarios": "training/scenarios",
+    "tr_assignments": "training/assignments",
+    "tr_attempts": "training/attempts",
+}
 
 metadata = MetaData()
 
@@ -211,6 +228,8 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
+        # SQLite: told (seq, feeds) after each commit that moved a feed (the live hub)
+        self.on_commit: Callable[[int, frozenset[str]], None] | None = None
         if self.is_sqlite:
             path = make_url(url).database
             if path:
@@ -262,11 +281,20 @@ class Database:
         if self.is_sqlite:
             with self._write_lock, self.engine.connect() as conn:
                 conn = conn.execution_options(crossdesk_begin="BEGIN IMMEDIATE")
+                _take_changes(conn)  # whatever a failed transaction left on this connection
                 with conn.begin():
                     yield conn
+                moved = _take_changes(conn)
+                if moved is not None and self.on_commit is not None:
+                    self.on_commit(*moved)  # under the lock: announced in commit order
         else:
             with self.engine.begin() as conn:
+                _take_changes(conn)
                 yield conn
+                moved = _take_changes(conn)
+                if moved is not None:
+                    payload = f"{moved[0]} {','.join(sorted(moved[1]))}"
+                    conn.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -302,9 +330,10 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def next_seq(conn: Connection) -> int:
-    """Take the next change sequence number (locks the counter until commit)."""
-    return int(
+def next_seq(conn: Connection, feed: str) -> int:
+    """Take the next change sequence number (locks the counter until commit) for a row
+    of ``feed`` (its wire name or its collection), noted so the commit announces it."""
+    seq = int(
         conn.execute(
             update(counter)
             .where(counter.c.id == 1)
@@ -312,6 +341,19 @@ def next_seq(conn: Connection) -> int:
             .returning(counter.c.value)
         ).scalar_one()
     )
+    conn.info.setdefault(_FEEDS_KEY, set()).add(FEED_NAMES.get(feed, feed))
+    conn.info[_SEQ_KEY] = max(seq, conn.info.get(_SEQ_KEY, 0))
+    return seq
+
+
+def _take_changes(conn: Connection) -> tuple[int, frozenset[str]] | None:
+    """(highest seq, feeds) this transaction moved, forgotten on the way: ``conn.info``
+    belongs to the pooled DBAPI connection and outlives the transaction."""
+    feeds = conn.info.pop(_FEEDS_KEY, None)
+    seq = conn.info.pop(_SEQ_KEY, None)
+    if not feeds or seq is None:
+        return None
+    return int(seq), frozenset(feeds)
 
 
 def current_seq(conn: Connection) -> int:

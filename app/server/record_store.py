@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from app.server import db
 from app.server.db import next_seq
-from app.server.store import add_tombstone, clear_tombstone
+from app.server.store import add_tombstone, clear_tombstone, revived_version
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,12 +80,13 @@ def save_versioned(
     *,
     created: Mapping[str, Any] | None = None,
 ) -> None:
-    """Create the record at version 1 (with ``created``: the columns set only then) or
-    replace ``current`` at the next version; either way it goes out in the feed again."""
-    values = {**fields, "updated_at": now, "change_seq": next_seq(conn)}
+    """Create the record at version 1 (with ``created``: the columns set only then; above
+    its old version if the id was deleted before) or replace ``current`` at the next
+    version; either way it goes out in the feed again."""
+    values = {**fields, "updated_at": now, "change_seq": next_seq(conn, collection)}
     if current is None:
-        clear_tombstone(conn, collection, item_id)
-        conn.execute(insert(table).values(id=item_id, version=1, **(created or {}), **values))
+        version = revived_version(clear_tombstone(conn, collection, item_id), values["change_seq"])
+        conn.execute(insert(table).values(id=item_id, version=version, **(created or {}), **values))
     else:
         conn.execute(
             update(table).where(table.c.id == item_id).values(version=current.version + 1, **values)
@@ -98,7 +99,11 @@ def add_once(
     """Store a record written only once, with the fingerprint that tells a replay of it
     from a clash under the same id."""
     clear_tombstone(conn, collection, str(values["id"]))
-    conn.execute(insert(table).values(**values, fingerprint=fingerprint, change_seq=next_seq(conn)))
+    conn.execute(
+        insert(table).values(
+            **values, fingerprint=fingerprint, change_seq=next_seq(conn, collection)
+        )
+    )
 
 
 def delete_row(

@@ -157,7 +157,7 @@ def resend_annotations(conn: Connection, conversation_id: str) -> None:
         conn.execute(
             update(annotation_rows)
             .where(annotation_rows.c.id == annotation_id)
-            .values(change_seq=next_seq(conn))
+            .values(change_seq=next_seq(conn, "annotations"))
         )
 
 
@@ -191,3 +191,12 @@ def erase_conversation(conn: Connection, conversation_id: str, now: int, reason:
         ).scalars()
         for item_id in list(ids):
             delete_item(conn, collection, item_id, now, reason)
+
+
+def erase_message(conn: Connection, message_id: str, now: int, reason: str) -> None:
+    """One message deleted: the annotations on it go too, each with a tombstone."""
+    ids = conn.execute(
+        select(annotation_rows.c.id).where(annotation_rows.c.message_id == message_id)
+    ).scalars()
+    for item_id in list(ids):
+        delete_item(conn, "annotations", item_id, now, reason)

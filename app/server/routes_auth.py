@@ -126,7 +126,9 @@ def get_me(request: Request, principal: CurrentPrincipal) -> Response:
     state = server_state(request)
     me = Me(
         agent=principal.agent,
-        capabilities=Capabilities(articles=True, annotations=True, scenarios=True),
+        capabilities=Capabilities(
+            articles=True, annotations=True, scenarios=True, live_events=True
+        ),
         limits=Limits(requests_per_minute=state.config.rate_limit or None),
         server_time=state.now(),
     )

@@ -195,7 +195,7 @@ def inbound_signals(
             conn.execute(
                 sql_update(db.messages)
                 .where(db.messages.c.id == receipt.message_id)
-                .values(read_at=at, change_seq=next_seq(conn))
+                .values(read_at=at, change_seq=next_seq(conn, "messages"))
             )
             read += 1
         until = body.customer_typing_until
@@ -205,7 +205,7 @@ def inbound_signals(
             conn.execute(
                 sql_update(db.conversations)
                 .where(db.conversations.c.id == body.conversation_id)
-                .values(customer_typing_until=until, change_seq=next_seq(conn))
+                .values(customer_typing_until=until, change_seq=next_seq(conn, "conversations"))
             )
         return Outcome(200, SignalsResult(read=read, customer_typing_until=until))
 

@@ -128,9 +128,15 @@ def get_conversation(
 
 
 def insert_conversation(conn: Connection, **values: Any) -> None:
-    """Insert a conversation at version 1 (the caller has upserted its customer)."""
-    clear_tombstone(conn, "conversations", values["id"])
-    conn.execute(insert(db.conversations).values(version=1, change_seq=next_seq(conn), **values))
+    """Insert a conversation at version 1 (the caller has upserted its customer), or above
+    any version it had if it was deleted before: see :func:`revived_version`."""
+    revived = clear_tombstone(conn, "conversations", values["id"])
+    seq = next_seq(conn, "conversations")
+    conn.execute(
+        insert(db.conversations).values(
+            version=revived_version(revived, seq), change_seq=seq, **values
+        )
+    )
 
 
 def update_conversation(conn: Connection, conversation_id: str, now: int, **values: Any) -> None:
@@ -141,7 +147,7 @@ def update_conversation(conn: Connection, conversation_id: str, now: int, **valu
         .values(
             version=db.conversations.c.version + 1,
             updated_at=now,
-            change_seq=next_seq(conn),
+            change_seq=next_seq(conn, "conversations"),
             **values,
         )
     )
@@ -223,6 +229,11 @@ def append_message(
             db.messages.c.conversation_id == conversation_id
         )
     ).scalar_one()
+    # A deleted newest message leaves its seq behind in last_message_seq: never given again
+    given = conn.execute(
+        select(db.conversations.c.last_message_seq).where(db.conversations.c.id == conversation_id)
+    ).scalar()
+    last = max(int(last), int(given or 0))
     clear_tombstone(conn, "messages", message_id)
     conn.execute(
         insert(db.messages).values(
@@ -240,12 +251,36 @@ def append_message(
             provenance=None if provenance is None else provenance.model_dump(mode="json"),
             created_at=created_at,
             fingerprint=message_fingerprint,
-            change_seq=next_seq(conn),
+            change_seq=next_seq(conn, "messages"),
         )
     )
     row = get_message_row(conn, message_id)
     assert row is not None
     return message_from_row(row)
+
+
+def delete_message(conn: Connection, conversation_id: str, message_id: str, now: int) -> bool:
+    """Delete one message of a conversation (moderation, erasure of one message): its
+    tombstone goes out in the messages feed and its files go with it. The conversation
+    record stays as it is (version, last_message_seq, last_activity_at): the other
+    messages keep their seqs, and the deleted seq is never given again."""
+    row = get_message_row(conn, message_id)
+    if row is None or row.conversation_id != conversation_id:
+        return False
+    attachment_store.forget_messages(conn, [message_id])
+    conn.execute(delete(db.messages).where(db.messages.c.id == message_id))
+    add_tombstone(conn, "messages", message_id, now, "deleted")
+    return True
+
+
+def message_tombstoned(conn: Connection, message_id: str) -> bool:
+    """Whether a deletion of this message id is still remembered (until compaction)."""
+    found = conn.execute(
+        select(db.tombstones.c.id).where(
+            db.tombstones.c.collection == "messages", db.tombstones.c.id == message_id
+        )
+    ).first()
+    return found is not None
 
 
 # ------------------------------------------------------------------------ articles
@@ -273,10 +308,15 @@ def put_article(conn: Connection, article_id: str, now: int, **values: Any) -> t
     article keeps its version (a repeated PUT is not a change)."""
     current = get_article(conn, article_id)
     if current is None:
-        clear_tombstone(conn, "articles", article_id)
+        revived = clear_tombstone(conn, "articles", article_id)
+        seq = next_seq(conn, "articles")
         conn.execute(
             insert(db.articles).values(
-                id=article_id, version=1, updated_at=now, change_seq=next_seq(conn), **values
+                id=article_id,
+                version=revived_version(revived, seq),
+                updated_at=now,
+                change_seq=seq,
+                **values,
             )
         )
         created = True
@@ -289,7 +329,7 @@ def put_article(conn: Connection, article_id: str, now: int, **values: Any) -> t
                 .values(
                     version=db.articles.c.version + 1,
                     updated_at=now,
-                    change_seq=next_seq(conn),
+                    change_seq=next_seq(conn, "articles"),
                     **values,
                 )
             )
@@ -308,14 +348,24 @@ def delete_article(conn: Connection, article_id: str, now: int) -> bool:
 
 
 # ------------------------------------------------------------------------ tombstones
-def clear_tombstone(conn: Connection, collection: str, item_id: str) -> None:
+def clear_tombstone(conn: Connection, collection: str, item_id: str) -> bool:
     """An id that lives again must not also stand in the deleted list: a feed page lists
-    items and tombstones apart, so one id in both would be ambiguous."""
-    conn.execute(
+    items and tombstones apart, so one id in both would be ambiguous. True when there was
+    a tombstone (the id is being revived)."""
+    result = conn.execute(
         delete(db.tombstones).where(
             db.tombstones.c.collection == collection, db.tombstones.c.id == item_id
         )
     )
+    return bool(result.rowcount)
+
+
+def revived_version(revived: bool, change_seq: int) -> int:
+    """The version of a created object: 1, or for an id deleted before (its tombstone
+    still kept) its change seq, which is above any version the id ever had (every version
+    took a change seq of its own), so a version never goes back and an old ETag never
+    matches the new object (contract 1.1)."""
+    return change_seq if revived else 1
 
 
 def add_tombstone(conn: Connection, collection: str, item_id: str, now: int, reason: str) -> None:
@@ -326,6 +376,6 @@ def add_tombstone(conn: Connection, collection: str, item_id: str, now: int, rea
             id=item_id,
             deleted_at=now,
             reason=reason,
-            change_seq=next_seq(conn),
+            change_seq=next_seq(conn, collection),
         )
     )

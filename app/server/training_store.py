@@ -144,7 +144,7 @@ def add_attempt(
                     state="done",
                     version=given.version + 1,
                     updated_at=now,
-                    change_seq=next_seq(conn),
+                    change_seq=next_seq(conn, "tr_assignments"),
                 )
             )
     values = {"id": attempt_id, **body.model_dump(mode="json"), "recorded_at": now}

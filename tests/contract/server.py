@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -59,7 +60,17 @@ class RunningServer:
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=30)
+        # uvicorn waits for open responses before its lifespan ends the live-update
+        # streams, and in a thread no signal tells sse-starlette: end them here, until
+        # the server has stopped accepting (a client may reconnect meanwhile).
+        hub = getattr(getattr(self.app.state, "live", None), "hub", None)
+        deadline = time.monotonic() + 30
+        while self._thread.is_alive() and time.monotonic() < deadline:
+            loop = getattr(hub, "_loop", None)
+            if hub is not None and loop is not None and not loop.is_closed():
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(hub.close)
+            self._thread.join(timeout=0.05)
 
 
 def seed(server: RunningServer) -> Seed:

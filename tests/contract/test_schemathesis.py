@@ -38,6 +38,7 @@ from app.server.app import create_app
 from app.server.config import ServerConfig
 
 MAX_EXAMPLES = 12
+pytestmark = pytest.mark.reference  # the reference server in-process, not --base-url
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,8 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     # Hypothesis keeps caches in ./.hypothesis, which pytest then warns about (an error
     # here): keep them in the temporary folder instead.
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis-home"))
-    application = create_app(ServerConfig(data_dir=data_dir, rate_limit=0))
+    # live_max_seconds: a generated GET /v1/events ends after its first events, not 10 min
+    application = create_app(ServerConfig(data_dir=data_dir, rate_limit=0, live_max_seconds=0.2))
     state = application.state.server
     with state.db.write() as conn:
         now = state.now()

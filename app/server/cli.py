@@ -2,6 +2,7 @@
 
     crossdesk-server [--host H] [--port P] [--data-dir D | --database-url URL] [--demo]
                      [--rate-limit N] [--max-body-bytes N] [--enable-test-faults]
+                     [--workers N]  (N > 1 needs --database-url: PostgreSQL)
     crossdesk-server create-account --data-dir D --id ID --name NAME
                      (--password P | --password-stdin) --role agent|lead|trainer|admin|integration
     crossdesk-server create-token --data-dir D --id ID
@@ -13,6 +14,7 @@ Bad input ends with one ``error:`` line and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,8 +32,10 @@ from app.server.config import (
     ServerConfig,
 )
 from app.server.db import Database
+from app.server.scale import open_database
 
 DEFAULT_DATA_DIR = Path("crossdesk-server-data")
+MAX_WORKERS = 32
 
 
 class CliError(Exception):
@@ -87,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="TEST ONLY: enable POST /v1/admin/faults (injected 503s and held writes)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=f"server processes on this port (1-{MAX_WORKERS}; more than 1 needs PostgreSQL, "
+        "--database-url: SQLite is for one process)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     account = commands.add_parser("create-account", help="create a sign-in account")
@@ -134,9 +146,7 @@ def _config(args: argparse.Namespace) -> ServerConfig:
 
 
 def _open(config: ServerConfig) -> Database:
-    database = Database(config.database())
-    database.create_schema()
-    return database
+    return open_database(config)
 
 
 def _create_account(args: argparse.Namespace) -> int:
@@ -191,25 +201,59 @@ def _print_demo_logins(agent_ids: Sequence[str]) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.server.app import create_app
-
     if not 0 < args.port < 65536:
         raise CliError(f"--port {args.port} is not a TCP port (1-65535)")
     config = _config(args)
-    application = create_app(config)
+    workers = _workers(args, config)
+    if workers > 1:
+        from app.server.asgi import CONFIG_ENV, config_to_env
+
+        database = _open(config)  # the schema (and the demo) once, before the workers start
+    else:
+        from app.server.app import create_app
+
+        application = create_app(config)
+        database = application.state.server.db
     where = config.database_url or config.data_dir
-    print(f"CrossDesk reference server on http://{args.host}:{args.port} (data: {where})")
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    print(
+        f"CrossDesk reference server on http://{args.host}:{args.port} (data: {where}{processes})"
+    )
     if args.demo:
         from app.server.demo import demo_admin_token, load_demo_into
 
-        state = application.state.server
-        result = load_demo_into(state.db, config)
+        result = load_demo_into(database, config)
         _print_demo_logins(result.agent_ids)
-        print(f"  admin API token (DEMO ONLY): {demo_admin_token(state.db, config)}")
+        print(f"  admin API token (DEMO ONLY): {demo_admin_token(database, config)}")
     if config.enable_test_faults:
         print("WARNING: test faults are enabled (POST /v1/admin/faults); never in production")
-    uvicorn.run(application, host=args.host, port=args.port, log_level="info")
+    if workers > 1:
+        database.dispose()
+        os.environ[CONFIG_ENV] = config_to_env(config)
+        uvicorn.run(
+            "app.server.asgi:create_from_env",
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+        )
+    else:
+        uvicorn.run(application, host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def _workers(args: argparse.Namespace, config: ServerConfig) -> int:
+    """How many processes: several only on PostgreSQL, where nothing shared is in memory."""
+    workers = int(args.workers)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise CliError(f"--workers must be between 1 and {MAX_WORKERS}")
+    if workers > 1 and not config.database_url:
+        raise CliError(
+            "--workers above 1 needs PostgreSQL (--database-url postgresql+psycopg://...): "
+            "SQLite is the one-process embedded default"
+        )
+    return workers
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -133,6 +133,10 @@ def read_changes(request: Request, collection: str, cursor: str | None, limit: i
             after, issued_floor = decode_cursor(
                 cursor, collection, epoch=epoch, floor=floor, newest=newest
             )
+        key = (collection, cursor or "", limit, epoch, floor)
+        cached = state.feed_pages.get(key, newest)
+        if cached is not None:  # another reader built this very page at this very state
+            return json_response(200, cached)
         page, has_more = _page(conn, collection, after, limit)
         files = attachment_store.files_of_page(conn, collection, page)
     items, deleted = [], []
@@ -148,7 +152,9 @@ def read_changes(request: Request, collection: str, cursor: str | None, limit: i
         next_cursor=encode_cursor(epoch, collection, last, issued_floor),
         has_more=has_more,
     )
-    return json_response(200, body.model_dump_json())
+    text = body.model_dump_json()
+    state.feed_pages.put(key, newest, text)
+    return json_response(200, text)
 
 
 router = APIRouter(tags=["feeds"])

@@ -83,7 +83,11 @@ class GateMiddleware:
 
     async def _admit_anonymous(self, scope: Scope, send: Send, path: str) -> bool:
         """Sign-in and revoke: limited per client address, since no one is known yet."""
-        wait = self.state.limiter.check(client_key(scope))
+        key = client_key(scope)
+        if self.state.db.is_sqlite:  # the limiter is in memory: no need to leave the loop
+            wait = self.state.limiter.check(key)
+        else:  # a database round trip
+            wait = await run_in_threadpool(self.state.limiter.check, key)
         if wait is None:
             return True
         await send_problem(send, path, 429, "rate_limited", retry=math.ceil(wait))
@@ -93,7 +97,9 @@ class GateMiddleware:
         """401 for no or a bad token (counted against the address), 429 per verified
         token, 403 when the route needs a role the caller lacks; never reads the body."""
         token = _bearer(scope)
-        principal = None if token is None else await run_in_threadpool(self._lookup, token)
+        principal, wait = (
+            (None, None) if token is None else await run_in_threadpool(self._lookup, token)
+        )
         if principal is None:
             if not await self._admit_anonymous(scope, send, path):
                 return False
@@ -104,7 +110,6 @@ class GateMiddleware:
             )
             await send_problem(send, path, 401, "unauthorized", detail, headers=_WWW_AUTHENTICATE)
             return False
-        wait = self.state.limiter.check("t:" + principal.token_hash)
         if wait is not None:
             detail = "Too many requests for this token; wait Retry-After seconds."
             await send_problem(send, path, 429, "rate_limited", detail, retry=math.ceil(wait))
@@ -117,9 +122,14 @@ class GateMiddleware:
         scope.setdefault("state", {})["principal"] = principal
         return True
 
-    def _lookup(self, token: str) -> Principal | None:
+    def _lookup(self, token: str) -> tuple[Principal | None, float | None]:
+        """Who the token is, and the wait its rate limit imposes (one thread hop: on
+        PostgreSQL the limit is a database round trip too)."""
         with self.state.db.read() as conn:
-            return authenticate(conn, token, self.state.now())
+            principal = authenticate(conn, token, self.state.now())
+        if principal is None:
+            return None, None
+        return principal, self.state.limiter.check("t:" + principal.token_hash)
 
     def _roles_for(self, scope: Scope) -> list[tuple[str, ...]]:
         """The role sets the matching route demands (each must be met)."""

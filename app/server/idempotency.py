@@ -92,7 +92,13 @@ def run_idempotent(
                     )
                 if row.created_at > now - STALE_IN_FLIGHT:
                     raise _in_flight()
-                conn.execute(update(db.idempotency).where(*where).values(created_at=now))
+                taken = conn.execute(  # only if no other process took it over meanwhile
+                    update(db.idempotency)
+                    .where(*where, db.idempotency.c.created_at == row.created_at)
+                    .values(created_at=now)
+                ).rowcount
+                if taken != 1:
+                    raise _in_flight()
             else:
                 conn.execute(
                     insert(db.idempotency).values(

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +25,21 @@ from app.server.problems import PROBLEM_MEDIA_TYPE, problem_body
 log = logging.getLogger("crossdesk.server")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 FAULTS_PATH = "/v1/admin/faults"
+
+
+class Limiter(Protocol):
+    """What the gate and the sign-in throttle need of a rate limiter: this module's
+    in-memory one (SQLite: one process) or the database's (shared_limits, PostgreSQL)."""
+
+    capacity: int
+
+    def check(self, key: str) -> float | None: ...
+
+    def charge(self, key: str) -> None: ...
+
+    def wait(self, key: str) -> float | None: ...
+
+    def prune(self) -> int: ...
 
 
 class RateLimiter:
@@ -64,6 +80,13 @@ class RateLimiter:
             tokens = self._tokens(key, self._clock())
         return None if tokens >= 1.0 else (1.0 - tokens) / self._rate
 
+    def prune(self) -> int:
+        """Forget the buckets that have refilled (they carry no state)."""
+        with self._lock:
+            before = len(self._buckets)
+            self._forget(self._clock(), keep=len(self._buckets))
+            return before - len(self._buckets)
+
     def _tokens(self, key: str, now: float) -> float:
         tokens, last = self._buckets.get(key, (float(self.capacity), now))
         return min(float(self.capacity), tokens + (now - last) * self._rate)
@@ -86,9 +109,9 @@ class RateLimiter:
         if len(self._buckets) > self._max_keys:
             self._forget(now)
 
-    def _forget(self, now: float) -> None:
-        """Drop buckets that have refilled (they carry no state); if that is not enough,
-        the least recently used ones."""
+    def _forget(self, now: float, keep: int | None = None) -> None:
+        """Drop buckets that have refilled (they carry no state); if that leaves more
+        than ``keep`` (default: 90% of the maximum), the least recently used ones."""
         full = [
             key
             for key, (tokens, last) in self._buckets.items()
@@ -96,7 +119,7 @@ class RateLimiter:
         ]
         for key in full:
             del self._buckets[key]
-        excess = len(self._buckets) - self._max_keys * 9 // 10
+        excess = len(self._buckets) - (self._max_keys * 9 // 10 if keep is None else keep)
         for key in list(self._buckets)[: max(0, excess)]:
             del self._buckets[key]
 
@@ -112,8 +135,18 @@ class SignInThrottle:
         window: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._addresses = RateLimiter(per_address, window, clock)
-        self._accounts = RateLimiter(per_account, window, clock)
+        self._addresses: Limiter = RateLimiter(per_address, window, clock)
+        self._accounts: Limiter = RateLimiter(per_account, window, clock)
+
+    @classmethod
+    def over(cls, addresses: Limiter, accounts: Limiter) -> SignInThrottle:
+        """A throttle counting in the given limiters (the database's, on PostgreSQL)."""
+        throttle = cls(0, 0, 1.0)
+        throttle._addresses, throttle._accounts = addresses, accounts
+        return throttle
+
+    def prune(self) -> int:
+        return self._addresses.prune() + self._accounts.prune()
 
     def wait(self, address: str, account: str | None) -> float | None:
         """Seconds this sign-in must wait, or None to go ahead."""

@@ -53,6 +53,8 @@ def test_create_account_and_token_then_sign_in(
         (["create-token", "--id", "nobody"], "no account 'nobody'"),
         (["--database-url", "mysql://x/y", "load-demo"], "SQLite"),
         (["create-token", "--id", "a", "--database-url", "nonsense"], "not a database URL"),
+        (["--workers", "2"], "--workers above 1 needs PostgreSQL"),
+        (["--workers", "0"], "--workers must be between 1 and 32"),
     ],
 )
 def test_bad_input_is_one_clear_line(

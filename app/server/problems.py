@@ -131,30 +131,33 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     path = request.url.path
-    for error in errors:
-        loc = [str(part).lower() for part in error.get("loc", ())]
-        if loc == ["header", "idempotency-key"] and error["type"] == "missing":
-            return problem_response(
-                400,
-                "idempotency_key_missing",
-                "Every POST and PATCH needs an Idempotency-Key header (a fresh UUID per "
-                "operation, reused on retries).",
-                instance=path,
-            )
-        if loc == ["header", "if-match"] and error["type"] == "missing":
-            return problem_response(
-                428,
-                "precondition_required",
-                'Send If-Match with the ETag you last saw, e.g. If-Match: "3".',
-                instance=path,
-            )
-        if loc == ["query", "cursor"]:
-            return problem_response(
-                400,
-                "invalid_cursor",
-                "The cursor is not one this server issued; start again without a cursor.",
-                instance=path,
-            )
+    found = {
+        (tuple(str(part).lower() for part in error.get("loc", ())), str(error["type"]))
+        for error in errors
+    }
+    # One order whatever order FastAPI found them in (GUIDE.md, "Which error wins").
+    if found & {(("header", "idempotency-key"), t) for t in ("missing", "string_too_short")}:
+        return problem_response(
+            400,
+            "idempotency_key_missing",
+            "Every POST and PATCH needs an Idempotency-Key header (a fresh UUID per "
+            "operation, reused on retries).",
+            instance=path,
+        )
+    if (("header", "if-match"), "missing") in found:
+        return problem_response(
+            428,
+            "precondition_required",
+            'Send If-Match with the ETag you last saw, e.g. If-Match: "3".',
+            instance=path,
+        )
+    if any(loc == ("query", "cursor") for loc, _type in found):
+        return problem_response(
+            400,
+            "invalid_cursor",
+            "The cursor is not one this server issued; start again without a cursor.",
+            instance=path,
+        )
     return problem_response(
         422,
         "validation_failed",
@@ -229,10 +232,13 @@ _DESCRIPTIONS = {
     401: "`unauthorized` (no, unknown, expired or revoked token) or `invalid_credentials`",
     403: "`forbidden`: the account lacks the role",
     404: "`not_found`",
-    409: "`idempotency_in_flight`, `message_id_conflict`, `conversation_conflict` or "
-    "`conflict`; retry with the same Idempotency-Key when `retryable`",
+    409: "`idempotency_in_flight` (retryable), `message_id_conflict` (this message id holds "
+    "other content), `conversation_conflict` (this conversation id belongs to another "
+    "customer) or `conflict` (a concurrent request changed the same data; retryable); "
+    "retry with the same Idempotency-Key when `retryable`",
     410: "`cursor_expired`: wipe this collection and take a new snapshot",
     413: "`content_too_large`: the body is over the server's limit",
+    415: "`unsupported_media_type`: the body is not `application/json` (UTF-8)",
     412: "`version_mismatch`: `current` holds the conversation as it is now",
     422: "`validation_failed` (see `errors`) or `idempotency_key_reused`",
     428: "`precondition_required`: send If-Match",

@@ -39,7 +39,8 @@ def _status(state: ServerState) -> FaultStatus:
 
 @router.get("/v1/admin/faults", response_model=FaultStatus, responses=responses(401, 403, 404))
 def get_faults(request: Request, _admin: Admin) -> Response:
-    """TEST ONLY (404 unless --enable-test-faults): what is armed and how many writes are
+    """TEST ONLY (403 for a caller without the admin role, first; then 404 unless
+    --enable-test-faults): what is armed and how many writes are
     being held right now, so a test can wait for a condition instead of sleeping."""
     state = server_state(request)
     _faults_enabled(state)
@@ -55,7 +56,8 @@ def get_faults(request: Request, _admin: Admin) -> Response:
 def set_faults(
     request: Request, body: FaultRequest, idempotency_key: IdempotencyKey, admin: Admin
 ) -> Response:
-    """TEST ONLY (404 unless --enable-test-faults): ``unavailable`` makes the next
+    """TEST ONLY (403 for a caller without the admin role, first; then 404 unless
+    --enable-test-faults): ``unavailable`` makes the next
     ``count`` requests (any path but this one) fail with 503 and Retry-After;
     ``hold`` keeps the next ``count`` writes open after their Idempotency-Key is
     reserved; ``clear`` disarms all and releases held writes."""

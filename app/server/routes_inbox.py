@@ -3,6 +3,7 @@ and let channel integrations deliver customer messages (``/v1/inbound/messages``
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -44,12 +45,15 @@ IdempotencyKey = Annotated[
 IfMatch = Annotated[
     str,
     Header(
-        alias="If-Match", min_length=1, max_length=1000, description='The ETag last seen, e.g. "3"'
+        alias="If-Match",
+        description='The ETag last seen, e.g. "3"; any value that is not the current ETag '
+        "(weak, unquoted, empty, malformed) is 412 version_mismatch",
     ),
 ]
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "required": True}}
 MAX_TAGS = 100
 MAX_TAG_CHARS = 100
+MAX_IF_MATCH_CHARS = 1000  # a longer If-Match is compared with nothing: it never matches
 
 
 def etag(conversation: Conversation) -> str:
@@ -57,7 +61,10 @@ def etag(conversation: Conversation) -> str:
 
 
 def etag_matches(if_match: str, version: int) -> bool:
-    """RFC 9110 strong comparison: weak tags (W/) never match; ``*`` matches any."""
+    """RFC 9110 strong comparison: weak tags (W/) never match; ``*`` matches any; a
+    malformed or oversized value matches nothing (412, never 422)."""
+    if len(if_match) > MAX_IF_MATCH_CHARS:
+        return False
     for candidate in (part.strip() for part in if_match.split(",")):
         if candidate == "*" or candidate == f'"{version}"':
             return True
@@ -128,23 +135,31 @@ def _changes(
             raise _invalid("/assignee_id", "unknown_agent", "No such agent (see /v1/agents).")
         values["assignee_id"] = patch.assignee_id
     if patch.tags is not None:
-        for index, tag in enumerate([*patch.tags.add, *patch.tags.remove]):
-            if not tag.strip() or len(tag) > MAX_TAG_CHARS:
-                where = (
-                    f"/tags/add/{index}"
-                    if index < len(patch.tags.add)
-                    else f"/tags/remove/{index - len(patch.tags.add)}"
-                )
-                raise _invalid(where, "invalid_tag", f"A tag has 1 to {MAX_TAG_CHARS} characters.")
-        tags = [t for t in current.tags if t not in patch.tags.remove]
-        tags += [
-            t for t in dict.fromkeys(patch.tags.add) if t not in tags and t not in patch.tags.remove
-        ]
+        add = clean_tags(patch.tags.add, "add")
+        remove = clean_tags(patch.tags.remove, "remove")
+        tags = [t for t in current.tags if t not in remove]
+        tags += [t for t in dict.fromkeys(add) if t not in tags and t not in remove]
         if len(tags) > MAX_TAGS:
             raise _invalid("/tags", "too_many", f"A conversation has at most {MAX_TAGS} tags.")
         if tags != current.tags:
             values["tags"] = tags
     return values
+
+
+def clean_tags(tags: list[str], where: str) -> list[str]:
+    """The contract's tag rule, the one the client applies: surrounding white space is
+    trimmed, then 1 to MAX_TAG_CHARS characters without control characters; case counts."""
+    cleaned = []
+    for index, raw in enumerate(tags):
+        tag = raw.strip()
+        if not tag or len(tag) > MAX_TAG_CHARS or any(unicodedata.category(c) == "Cc" for c in tag):
+            raise _invalid(
+                f"/tags/{where}/{index}",
+                "invalid_tag",
+                f"A tag has 1 to {MAX_TAG_CHARS} characters (trimmed), no control characters.",
+            )
+        cleaned.append(tag)
+    return cleaned
 
 
 @router.patch(
@@ -169,8 +184,9 @@ def patch_conversation(
 ) -> Response:
     """Change status, assignee, snooze or tags. Needs If-Match with the current ETag:
     a stale one gets 412 ``version_mismatch`` with ``current``; tag ops merge, so
-    re-applying them on top of ``current`` is always safe. Tags in both add and remove
-    end up removed."""
+    re-applying them on top of ``current`` is always safe. Tags are trimmed (1-100
+    characters, case-sensitive); tags in both add and remove end up removed. Resolving
+    clears ``sla_due_at``; no other change starts or stops the SLA clock."""
     state = server_state(request)
     payload = patch.model_dump(mode="json", exclude_unset=True)
 
@@ -323,9 +339,15 @@ def inbound_message(
     principal: Integration,
 ) -> Response:
     """How customer messages enter from channels (role admin or integration). Creates
-    the conversation on its first message (status open, SLA by channel), appends a
-    customer message and reopens a resolved or snoozed conversation. Delivering the
-    same message id again returns the stored result (200)."""
+    the conversation on its first message (status open, SLA by channel, from receipt),
+    appends a customer message and reopens a pending, snoozed or resolved conversation
+    (starting its SLA if none runs). A later message keeps the conversation's channel,
+    subject, language and customer details (only ``fields`` are replaced). Delivering
+    the same message id with the same content again (any Idempotency-Key) changes
+    nothing and returns 200 with the stored message and the conversation as it is now,
+    ``created_conversation: false``; other content under that id is 409
+    ``message_id_conflict``; a conversation id of another customer is 409
+    ``conversation_conflict``."""
     state = server_state(request)
     incoming, message_in = body.conversation, body.message
     message_fingerprint = store.fingerprint(
@@ -355,7 +377,9 @@ def inbound_message(
             )
         attachment_store.check_refs(conn, message_in.attachments)
         sent_at = min(message_in.created_at or now, now)
-        due = now + CHANNEL_SLA_SECONDS[incoming.channel]
+        # The SLA runs from receipt, by the conversation's channel (the first message's)
+        channel = incoming.channel if conversation is None else conversation.channel
+        due = now + CHANNEL_SLA_SECONDS[channel]
         customer = incoming.customer
         message = store.append_message(
             conn,

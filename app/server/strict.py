@@ -12,13 +12,16 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from app.server.preconditions import check_headers
 from app.server.problems import ProblemError, field_errors
 
 
 def strict_body(model: type[BaseModel]) -> Callable[[Request], Awaitable[None]]:
-    """A dependency that answers 422 ``validation_failed`` unless the body is ``model``."""
+    """A dependency that answers 422 ``validation_failed`` unless the body is ``model``
+    (after the header checks of :mod:`app.server.preconditions`, which win over it)."""
 
     async def check(request: Request) -> None:
+        check_headers(request)  # 415, 400, 428 come before any complaint about the body
         raw = await request.body()
         try:
             model.model_validate_json(raw, strict=True)

@@ -32,9 +32,8 @@ OptionalIfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        min_length=1,
-        max_length=1000,
-        description='Replace: the ETag last seen, e.g. "3". Absent: create (412 if it exists)',
+        description='Replace: the ETag last seen, e.g. "3" (any other value, even empty: 412). '
+        "Absent: create (412 if it exists)",
     ),
 ]
 FEED_RESPONSES = responses(400, 401, 410, 422)

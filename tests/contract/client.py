@@ -23,12 +23,18 @@ def new_id(prefix: str) -> str:
 
 
 class Api:
-    def __init__(self, base_url: str, token: str | None) -> None:
+    def __init__(self, base_url: str, token: str | None, *, log: list[str] | None = None) -> None:
+        """``log``, when given, receives the path of every request (the plugin checks that
+        core tests never call /v1/admin)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.base_url = base_url
         self.token = token
         self.api_token: str | None = None
-        self.http = httpx.Client(base_url=base_url, headers=headers, timeout=60.0)
+        self.log = log
+        hooks = {} if log is None else {"request": [lambda sent: log.append(sent.url.path)]}
+        self.http = httpx.Client(
+            base_url=base_url, headers=headers, timeout=60.0, event_hooks=hooks
+        )
         self._children: list[Api] = []
 
     def close(self) -> None:
@@ -38,7 +44,7 @@ class Api:
 
     def with_token(self, token: str | None) -> Api:
         """Another client on the same server (closed together with this one)."""
-        child = Api(self.base_url, token)
+        child = Api(self.base_url, token, log=self.log)
         self._children.append(child)
         return child
 

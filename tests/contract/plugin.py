@@ -1,12 +1,27 @@
-"""pytest plugin of the conformance suite: options, the server under test, clients.
+"""pytest plugin of the conformance suite: options, profiles, the server under test, clients.
 
     pytest tests/contract                               # reference server, SQLite + PostgreSQL
     pytest tests/contract --base-url URL --token TOKEN  # any backend speaking the contract
 
-Against another backend, TOKEN should be an admin (or integration) API token; add
-``--username/--password`` of a plain agent to cover the password grant and role
-checks, and deselect ``-m "not test_hooks"`` if the backend has no test hooks
-(``/v1/admin/faults`` with --enable-test-faults, ``/v1/admin/compact``, admin writes).
+Two profiles (``--profile``):
+
+- ``core``: what every backend must pass. No admin route (``/v1/admin/*``), no test
+  hook, nothing private to the reference server. The data it needs comes through the
+  contract itself: customer messages through ``POST /v1/inbound/messages``, replies,
+  notes and changes through the agent calls, reviews and training records through their
+  PUTs. So TOKEN must be an API token of an account with the ``admin`` role (inbound
+  needs ``admin`` or ``integration``; rubric, review and training writes need a lead,
+  trainer or admin: only ``admin`` covers all). Add ``--username/--password`` of a plain
+  agent (role ``agent`` only) for the password grant, the role checks and what an agent
+  may read. The default with ``--base-url``.
+- ``all``: core plus the reference server's extras, marked ``reference``: admin routes
+  (articles, templates, erasure, compaction), the test faults of
+  ``--enable-test-faults``, the schemathesis run, behaviour private to the reference
+  server (its cursor format). The default without ``--base-url``.
+
+Every request the suite's clients send is recorded per test; a test outside the
+``reference`` marker that touches ``/v1/admin`` fails, so the core profile can never
+come to depend on admin routes unnoticed.
 
 Registered from tests/conftest.py (``pytest_plugins``), because pytest accepts
 ``pytest_addoption`` only from the root conftest or a plugin.
@@ -46,13 +61,53 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--token", default=None, help="admin or integration API token for --base-url")
     group.addoption("--username", default=None, help="a plain agent's username (password grant)")
     group.addoption("--password", default=None, help="that agent's password")
+    group.addoption(
+        "--profile",
+        choices=("core", "all"),
+        default=None,
+        help="core: what every backend must pass (no admin routes or test hooks); all: also "
+        "the reference server's extras. Default: core with --base-url, else all",
+    )
+
+
+REFERENCE_MARKERS = ("reference", "test_hooks")
+ADMIN_PREFIX = "/v1/admin"
+
+
+def profile(config: pytest.Config) -> str:
+    """The profile asked for, or the default for the backend under test."""
+    chosen = config.getoption("--profile", default=None)
+    if chosen:
+        return str(chosen)
+    return "core" if config.getoption("--base-url", default=None) else "all"
+
+
+def is_reference(item: pytest.Item) -> bool:
+    """Whether a test belongs to the reference server's extras (not the core profile)."""
+    return any(item.get_closest_marker(name) is not None for name in REFERENCE_MARKERS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "test_hooks: needs admin and test hooks (faults, compaction, admin writes) on the backend",
+        "reference: the reference server's extras (admin routes, test faults, compaction, "
+        "schemathesis, private formats); not in --profile core",
     )
+    config.addinivalue_line(
+        "markers",
+        "test_hooks: needs admin and test hooks (faults, compaction, admin writes); "
+        "an older name of 'reference', also not in --profile core",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--profile core leaves out every test of the reference server's extras."""
+    if profile(config) != "core":
+        return
+    dropped = [item for item in items if is_reference(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not is_reference(item)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -105,24 +160,37 @@ def contract_server(
 
 
 @pytest.fixture
-def api(contract_server: ContractServer) -> Iterator[Api]:
+def request_log(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """The paths this test's clients requested; a core test must not touch /v1/admin."""
+    paths: list[str] = []
+    yield paths
+    if not is_reference(request.node):
+        admin = sorted({path for path in paths if path.startswith(ADMIN_PREFIX)})
+        assert not admin, (
+            f"a core test called admin routes {admin}: mark it @pytest.mark.reference "
+            "or get its data through the contract"
+        )
+
+
+@pytest.fixture
+def api(contract_server: ContractServer, request_log: list[str]) -> Iterator[Api]:
     """A client signed in with the admin/integration API token: a fresh access token per
     test, so each test has its own rate-limit bucket (``api.api_token`` is the API token)."""
-    signer = Api(contract_server.base_url, None)
+    signer = Api(contract_server.base_url, None, log=request_log)
     response = signer.post(
         "/v1/auth/token", {"grant_type": "api_token", "api_token": contract_server.token}, key=None
     )
     signer.close()
     assert response.status_code == 200, f"--token was refused: {response.text}"
-    client = Api(contract_server.base_url, response.json()["access_token"])
+    client = Api(contract_server.base_url, response.json()["access_token"], log=request_log)
     client.api_token = contract_server.token
     yield client
     client.close()
 
 
 @pytest.fixture
-def anonymous(contract_server: ContractServer) -> Iterator[Api]:
-    client = Api(contract_server.base_url, None)
+def anonymous(contract_server: ContractServer, request_log: list[str]) -> Iterator[Api]:
+    client = Api(contract_server.base_url, None, log=request_log)
     yield client
     client.close()
 

@@ -46,7 +46,8 @@ def test_upload_is_by_content_hash_and_idempotent(api: Api) -> None:
         int.from_bytes(data[20:24], "big"),
     )
     again = put(api, data, "image/png")  # a retry, or the same photo sent again
-    assert again.status_code == 200 and again.json() == first.json()
+    assert again.status_code == 200
+    assert AttachmentBlob.model_validate(again.json()) == blob
     download = api.get(f"/v1/attachments/{blob.id}")
     assert download.status_code == 200 and download.content == data
     assert download.headers["content-type"] == "image/png"
@@ -117,7 +118,7 @@ def test_a_message_carries_its_files_through_post_list_and_feed(api: Api) -> Non
     ]
     assert message.attachments[0].width == label.width
     replay = api.post(path, body)  # the same message id and content: the stored message
-    assert replay.status_code == 200 and replay.json() == posted.json()
+    assert replay.status_code == 200 and Message.model_validate(replay.json()) == message
     listed = MessagePage.model_validate(api.get(path).json()).items
     assert listed[-1] == message
     assert listed[0].attachments == []  # the customer's text message has none

@@ -44,7 +44,8 @@ def test_patch_with_current_etag_applies_and_bumps_the_version(api: Api) -> None
     assert _etag(response) == f'"{changed.version}"'
     assert changed.status == "pending"
     assert sorted(changed.tags) == ["refund", "vip"]
-    assert api.conversation(conversation["id"]).json() == response.json()
+    # optional fields may be omitted or null (GUIDE.md): compare what they mean
+    assert Conversation.model_validate(api.conversation(conversation["id"]).json()) == changed
 
 
 def test_stale_if_match_is_412_with_the_current_conversation(api: Api) -> None:
@@ -55,7 +56,7 @@ def test_stale_if_match_is_412_with_the_current_conversation(api: Api) -> None:
     stale = api.patch(path, {"status": "resolved"}, if_match='"1"')
     problem = expect_problem(stale, 412, "version_mismatch")
     assert problem.current is not None
-    assert problem.current == first.json()
+    assert Conversation.model_validate(problem.current) == Conversation.model_validate(first.json())
     assert api.conversation(conversation["id"]).json()["status"] == "pending"
 
 
@@ -89,7 +90,7 @@ def test_snoozing_needs_snoozed_until(api: Api) -> None:
     assert response.json()["snoozed_until"] == until
     reopened = api.patch(path, {"status": "open"}, if_match=_etag(response))
     assert reopened.status_code == 200
-    assert reopened.json()["snoozed_until"] is None
+    assert reopened.json().get("snoozed_until") is None
 
 
 def test_tag_operations_are_idempotent_and_merge(api: Api) -> None:
@@ -115,7 +116,7 @@ def test_assign_and_unassign(api: Api) -> None:
     # status absent stays as it is; assignee_id null unassigns
     cleared = api.patch(path, {"assignee_id": None}, if_match=_etag(assigned))
     assert cleared.status_code == 200
-    assert cleared.json()["assignee_id"] is None
+    assert cleared.json().get("assignee_id") is None
     assert cleared.json()["status"] == assigned.json()["status"]
 
 

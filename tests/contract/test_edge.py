@@ -97,6 +97,7 @@ def test_injected_unavailability_is_503_with_retry_after(api: Api) -> None:
         api.post("/v1/admin/faults", {"kind": "clear"})
 
 
+@pytest.mark.reference  # admin routes are the reference server's, not the contract's
 def test_admin_hooks_need_the_admin_role(agent_api: Api) -> None:
     expect_problem(agent_api.post("/v1/admin/compact"), 403, "forbidden")
     expect_problem(agent_api.get("/v1/admin/faults"), 403, "forbidden")

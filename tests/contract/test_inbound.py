@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from app.contract.models import Message
 from tests.contract.client import Api, expect_problem, new_id
 
 SLA = {
@@ -61,7 +62,9 @@ def test_delivery_is_idempotent_by_message_id(api: Api) -> None:
     first = api.inbound(conversation_id, customer_id=customer_id, message_id=message_id)
     again = api.inbound(conversation_id, customer_id=customer_id, message_id=message_id)
     assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["message"] == first.json()["message"]
+    assert Message.model_validate(again.json()["message"]) == Message.model_validate(
+        first.json()["message"]
+    )
     messages = api.get(f"/v1/conversations/{conversation_id}/messages").json()["items"]
     assert len(messages) == 1
     other = api.inbound(

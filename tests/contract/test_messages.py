@@ -42,7 +42,7 @@ def test_reply_carries_translation_and_provenance(api: Api) -> None:
         api.get(f"/v1/conversations/{conversation['id']}/messages").json()
     )
     stored = page.items[-1]
-    assert stored.model_dump(mode="json") == posted
+    assert Message.model_validate(posted) == stored  # omitted optional fields mean null
     assert stored.original_body == "你的订单明天到。"
     assert stored.provenance is not None
     assert stored.provenance.pivots == ["en"]
@@ -55,7 +55,7 @@ def test_same_message_id_and_body_returns_the_stored_message(api: Api) -> None:
     first = api.post(path, body)
     again = api.post(path, body)  # a new Idempotency-Key: this is the message-id rule
     assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json() == first.json()
+    assert Message.model_validate(again.json()) == Message.model_validate(first.json())
     items = api.get(path).json()["items"]
     assert [m["id"] for m in items].count(body["id"]) == 1
     assert api.conversation(conversation["id"]).json()["last_message_seq"] == first.json()["seq"]
@@ -74,7 +74,7 @@ def test_an_agent_reply_clears_the_sla_and_updates_the_conversation(api: Api) ->
     assert conversation["sla_due_at"] is not None
     posted = _reply(api, conversation["id"])
     after = api.conversation(conversation["id"]).json()
-    assert after["sla_due_at"] is None
+    assert after.get("sla_due_at") is None
     assert after["last_message_seq"] == posted["seq"]
     assert after["last_activity_at"] >= posted["created_at"]
     assert after["version"] > conversation["version"]

@@ -44,6 +44,14 @@ FEEDS: dict[str, type[BaseModel]] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _only_if_advertised(api: Api) -> None:
+    """Quality review is optional in the contract: tested where /v1/me advertises it
+    (the reference server does, so there it always runs)."""
+    if not api.get("/v1/me").json().get("capabilities", {}).get("annotations"):
+        pytest.skip("this backend does not advertise capabilities.annotations")
+
+
 def _conversation(api: Api) -> tuple[str, str]:
     """A new conversation and the id of its customer's first message."""
     message_id = new_id("msg")
@@ -190,6 +198,30 @@ def test_deleting_an_annotation_needs_its_version_and_leaves_a_tombstone(api: Ap
     expect_problem(
         api.put(path, _annotation(conversation_id, message_id), if_match='"2"'), 404, "not_found"
     )
+
+
+def test_a_recreated_annotation_continues_above_its_old_version(api: Api) -> None:
+    """Versions never go back for an id, even across a deletion (contract 1.1): an old
+    ETag never matches the new object, and a client keeping the newest version per id
+    does not drop it."""
+    conversation_id, message_id = _conversation(api)
+    path = f"/v1/annotations/{new_id('ann')}"
+    assert api.put(path, _annotation(conversation_id, message_id)).status_code == 201
+    assert (
+        api.put(path, _annotation(conversation_id, message_id), if_match='"1"').status_code == 200
+    )
+    assert api.delete(path, if_match='"2"').status_code == 200
+    _, _, cursor = api.drain("annotations")
+    again = api.put(path, _annotation(conversation_id, message_id, kind="tone"))
+    assert again.status_code == 201, again.text
+    version = again.json()["version"]
+    assert version > 2 and again.headers["etag"] == f'"{version}"'
+    for old in ('"1"', '"2"'):
+        stale = api.put(path, _annotation(conversation_id, message_id), if_match=old)
+        expect_problem(stale, 412, "version_mismatch")
+    items, deleted, _ = api.drain("annotations", cursor)
+    assert [(i["id"], i["version"]) for i in items] == [(path.rsplit("/", 1)[1], version)]
+    assert deleted == []
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from app.domain.models import Channel, MessageKind, Status
 from app.storage.attachments import AttachmentRepository
 from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
+from app.storage.message_removal import MessageRemoval
 from app.storage.messages import MessageRepository, ReceivedMessage
 
 if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
@@ -304,6 +305,15 @@ class RemoteMirror:
         return self.remove_conversations(
             [wire.Tombstone.model_construct(id=uid, deleted_at=0) for uid in gone]
         )
+
+    def remove_messages(self, tombstones: Iterable[wire.Tombstone]) -> set[int]:
+        """Messages the server deleted (one at a time: moderation, erasure of one message);
+        returns the local ids of the conversations that lost one."""
+        return MessageRemoval(self._link, self._conversations).remove(t.id for t in tombstones)
+
+    def keep_listed_messages(self, listed: set[str]) -> set[int]:
+        """After a full re-snapshot of the messages feed: see ``MessageRemoval.keep_listed``."""
+        return MessageRemoval(self._link, self._conversations).keep_listed(listed)
 
     def take_server_state(self, conversation_id: int, current: dict[str, Any]) -> None:
         """The agent dropped a conflicting change: show the server's state (``current``,

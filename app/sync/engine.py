@@ -35,7 +35,7 @@ from app.domain.changes import ChangeLog, Changes
 from app.domain.message_templates import MessageTemplate
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND, Operation
-from app.sync import attachments, choices, reviews, training
+from app.sync import attachments, choices, message_tombstones, reviews, training
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 from app.sync.report import Outcome, SyncReport
 
@@ -387,11 +387,9 @@ class SyncEngine:
                 count += apply(page, collection, touched)
                 quarantined += page.quarantined
                 if not page.has_more:
-                    if listed is not None and collection == "conversations":
-                        # deletions whose tombstones were compacted away show only as absence
-                        kept = listed  # store_call runs it at once, and the loop ends here
-                        self.store_call(
-                            lambda repo: repo.remote.keep_listed_conversations(kept)  # noqa: B023
+                    if listed is not None:  # deletions whose tombstones were compacted away
+                        message_tombstones.keep_listed(
+                            self.store_call, self._log, collection, listed
                         )
                     return count, quarantined
         finally:
@@ -446,11 +444,12 @@ class SyncEngine:
             with repo.transaction():
                 unknown = repo.remote.upsert_messages(page.items, defer=later | ready)
                 repo.remote.reindex_conversations(ready)
+                gone = repo.remote.remove_messages(page.deleted)  # single messages deleted
                 if unknown:  # the cursor waits until their conversations are here
-                    return unknown, set()
+                    return unknown, gone
                 repo.outbox.set_cursor(collection, page.next_cursor, now)
                 ids = repo.remote.conversation_ids(m.conversation_id for m in page.items)
-                return unknown, set(ids.values())
+                return unknown, set(ids.values()) | gone
 
         unknown, ids = self.store_call(write)
         self._unindexed = (self._unindexed - ready) | later

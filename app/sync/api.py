@@ -8,6 +8,7 @@ loads httpx or pydantic, so the window can name these before any server is conta
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Protocol
 
 from app.domain.cancel import CancelToken
@@ -19,6 +20,8 @@ from app.sync.session import SignedIn, SignInError, WorkspaceKind, WorkspaceRef
 
 __all__ = [
     "KeychainError",
+    "LiveState",
+    "LiveStream",
     "NetworkError",
     "Outcome",
     "ServerAddressError",
@@ -42,4 +45,31 @@ class Syncer(Protocol):
     def fetch_attachment(self, attachment_id: int) -> Changes:
         """Fetch a received file from the server (compute lane); Changes name its
         conversation once it is here or refused (``Attachment.refused_reason`` says why)."""
+        ...
+
+
+class LiveState(StrEnum):
+    """Where the live-update stream stands (the window polls slowly only while LIVE)."""
+
+    CONNECTING = "connecting"
+    LIVE = "live"  # connected: changes arrive within a second
+    DOWN = "down"  # lost: reconnecting with backoff, the window polls meanwhile
+    UNSUPPORTED = "unsupported"  # the backend has no stream: polling only, no error
+    SIGNED_OUT = "signed_out"  # the token was refused even after a refresh
+    STOPPED = "stopped"
+
+
+class LiveStream(Protocol):
+    """One live-update connection on a thread of its own (``app.sync.live``)."""
+
+    def start(self) -> None:
+        """Connect (on its own thread), and keep reconnecting until stopped."""
+        ...
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Close the connection and end the thread; True when it ended within ``timeout``."""
+        ...
+
+    def poke(self) -> None:
+        """The network changed: drop the connection and reconnect at once."""
         ...

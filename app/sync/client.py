@@ -202,6 +202,28 @@ class ServerClient:
             self._http.close()
             self._http = None
 
+    def stream_http(self, read_timeout: float) -> httpx.Client:
+        """A connection of its own for a long-lived stream (the live updates): the same
+        server and TLS trust, never this client's request lock; ``read_timeout`` is how
+        long the stream may stay silent before it counts as dead."""
+        if self.verify is False:
+            raise ValueError("TLS verification cannot be turned off")
+        return httpx.Client(
+            base_url=self.base_url.rstrip("/"),
+            verify=_tls_context(self.verify),
+            timeout=httpx.Timeout(10.0, read=read_timeout),
+            headers={"User-Agent": "CrossDesk"},
+        )
+
+    def refresh_after(self, refused_access_token: str) -> bool:
+        """A stream was refused with ``refused_access_token`` (401): refresh it, once for
+        every user of this client (if a request refreshed it meanwhile, that one is used;
+        a second refresh would spend the rotated refresh token twice)."""
+        with self._one_at_a_time:
+            if self.tokens is not None and self.tokens.access_token != refused_access_token:
+                return True
+            return self._refresh()
+
     # ------------------------------------------------------------------ plumbing
     def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}) or {})

@@ -20,6 +20,7 @@ from app.sync import auth
 
 if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspace
     from app.contract import models as wire
+    from app.sync.api import LiveState, LiveStream, Syncer
     from app.sync.engine import StoreCall, SyncEngine
 
 log = logging.getLogger(__name__)
@@ -155,3 +156,21 @@ def make_engine(
         verify=workspace.ca_bundle or True,
     )
     return SyncEngine(client, store_call, clock)
+
+
+def live_listener(
+    engine: Syncer,
+    on_changes: Callable[[tuple[str, ...]], None],
+    on_connected: Callable[[], None],
+    on_state: Callable[[LiveState], None],
+) -> LiveStream | None:
+    """The live-update stream of the workspace ``engine`` syncs (sharing its client: one
+    set of tokens, refreshed once for both), not started; None for an engine without one."""
+    from app.sync.engine import SyncEngine
+    from app.sync.live import LiveListener
+
+    if not isinstance(engine, SyncEngine):
+        return None
+    return LiveListener(
+        engine.client, on_changes=on_changes, on_connected=on_connected, on_state=on_state
+    )

@@ -744,6 +744,24 @@ def _gap_figures(gaps: list[float], worst: list[tuple[float, float]]) -> dict[st
     }
 
 
+def sign_in_to_keychain(url: str, seeded: Path) -> str:
+    """Sign the seeded agent in, its tokens in an in-memory keychain (never the
+    machine's), as the sign-in dialog would; returns the agent id."""
+    import keyring
+
+    from app.sync import auth
+    from app.sync.client import ServerClient
+    from tests.helpers.keychain import MemoryKeyring
+
+    credentials = json.loads((seeded / "credentials.json").read_text())
+    agent_id, password = credentials["agent"]
+    keyring.set_keyring(MemoryKeyring())
+    signer = ServerClient(url)
+    auth.save(url, agent_id, signer.sign_in(username=agent_id, password=password))
+    signer.close()
+    return str(agent_id)
+
+
 def window(url: str, seeded: Path) -> dict[str, Any]:
     """The real app window signed in to the server, syncing on its own lanes.
 
@@ -751,24 +769,16 @@ def window(url: str, seeded: Path) -> dict[str, Any]:
     gaps: then until the window has done what a report makes it do (reload the list, the
     filter menus, the open conversation) and painted it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import keyring
     from PySide6.QtWidgets import QApplication
 
     from app.config.paths import Paths
     from app.config.settings import Settings
-    from app.sync import auth
-    from app.sync.client import ServerClient
     from app.ui.shell.application import CrossDeskApp, LaunchOptions
     from app.ui.shell.style import STYLE_SHEET
     from app.ui.sync.status import SyncController
-    from tests.helpers.keychain import MemoryKeyring
 
+    agent_id = sign_in_to_keychain(url, seeded)
     credentials = json.loads((seeded / "credentials.json").read_text())
-    agent_id, password = credentials["agent"]
-    keyring.set_keyring(MemoryKeyring())  # never the machine's keychain
-    signer = ServerClient(url)
-    auth.save(url, agent_id, signer.sign_in(username=agent_id, password=password))
-    signer.close()
 
     qt_app = QApplication.instance() or QApplication([])
     qt_app.setStyleSheet(STYLE_SHEET)

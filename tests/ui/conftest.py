@@ -14,6 +14,10 @@ from tests.helpers.customers import open_spanish_desk
 from tests.helpers.fixtures import ContextFactory
 from tests.helpers.translation import Packs
 from tests.ui.helpers import focus
+from tests.ui.sync.reference_app import (  # noqa: F401  (fixtures of the windows that sync for real)
+    launch,
+    server,
+)
 
 
 class ErrorSink:

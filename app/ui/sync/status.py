@@ -42,10 +42,14 @@ class SyncController(QObject):
     Signals:
         started(): a cycle began.
         finished(object): its SyncReport.
+        stopped(): the schedule stopped (the workspace closes).
+        live_changed(bool): the live-update stream connected or was lost.
     """
 
     started = Signal()
     finished = Signal(object)
+    stopped = Signal()
+    live_changed = Signal(bool)
 
     def __init__(
         self,
@@ -60,9 +64,26 @@ class SyncController(QObject):
         self.running = False
         self._again = False  # a change arrived during a cycle: run once more right after
         self.last: SyncReport | None = None
+        self.poll_ms = SYNC_INTERVAL_MS  # the schedule without a live stream
         self._timer = QTimer(self)
-        self._timer.setInterval(SYNC_INTERVAL_MS)
+        self._timer.setInterval(self.poll_ms)
         self._timer.timeout.connect(self.sync_now)
+        self.live = False  # the live-update stream is connected (app.ui.sync.live)
+
+    @property
+    def engine(self) -> Syncer | None:
+        """The engine, once the first cycle has made it (on the compute lane)."""
+        return self._engine
+
+    def set_interval(self, ms: int) -> None:
+        """How often to poll: slowly while the live stream is connected."""
+        if self._timer.interval() != ms:
+            self._timer.setInterval(ms)
+
+    def set_live(self, live: bool) -> None:
+        if live != self.live:
+            self.live = live
+            self.live_changed.emit(live)
 
     def start(self) -> None:
         self._timer.start()
@@ -70,6 +91,7 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self.stopped.emit()
 
     def sync_now(self) -> None:
         """Push and pull now (once more right after, if a cycle is already running)."""
@@ -167,6 +189,12 @@ class SyncStatus(QWidget):
         layout.addWidget(self.button)
         controller.started.connect(lambda: self.state.setText(_("Syncing…")))
         controller.finished.connect(self.show_report)
+        self._controller = controller
+        controller.live_changed.connect(self._live_changed)
+
+    def _live_changed(self, _live: bool) -> None:
+        if self._controller.last is not None and not self._controller.running:
+            self.show_report(self._controller.last)
 
     def show_report(self, report: SyncReport) -> None:
         i18n = self._ctx.i18n
@@ -175,6 +203,8 @@ class SyncStatus(QWidget):
             text = _("Signed out by the server: sign in again")
         elif not report.online:
             text = _("Offline: changes are kept and sent when the server is back")
+        elif self._controller.live:  # changes arrive as they happen
+            text = _("Live · synced at {time}").format(time=i18n.time(report.finished_at))
         else:
             text = _("Online · synced at {time}").format(time=i18n.time(report.finished_at))
         if report.pending:

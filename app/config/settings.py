@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -50,6 +51,13 @@ class Settings:
     agent_language: str = "auto"  # the language the agent reads and writes; auto: the UI's
     workspace_agent_name: str | None = None  # the signed-in agent's name (shown at once)
     ca_bundle: str | None = None  # a team's own CA certificate for its server (TLS stays on)
+    # Desktop notifications (issue 14), per kind; quiet hours "22:00-07:00" in local time
+    notify_assigned: bool = True
+    notify_messages: bool = True
+    notify_sla: bool = True
+    notify_held: bool = True
+    notify_sound: bool = False
+    quiet_hours: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.workspace, str):  # the old "url|agent" text (scripts, benchmarks)
@@ -71,12 +79,29 @@ _MAX_TEXT = {
     "agent_language": 35,  # a BCP 47 tag
     "workspace_agent_name": 200,
     "ca_bundle": 4096,
+    "quiet_hours": 11,
 }
-_OPTIONAL = frozenset({"workspace", "workspace_agent_name", "ca_bundle"})
+_OPTIONAL = frozenset({"workspace", "workspace_agent_name", "ca_bundle", "quiet_hours"})
+_FLAGS = frozenset(
+    {"notify_assigned", "notify_messages", "notify_sla", "notify_held", "notify_sound"}
+)
+_QUIET = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
+
+
+def quiet_minutes(text: str | None) -> tuple[int, int] | None:
+    """Quiet hours "22:00-07:00" as minutes after midnight (1320, 420); None: none (or the
+    same start and end, which would silence nothing)."""
+    match = _QUIET.fullmatch(text or "")
+    if match is None:
+        return None
+    start, end = (int(match[1]) * 60 + int(match[2]), int(match[3]) * 60 + int(match[4]))
+    return None if start == end else (start, end)
 
 
 def _check(name: str, value: object) -> str | None:
     """Why ``value`` cannot be the setting ``name`` (None: it can)."""
+    if name in _FLAGS:
+        return None if isinstance(value, bool) else "must be true or false"
     if name == "workspace" and isinstance(value, dict):
         if set(value) != {"server_url", "agent_id"} or not all(
             isinstance(v, str) and v for v in value.values()
@@ -99,6 +124,8 @@ def _check(name: str, value: object) -> str | None:
         return f"'{value}' is not one of {', '.join(UI_LANGUAGES)}"
     if name == "agent_language" and not value.replace("-", "").replace("_", "").isalnum():
         return f"'{value}' is not a language tag such as zh or pt-BR"
+    if name == "quiet_hours" and _QUIET.fullmatch(value) is None:
+        return f"'{value}' is not a time range such as 22:00-07:00"
     return None
 
 

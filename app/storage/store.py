@@ -27,6 +27,7 @@ from app.storage.mentions import MentionStore
 from app.storage.merges import MergeRepository
 from app.storage.messages import MessageRepository
 from app.storage.meta import MetaRepository
+from app.storage.notify_queries import NotificationQueries
 from app.storage.queues import QueueRepository
 from app.storage.remote import RemoteMirror
 from app.storage.remote_reviews import RemoteReviews
@@ -78,6 +79,7 @@ class Store:
         self.remote_reviews = RemoteReviews(self._link)
         self.training = TrainingRepository(self._link)
         self.remote_training = RemoteTraining(self._link)
+        self.notify = NotificationQueries(self._link)  # desktop notifications (read-only)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:

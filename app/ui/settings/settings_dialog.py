@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from app.config.settings import Settings
 from app.i18n import I18n
+from app.ui.notify.settings_section import NotificationSettings
 
 # Each language is named in itself, so a user who cannot read the current UI finds theirs.
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
@@ -47,10 +48,13 @@ class SettingsDialog(QDialog):
         form.addRow(_("Interface language"), self.language)
         form.addRow(_("Agent language (you read and write)"), self.agent_language)
         form.addRow(note)
+        self.notifications = NotificationSettings(i18n, settings, self)
+        form.addRow(self.notifications)
         form.addRow(buttons)
 
     def result_settings(self) -> Settings:
         return self._settings.with_(
             ui_language=self.language.currentData(),
             agent_language=self.agent_language.currentData(),
+            **self.notifications.values(),
         )

@@ -28,6 +28,7 @@ from app.sync import session
 from app.sync.session import WorkspaceKind
 from app.translation.api import ArgosHome
 from app.ui.kpis.headless import arm_kpis
+from app.ui.notify.controller import NotificationController, install_notifications
 from app.ui.review.headless import arm_review
 from app.ui.shell import headless
 from app.ui.shell.errors import ErrorReporter
@@ -46,6 +47,7 @@ from app.ui.shell.startup import (
     workspace_opener,
 )
 from app.ui.shell.tasks import QtTaskRunner
+from app.ui.sync.live import LiveSync
 from app.ui.sync.status import SyncController
 from app.ui.training.headless import arm_training
 
@@ -67,6 +69,7 @@ class CrossDeskApp(SessionActions, QObject):
         self.window: MainWindow | None = None
         self.exit_code = 0
         self.sync: SyncController | None = None
+        self.notifications: NotificationController | None = None  # tray icon, toasts
         self.choice = session.choose_workspace(
             paths, settings, file=options.workspace, demo=options.demo
         )
@@ -147,6 +150,7 @@ class CrossDeskApp(SessionActions, QObject):
         self.tasks.run(self.translation.engine.packs, owner=self)
         if self.choice.kind is WorkspaceKind.SERVER and not self.pretend.active:
             self.sync = SyncController(self.ctx, self._make_engine, self)
+            LiveSync(self.sync)  # the server's live updates; stops with the controller
         window = self._show_window()
         window.inbox.page_loaded.connect(self.idle.arm)
         if wanted and started.open_id is None:
@@ -190,6 +194,7 @@ class CrossDeskApp(SessionActions, QObject):
         window.sign_in_requested.connect(self.open_sign_in)
         window.sign_out_requested.connect(self.sign_out)
         self.window = window
+        self.notifications = install_notifications(self.notifications, self.ctx, window, self.sync)
         self.pretend.mark(window, self.ctx.i18n)
         show_settings_warning(window, self.ctx.i18n, self.options.settings_warning)
         window.show_loaded(self.culture, self.idle.problems)

@@ -304,6 +304,8 @@ class InboxPane(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet:
             return
+        if current.isValid():  # the agent's choice: the old one is no longer looked for
+            self._pending_selection = None
         conversation_id = self.model.conversation_id(current.row()) if current.isValid() else None
         if conversation_id is None and current.isValid():
             return  # a row whose id has not arrived yet: select it once it has

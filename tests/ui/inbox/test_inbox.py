@@ -156,3 +156,33 @@ def test_rows_beyond_the_first_page_load_when_scrolled_to(
         window.inbox.list.scrollToBottom()
         window.inbox.list.viewport().repaint()
     assert model.data(last, 0) == "Customer 249"
+
+
+def test_a_row_clicked_while_the_list_loads_stays_the_open_conversation(
+    repo: Store, open_window: WindowFactory, qtbot: QtBot
+) -> None:
+    """After a sort change the open conversation (far down the list) is looked for once
+    every id has arrived; a conversation the agent clicks meanwhile wins, and the list
+    does not jump back to the old one."""
+    agents = add_agents(repo)
+    for i in range(250):
+        add_conversation(
+            repo, Conv(customer=f"Customer {i:03d}", sla_in=60 * i, age=60 * i), agents
+        )
+    window = open_window()
+    inbox, model = window.inbox, window.inbox.model
+    qtbot.waitUntil(lambda: model.ids_complete, timeout=5000)
+    inbox.select_row(200)
+    far = model.conversation_id(200)
+    qtbot.waitUntil(lambda: window.conversation.conversation_id == far, timeout=5000)
+
+    with qtbot.waitSignal(inbox.page_loaded, timeout=3000):
+        choose(inbox.filters.sort, SortOrder.LAST_ACTIVITY.value)
+    assert not model.ids_complete  # the full list is still on its way
+    first = model.conversation_id(0)
+    assert first is not None and first != far
+    inbox.list.setCurrentIndex(model.index(0))  # the agent clicks the top row
+    qtbot.waitUntil(lambda: model.ids_complete, timeout=5000)
+    qtbot.waitUntil(lambda: window.conversation.conversation_id == first, timeout=5000)
+    assert inbox.list.currentIndex().row() == 0
+    assert inbox.selected_id == first

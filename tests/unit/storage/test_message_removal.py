@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.contract import models as wire
-from app.domain.models import MessageKind
 from app.storage.store import Store
 from tests.helpers.builders import NOW
 from tests.helpers.sql import sql
@@ -17,7 +16,7 @@ from tests.unit.storage.test_rollups_paths import (
     _recomputed,
     _rollups,
     _store,
-    _uid,
+    mirror_numbered,
 )
 
 # Every conversation loses something: its newest message (0, 3), its only agent
@@ -27,25 +26,7 @@ REMOVED = {1, 4, 7, 9, 10, 11, 6}
 
 
 def _mirror(repo: Store, ids: list[int], numbered: list[tuple[int, Sent]]) -> None:
-    repo.remote.upsert_messages(
-        [
-            wire.Message(
-                id=f"m-{n}",
-                conversation_id=_uid(repo, ids[index]),
-                seq=100 + n,
-                kind=kind.value,
-                author=wire.Author(type="agent", id="colleague")
-                if kind is MessageKind.AGENT
-                else wire.Author(type="customer"),
-                body=f"message {n}",
-                provenance=None
-                if provenance is None
-                else wire.Provenance.model_validate(provenance),
-                created_at=NOW - ago,
-            )
-            for n, (index, kind, ago, provenance) in numbered
-        ]
-    )
+    mirror_numbered(repo, ids, numbered, "m")
 
 
 def _list_columns(repo: Store) -> list[tuple[object, ...]]:

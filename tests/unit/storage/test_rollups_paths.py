@@ -83,6 +83,13 @@ def _mirror(
     tag: str,
 ) -> None:
     """The page as the server sends it, through the sync mirror."""
+    mirror_numbered(repo, ids, list(enumerate(page)), tag)
+
+
+def mirror_numbered(
+    repo: Store, ids: list[int], numbered: list[tuple[int, Sent]], tag: str
+) -> None:
+    """Messages ``tag-n`` (seq 100 + n) as the server sends them, through the sync mirror."""
     repo.remote.upsert_messages(
         [
             wire.Message(
@@ -99,7 +106,7 @@ def _mirror(
                 else wire.Provenance.model_validate(provenance),
                 created_at=NOW - ago,
             )
-            for n, (index, kind, ago, provenance) in enumerate(page)
+            for n, (index, kind, ago, provenance) in numbered
         ]
     )
 

@@ -303,6 +303,8 @@ def window(url: str, seeded: Path, messages: int, idle_seconds: float) -> dict[s
     if translation.active:
         translation.untranslated.setChecked(True)
     reply_text = f"Thank you, checking it now ({_uid(rng)[:8]})."
+    win.activateWindow()  # as the agent's click does (X11 without a window manager: not yet)
+    wait_until(win.isActiveWindow, 5, tick_ms=20)
     composer.editor.setFocus()
     composer.editor.setPlainText(reply_text)
     conversation_uid = uid_of[open_id]

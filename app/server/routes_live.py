@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -121,6 +121,21 @@ def _start(state: ServerState, token_hash: str, last_event_id: str | None) -> St
     return Start(epoch, newest, changed, expires_at)
 
 
+def _token_live(state: ServerState, token_hash: str) -> bool:
+    """Whether the stream's token still opens the door: a revoked one (signed out, a
+    refresh token revoked, an account's sessions ended) ends the stream at the next
+    heartbeat, not at the end of its ten minutes."""
+    with state.db.read() as conn:
+        row = conn.execute(
+            select(db.tokens.c.revoked, db.tokens.c.expires_at).where(
+                db.tokens.c.hash == token_hash
+            )
+        ).first()
+    if row is None or row.revoked:
+        return False
+    return row.expires_at is None or row.expires_at > state.now()
+
+
 def _event(kind: str, epoch: str, seq: int, data: dict[str, Any]) -> bytes:
     at = position(epoch, seq)
     body = json.dumps({"position": at, **data}, separators=(",", ":"))
@@ -128,10 +143,15 @@ def _event(kind: str, epoch: str, seq: int, data: dict[str, Any]) -> bytes:
 
 
 async def _events(
-    subscription: Subscription, start: Start, heartbeat: float, lifetime: float
+    subscription: Subscription,
+    start: Start,
+    heartbeat: float,
+    lifetime: float,
+    token_live: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[bytes]:
     """``retry``, ``ready``, a catch-up ``changes`` if due, then one ``changes`` per wake-up
-    (merged while the client was being written to) until the stream's time is up."""
+    (merged while the client was being written to) until the stream's time is up or, as
+    checked once a heartbeat, its token has been revoked."""
     try:
         sent = start.seq
         yield f"retry: {RETRY_MS}\n\n".encode()
@@ -142,9 +162,9 @@ async def _events(
         loop = asyncio.get_running_loop()
         deadline = loop.time() + lifetime
         while (remaining := deadline - loop.time()) > 0:
-            change = await subscription.next(remaining)
+            change = await subscription.next(min(remaining, heartbeat))
             if change is None:
-                if subscription.closed:
+                if subscription.closed or not await token_live():
                     return
                 continue
             if change.seq <= sent:  # committed before this stream's position: told already
@@ -253,7 +273,13 @@ async def live_events(
         lifetime = min(lifetime, start.expires_at - state.config.clock())
     heartbeat = state.config.live_heartbeat
     return EventSourceResponse(
-        _events(subscription, start, heartbeat, lifetime),
+        _events(
+            subscription,
+            start,
+            heartbeat,
+            lifetime,
+            lambda: run_in_threadpool(_token_live, state, principal.token_hash),
+        ),
         media_type=EVENT_STREAM,
         ping=heartbeat,
         ping_message_factory=lambda: ServerSentEvent(comment="keep-alive", sep="\n"),

@@ -237,6 +237,28 @@ def test_the_stream_ends_when_the_access_token_expires(live_server: Any) -> None
 
 
 @pytest.mark.reference
+def test_the_stream_ends_within_a_heartbeat_of_its_token_being_revoked(live_server: Any) -> None:
+    server = live_server(live_heartbeat=0.25)
+    response = server.admin.post(
+        "/v1/auth/token", {"grant_type": "api_token", "api_token": server._api_token}, key=None
+    )
+    assert response.status_code == 200, response.text
+    tokens = response.json()
+    api = server.admin.with_token(tokens["access_token"])
+    with open_stream(api) as stream:
+        stream.next_event()
+        assert not stream.ended.wait(0.8), "the stream ended with its token still good"
+        revoked = server.admin.post(
+            "/v1/auth/revoke", {"token": tokens["refresh_token"]}, key=None
+        )  # signing out revokes the session's access token too
+        assert revoked.status_code == 204, revoked.text
+        assert stream.ended.wait(3), "the stream outlived its revoked token"
+        assert stream.error is None, stream.error
+    assert api.get("/v1/me").status_code == 401
+    wait_until(lambda: server.hub.streams == 0, timeout=5, what="the slot to be freed")
+
+
+@pytest.mark.reference
 def test_the_stream_ends_after_its_longest_lifetime(live_server: Any) -> None:
     server = live_server(live_max_seconds=0.5)
     with open_stream(server.api_token_client()) as stream:  # an API token never expires

@@ -145,7 +145,15 @@ def create_api_token(conn: Connection, account_id: str, now: int) -> str:
 
 
 def live_token(conn: Connection, token: str, kinds: tuple[str, ...], now: int) -> Row[Any] | None:
-    row = conn.execute(select(db.tokens).where(db.tokens.c.hash == token_hash(token))).first()
+    return live_token_row(conn, token_hash(token), kinds, now)
+
+
+def live_token_row(
+    conn: Connection, hashed: str, kinds: tuple[str, ...], now: int
+) -> Row[Any] | None:
+    """The token stored under ``hashed`` if it is one of ``kinds``, not revoked and not
+    expired (a held connection re-checks its token by the hash it was admitted with)."""
+    row = conn.execute(select(db.tokens).where(db.tokens.c.hash == hashed)).first()
     if row is None or row.revoked or row.kind not in kinds:
         return None
     if row.expires_at is not None and row.expires_at <= now:

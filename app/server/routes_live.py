@@ -28,7 +28,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from app.server import db, review_store, training_store
-from app.server.auth import CurrentPrincipal
+from app.server.auth import CurrentPrincipal, live_token_row
 from app.server.db import FEED_NAMES, current_seq, get_meta
 from app.server.live import FEEDS, LiveRuntime, StreamRefusedError, Subscription
 from app.server.problems import ProblemError, responses
@@ -126,14 +126,7 @@ def _token_live(state: ServerState, token_hash: str) -> bool:
     refresh token revoked, an account's sessions ended) ends the stream at the next
     heartbeat, not at the end of its ten minutes."""
     with state.db.read() as conn:
-        row = conn.execute(
-            select(db.tokens.c.revoked, db.tokens.c.expires_at).where(
-                db.tokens.c.hash == token_hash
-            )
-        ).first()
-    if row is None or row.revoked:
-        return False
-    return row.expires_at is None or row.expires_at > state.now()
+        return live_token_row(conn, token_hash, ("access", "api"), state.now()) is not None
 
 
 def _event(kind: str, epoch: str, seq: int, data: dict[str, Any]) -> bytes:

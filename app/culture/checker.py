@@ -53,6 +53,7 @@ class CheckContext:
     observances: frozenset[str]  # active today for this customer: e.g. {"ramadan"}, {"mourning"}
     customer_locale: str | None  # e.g. "en_US", "de_DE", "ja_JP" (for date/number reading)
     ui_language: str = "en"  # "en" or "zh_CN": language of explanation/suggestion
+    norms: tuple[tuple[str, str], ...] = ()  # the customer's profile norms, (name, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +222,10 @@ def applies(rule: Rule, ctx: CheckContext) -> bool:
         return False
     if when.observances and not ctx.observances.intersection(when.observances):
         return False
+    if when.norms:
+        stated = dict(ctx.norms)
+        if any(stated.get(name) not in values for name, values in when.norms.items()):
+            return False
     if when.locale_reads_day_first is not None:
         day_first = _reads_day_first(ctx.customer_locale, country)
         # Unknown locale: most of the world reads day first.
@@ -385,6 +390,7 @@ def example_cases(rule: Rule) -> Iterator[tuple[str, CheckContext, bool]]:
                     country=context.country,
                     formal=context.formal,
                     observances=frozenset(context.observances),
+                    norms=tuple(sorted(context.norms.items())),
                     customer_locale=context.customer_locale,
                 ),
                 expected,

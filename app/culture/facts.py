@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -45,6 +47,9 @@ from app.culture.calendar import (
     public_holidays,
 )
 from app.i18n import N_
+
+if TYPE_CHECKING:
+    from app.contract.localized import Localized
 
 DEFAULT_HOURS = ("09:00", "18:00")
 UPCOMING_DAYS = 30  # the panel lists holidays up to this many days ahead
@@ -89,6 +94,7 @@ class LocalFacts:
     in_business_hours: bool | None
     business_hours: tuple[str, str] | None
     weekend: tuple[int, ...]  # weekday numbers, Monday = 0
+    weekend_regions: tuple[tuple[Localized, tuple[int, ...]], ...]  # regions resting otherwise
     is_weekend: bool | None
     holidays_today: tuple[Holiday, ...]
     upcoming: tuple[Holiday, ...]  # the next 30 days (after today), sorted
@@ -164,12 +170,12 @@ def _format_locale(tag: str, country: str | None) -> Locale | None:
 
 
 @lru_cache(maxsize=512)
-def _weekend(country: str) -> tuple[tuple[int, ...], bool]:
-    """Weekend weekdays (Monday = 0) from CLDR, and whether CLDR had data for the country."""
-    region = _region_locale(country)
-    known = region is not None
-    start, end = (region or _english()).weekend_start, (region or _english()).weekend_end
-    return tuple((start + offset) % 7 for offset in range((end - start) % 7 + 1)), known
+def _cldr_weekend(country: str) -> tuple[int, ...]:
+    """Weekend weekdays (Monday = 0) as CLDR has them: only a fallback, as CLDR gives
+    Saturday–Sunday to a territory it lacks and cannot say "Friday and Sunday"."""
+    region = _region_locale(country) or _english()
+    start, end = region.weekend_start, region.weekend_end
+    return tuple((start + offset) % 7 for offset in range((end - start) % 7 + 1))
 
 
 @lru_cache(maxsize=512)
@@ -219,6 +225,8 @@ def _days_label(days: tuple[int, ...]) -> str:
         return ""
     if len(days) == 1:
         return names[days[0]]
+    if any(b - a != 1 for a, b in pairwise(days)):  # Brunei: Fri, Sun
+        return ", ".join(names[day] for day in days)
     return f"{names[days[0]]}–{names[days[-1]]}"
 
 
@@ -285,8 +293,10 @@ def _observance_advice(
     advice: list[Advice] = []
     if ramadan is not None:
         template = N_(
-            "Ramadan ({start} – {end}, ±1 day depending on the moon sighting): avoid "
-            "promotional offers and food imagery; greet with “Ramadan Kareem” (رمضان كريم)."
+            "Ramadan ({start} – {end}, ±1 day depending on the moon sighting): offers are "
+            "welcome, but keep the tone calm: no hard-sell urgency (“buy now”, “last chance”) "
+            "and no food or drink imagery in fasting hours; greet with “Ramadan Kareem” "
+            "(رمضان كريم)."
         )
         params = {"start": _iso(ramadan[0]), "end": _iso(ramadan[1])}
         advice.append(Advice(AdviceKind.OBSERVANCE, template, params))
@@ -328,12 +338,14 @@ def compute_facts(
     business_hours: tuple[str, str] | None = None,
     observances: frozenset[str] = frozenset(),
     weekend: tuple[int, ...] | None = None,
+    weekend_regions: tuple[tuple[Localized, tuple[int, ...]], ...] = (),
 ) -> LocalFacts:
     """Facts about the customer's "now" for the side panel; never raises on bad input.
 
     ``now`` is an aware instant (tests and trainers pass a fixed one). ``business_hours``
-    and ``observances`` come from the customer's etiquette profile; so does ``weekend``,
-    only where the profile corrects CLDR (e.g. Bangladesh: Friday–Saturday).
+    and ``observances`` come from the customer's etiquette profile; ``weekend`` and
+    ``weekend_regions`` (name, days) from the verified weekend table: without them CLDR's
+    weekend is used and the problems say it is unverified.
     """
     problems: list[str] = []
 
@@ -375,11 +387,14 @@ def compute_facts(
     horizon = today + timedelta(days=UPCOMING_DAYS)
     public: list[Holiday] = []
     if code is not None:
-        days_off, known = _weekend(code)
         if weekend:
-            days_off, known = tuple(sorted(weekend)), True
-        if not known:
-            problems.append(f"CLDR has no weekend for {code}; assuming Sat–Sun")
+            days_off = tuple(sorted(weekend))
+        else:
+            days_off = _cldr_weekend(code)
+            problems.append(
+                f"no verified weekend for {_country_name(code)}: CLDR's "
+                f"{_days_label(days_off)} shown, unchecked"
+            )
         is_weekend = today.weekday() in days_off
         for year in range(today.year, horizon.year + 1):  # the window may cross New Year
             table = public_holidays(code, year)
@@ -453,6 +468,7 @@ def compute_facts(
         in_business_hours=in_hours,
         business_hours=hours,
         weekend=days_off,
+        weekend_regions=weekend_regions if code is not None else (),
         is_weekend=is_weekend,
         holidays_today=holidays_today,
         upcoming=tuple(h for h in every if h.day > today),

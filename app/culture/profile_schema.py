@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from app.contract.codes import Country, Language, TimeZone
 from app.contract.datafile import Strict
+from app.contract.localized import LocalText, is_deep_link
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -38,54 +39,90 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 
 class Source(Strict):
     id: SourceId
-    title: Text
+    title: LocalText
     url: Annotated[str, Field(pattern=r"^https://\S+$")]
+
+    @property
+    def is_deep_link(self) -> bool:
+        return is_deep_link(self.url)
 
 
 class LanguageUse(Strict):
     tag: LanguageTag
-    formality: Text  # how formal to write (the register), in this language, to this market
+    formality: LocalText  # how formal to write (the register), in this language, to this market
 
 
 class Phrase(Strict):
-    """A greeting or sign-off written in the local language, with what it means."""
+    """A greeting or sign-off in the customer's language, glossed in the agent's."""
 
-    text: Text
+    text: Text  # sent to the customer as written
     language: LanguageTag
-    meaning: Text  # in English
-    use: str | None = None  # when it fits (formal e-mail, chat, a complaint...)
+    meaning: LocalText
+    use: LocalText | None = None  # when it fits (formal e-mail, chat, a complaint...)
 
 
 class Address(Strict):
     """Forms of address: T/V, honorifics, name order."""
 
-    advice: Text
+    advice: LocalText
     formal_by_default: bool  # surname + title expected; first-name address reads as rude
-    tv_distinction: str | None = None  # e.g. "Sie (formal) vs du (informal): use Sie"
-    honorifics: list[Text] = Field(default_factory=list)
+    tv_distinction: LocalText | None = None  # e.g. "Sie (formal) vs du (informal): use Sie"
+    honorifics: list[LocalText] = Field(default_factory=list)
     family_name_first: bool = False
+
+
+AddressBy = Literal["title_surname", "title_given_name", "title_full_name", "given_name"]
+ChatUse = Literal["normal", "sparing", "avoid"]
+InformalYou = Literal["normal", "chat_only", "avoid"]
+PromotionNorm = Literal["normal", "calm", "pause"]
+
+
+class Norms(Strict):
+    """The profile's prose as values the draft checker reads, so the two never disagree.
+
+    ``promotions`` maps a period (an observance such as ``ramadan``) to how promotions
+    are received then: ``calm`` = offers are normal, hard-sell urgency is not."""
+
+    address_by: AddressBy
+    emoji_in_chat: ChatUse
+    emoticons_in_chat: ChatUse
+    informal_you: InformalYou
+    promotions: dict[Observance, PromotionNorm] = Field(default_factory=dict)
 
 
 class Communication(Strict):
     style: Literal["direct", "indirect", "mixed"]
     context: Literal["high", "medium", "low"]
-    saying_no: Text
-    apologising: Text
-    notes: list[Text] = Field(default_factory=list)
+    saying_no: LocalText
+    apologising: LocalText
+    notes: list[LocalText] = Field(default_factory=list)
 
 
 class Fact(Strict):
     """A checkable statement an agent may repeat to a customer, with its source."""
 
-    fact: Text
+    fact: LocalText
     source: SourceId
+    verified: dt.date | None = None  # when someone last checked it against the source
+    effective: dt.date | None = None  # when the rule takes (took) effect, if recent or future
 
 
 class DataProtection(Strict):
-    law: Text  # the real name (and common abbreviation)
-    rights: list[Text] = Field(min_length=1)
+    law: LocalText  # the real name (and common abbreviation)
+    rights: list[LocalText] = Field(min_length=1)
     source: SourceId
+    verified: dt.date | None = None
+    effective: dt.date | None = None
     notes: list[Fact] = Field(default_factory=list)
+
+
+class Region(Strict):
+    """A part of the country where serving a customer differs (ISO 3166-2 code)."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
+    name: LocalText
+    notes: list[LocalText] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
 
 
 class Mourning(Strict):
@@ -94,7 +131,7 @@ class Mourning(Strict):
 
     start: dt.date
     end: dt.date
-    reason: Text
+    reason: LocalText
 
     @model_validator(mode="after")
     def _ordered(self) -> Mourning:
@@ -114,35 +151,65 @@ class Profile(Strict):
     country: Country
     name: Text
     timezone: TimeZone
+    verified: dt.date | None = None  # when the profile was last reviewed as a whole
     business_hours: BusinessHours = BusinessHours()
-    # Only where CLDR's week data is wrong for customer service (cite it in sources).
-    weekend: list[Weekday] | None = None
     languages: list[LanguageUse] = Field(min_length=1)
     greetings: list[Phrase] = Field(min_length=1)
     sign_offs: list[Phrase] = Field(min_length=1)
     address: Address
+    norms: Norms | None = None
     communication: Communication
-    service_expectations: list[Text] = Field(min_length=1)
-    channels: list[Text] = Field(min_length=1)
-    payments: list[Text] = Field(min_length=1)
+    service_expectations: list[LocalText] = Field(min_length=1)
+    channels: list[LocalText] = Field(min_length=1)
+    payments: list[LocalText] = Field(min_length=1)
     consumer_rights: list[Fact] = Field(default_factory=list)
     data_protection: DataProtection | None = None
-    sensitivities: list[Text] = Field(default_factory=list)
+    sensitivities: list[LocalText] = Field(default_factory=list)
     observances: list[Observance] = Field(default_factory=list)  # Islamic calendar, widely kept
     mourning: list[Mourning] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _sources_resolve(self) -> Profile:
-        known = {source.id for source in self.sources}
-        cited = [fact.source for fact in self.consumer_rights]
+    def legal_facts(self) -> list[tuple[str, Fact | DataProtection]]:
+        """Every legal statement with where it sits (for the audit and its tests)."""
+        found: list[tuple[str, Fact | DataProtection]] = [
+            (f"consumer_rights[{n}]", fact) for n, fact in enumerate(self.consumer_rights)
+        ]
         if self.data_protection is not None:
-            cited.append(self.data_protection.source)
-            cited += [fact.source for fact in self.data_protection.notes]
-        missing = sorted(set(cited) - known)
+            found.append(("data_protection", self.data_protection))
+            found += [
+                (f"data_protection.notes[{n}]", note)
+                for n, note in enumerate(self.data_protection.notes)
+            ]
+        for region in self.regions:
+            found += [(f"regions.{region.code}.facts[{n}]", f) for n, f in enumerate(region.facts)]
+        return found
+
+    @model_validator(mode="after")
+    def _sources_resolve(self, info: ValidationInfo) -> Profile:
+        sources = {source.id: source for source in self.sources}
+        cited = {item.source for _, item in self.legal_facts()}
+        missing = sorted(cited - set(sources))
         if missing:
             raise ValueError(f"cites sources not listed under 'sources': {', '.join(missing)}")
+        if info.context and info.context.get("bilingual"):
+            self._check_builtin(sources)
         return self
+
+    def _check_builtin(self, sources: dict[str, Source]) -> None:
+        """What the built-in profiles promise beyond a team's: norms, dated, deep-linked facts."""
+        if self.norms is None:
+            raise ValueError("a built-in profile needs 'norms'")
+        if "ramadan" in self.observances and self.norms.promotions.get("ramadan") != "calm":
+            raise ValueError(
+                "a profile that observes Ramadan says 'norms: promotions: ramadan: calm'"
+            )
+        for where, item in self.legal_facts():
+            if item.verified is None:
+                raise ValueError(f"{where} has no 'verified' date")
+            if not sources[item.source].is_deep_link:
+                url = sources[item.source].url
+                raise ValueError(f"{where} cites {url}, a home page: link the page that says it")
 
 
 def merge_layers(*layers: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import warnings
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +36,7 @@ from pydantic import (
 
 from app.contract.codes import check_country
 from app.contract.datafile import Strict, reject_yaml_no
+from app.contract.localized import Localized
 from app.domain.text import normalize_for_match
 
 
@@ -97,17 +98,8 @@ Observance = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$", max_length=100)]
 LocaleTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)*$")]
 DraftLanguage = Annotated[str, Field(pattern=r"^(any|[a-z]{2,3})$")]
-
-
-class Localized(Strict):
-    """A text shown to the agent, in each UI language CrossDesk ships."""
-
-    en: Text
-    zh_CN: Text  # noqa: N815 - the locale name as the files spell it
-
-    def pick(self, ui_language: str) -> str:
-        """The text for ``ui_language`` (``zh_CN``, ``zh-CN``, ``zh``...; else English)."""
-        return self.zh_CN if ui_language.lower().startswith("zh") else self.en
+# The norms an etiquette profile states (app.culture.profile_schema.Norms) that rules read.
+NormName = Literal["address_by", "emoji_in_chat", "emoticons_in_chat", "informal_you"]
 
 
 class When(Strict):
@@ -118,6 +110,9 @@ class When(Strict):
     """
 
     formal: bool | None = None  # the customer's culture expects formal address
+    # The customer's profile norms (its ``norms``) this rule depends on: norm -> the values
+    # it applies under, e.g. {emoji_in_chat: [avoid]}. Unknown norms (no profile): it does not.
+    norms: dict[NormName, list[Annotated[str, Field(max_length=40)]]] = Field(default_factory=dict)
     observances: list[Observance] = Field(default_factory=list)  # any one is active
     locale_reads_day_first: bool | None = None  # 03/04 is read as 3 April
     locale_decimal_comma: bool | None = None  # 1,500 is read as one and a half
@@ -129,6 +124,7 @@ class ExampleContext(Strict):
     draft_language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None  # else the rule's
     country: Country | None = None
     formal: bool = False
+    norms: dict[NormName, Annotated[str, Field(max_length=40)]] = Field(default_factory=dict)
     observances: list[Observance] = Field(default_factory=list)
     customer_locale: LocaleTag | None = None
 

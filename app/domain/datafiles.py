@@ -82,6 +82,16 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(text, path)
 
 
+def load_table(path: Path) -> dict[str, Any]:
+    """A mapping file used as a lookup table (names per slug...): empty when the file is
+    missing, broken or not a mapping, so a lookup falls back instead of failing."""
+    try:
+        data = load_yaml(path)
+    except DataFileError:
+        return {}
+    return {str(key): value for key, value in data.items()} if isinstance(data, dict) else {}
+
+
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")  # a YAML anchor: aliases need one
 
 

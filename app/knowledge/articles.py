@@ -46,9 +46,27 @@ class Article:
     snippet: str = ""
     sources: tuple[tuple[str, str], ...] = ()
     origin: str = "bundled"  # bundled | server
+    title_zh: str = ""  # the Chinese title (bundled articles); shown in a Chinese UI
+    summary_en: str = ""  # for agents: what the article tells them to do
+    summary_zh: str = ""
+    keywords: tuple[str, ...] = ()  # search words in the languages agents and customers type
+    verified_at: int | None = None  # when the facts were last checked against the sources
+
+    def title_for(self, ui_language: str) -> str:
+        """The title in the UI language where the article has one."""
+        return self.title_zh if self.title_zh and ui_language.startswith("zh") else self.title
+
+    def summary_for(self, ui_language: str) -> str:
+        return (
+            self.summary_zh if self.summary_zh and ui_language.startswith("zh") else self.summary_en
+        )
 
 
-def parse_article(path: Path, text: str) -> Article:
+def _midnight(day: dt.date) -> int:
+    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
+
+
+def parse_article(path: Path, text: str, context: dict[str, Any] | None = None) -> Article:
     """Parse one ``.md`` file; a problem raises DataFileError naming the file and line."""
     from pydantic import ValidationError
 
@@ -65,7 +83,7 @@ def parse_article(path: Path, text: str) -> Article:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise DataFileError(path, line, f"YAML syntax error: {exc.problem}") from exc
     try:
-        meta = ArticleMeta.model_validate(raw)
+        meta = ArticleMeta.model_validate(raw, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "front matter"
@@ -75,7 +93,6 @@ def parse_article(path: Path, text: str) -> Article:
     body = text[end + 5 :].strip()
     if len(body) > MAX_BODY_CHARS:
         raise DataFileError(path, None, f"the body is longer than {MAX_BODY_CHARS} characters")
-    updated = dt.datetime.combine(meta.updated, dt.time(), dt.UTC)
     return Article(
         meta.id,
         meta.locale,
@@ -83,22 +100,29 @@ def parse_article(path: Path, text: str) -> Article:
         meta.title,
         body,
         tuple(meta.tags),
-        int(updated.timestamp()),
+        _midnight(meta.updated),
         meta.version,
         meta.overlays,
         meta.overlay_mode,
         meta.snippet.strip(),
         tuple((s.title, s.url) for s in meta.sources),
+        title_zh=meta.title_zh_CN or "",
+        summary_en=meta.summary.en if meta.summary else "",
+        summary_zh=meta.summary.zh_CN if meta.summary else "",
+        keywords=tuple(dict.fromkeys(word for words in meta.keywords.values() for word in words)),
+        verified_at=_midnight(meta.verified) if meta.verified else None,
     )
 
 
-def load_articles(folder: Path) -> tuple[list[Article], list[DataFileError]]:
+def load_articles(
+    folder: Path, context: dict[str, Any] | None = None
+) -> tuple[list[Article], list[DataFileError]]:
     """Every article in ``folder``; a broken file is named and the others still load."""
     articles: list[Article] = []
     errors: list[DataFileError] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
-            articles.append(parse_article(path, path.read_text(encoding="utf-8")))
+            articles.append(parse_article(path, path.read_text(encoding="utf-8"), context))
         except DataFileError as error:
             errors.append(error)
         except (OSError, UnicodeDecodeError) as exc:

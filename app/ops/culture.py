@@ -18,10 +18,14 @@ from app.domain.datafiles import DataFileError
 from app.domain.lang import primary_language
 from app.domain.models import Customer
 
-if TYPE_CHECKING:  # pydantic models: imported on the compute lane, not with the window
+if TYPE_CHECKING:
+    from app.contract.localized import (
+        Localized,  # pydantic models: imported on the compute lane, not with the window
+    )
     from app.culture.checker import Checker, Finding
     from app.culture.profile_schema import Profile
     from app.culture.profiles import ProfileSet
+    from app.culture.weekends import VerifiedWeekend
 
 
 @dataclass
@@ -31,18 +35,22 @@ class CultureData:
     profiles: ProfileSet
     checker: Checker
     errors: list[DataFileError] = field(default_factory=list)
+    weekends: dict[str, VerifiedWeekend] = field(default_factory=dict)
 
 
 def load_culture(paths: Paths) -> CultureData:
     """Built-in < team < region overlay, for profiles; built-in then team, for rules."""
     from app.culture.checker import Checker, load_rules
     from app.culture.profiles import load_profiles
+    from app.culture.weekends import load_weekends
 
     builtin = resources_dir() / "etiquette"
     team = paths.team_etiquette
     profiles = load_profiles(builtin / "profiles", team / "profiles", team / "overlays")
     rules = load_rules(builtin / "rules", team / "rules")
-    return CultureData(profiles, Checker(rules), [*profiles.errors, *rules.errors])
+    weekends, weekend_errors = load_weekends(builtin / "weekends.yaml")
+    errors = [*profiles.errors, *rules.errors, *weekend_errors]
+    return CultureData(profiles, Checker(rules), errors, weekends)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +60,7 @@ class CustomerCulture:
     country: str
     profile: Profile | None
     facts: LocalFacts
-    mourning: str | None = None  # the reason, while a declared national mourning lasts
+    mourning: Localized | None = None  # the reason, while a declared national mourning lasts
 
     @property
     def observances(self) -> frozenset[str]:
@@ -63,6 +71,7 @@ class CustomerCulture:
 
 def customer_culture(data: CultureData, customer: Customer, now: int) -> CustomerCulture:
     profile = data.profiles.get(customer.country)
+    verified = data.weekends.get((customer.country or "").upper())
     moment = dt.datetime.fromtimestamp(now, dt.UTC)
     hours = (profile.business_hours.start, profile.business_hours.end) if profile else None
     facts = compute_facts(
@@ -72,7 +81,10 @@ def customer_culture(data: CultureData, customer: Customer, now: int) -> Custome
         now=moment,
         business_hours=hours,
         observances=frozenset(profile.observances) if profile else frozenset(),
-        weekend=_weekend(profile),
+        weekend=verified.days if verified else None,
+        weekend_regions=tuple((name, days) for _, name, days in verified.regions)
+        if verified
+        else (),
     )
     today = facts.local_time.date() if facts.local_time else moment.date()
     mourning = next(
@@ -82,12 +94,12 @@ def customer_culture(data: CultureData, customer: Customer, now: int) -> Custome
     return CustomerCulture(customer.country, profile, facts, mourning)
 
 
-def _weekend(profile: Profile | None) -> tuple[int, ...] | None:
-    from app.culture.profile_schema import WEEKDAYS
-
-    if profile is None or not profile.weekend:
-        return None
-    return tuple(WEEKDAYS.index(day) for day in profile.weekend)
+def profile_norms(profile: Profile | None) -> tuple[tuple[str, str], ...]:
+    """The profile's norms as the checker reads them (promotions are read by period)."""
+    if profile is None or profile.norms is None:
+        return ()
+    stated = profile.norms.model_dump(exclude={"promotions"})
+    return tuple(sorted((name, str(value)) for name, value in stated.items()))
 
 
 def check_draft(
@@ -107,6 +119,7 @@ def check_draft(
         draft_language=primary_language(draft_language),
         country=culture.country if culture else None,
         formal=bool(profile and profile.address.formal_by_default),
+        norms=profile_norms(profile),
         observances=culture.observances if culture else frozenset(),
         customer_locale=customer_locale.replace("-", "_") if customer_locale else None,
         ui_language=ui_language,

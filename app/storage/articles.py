@@ -8,6 +8,8 @@ conversation, then prefer the customer's region over global ones.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
 
 _COLUMNS = (
     "uid, locale, region, title, body, tags, updated_at, version, overlays, overlay_mode,"
-    " snippet, sources, origin"
+    " snippet, sources, origin, title_zh, summary_en, summary_zh, keywords, verified_at"
 )
 
 
@@ -40,7 +42,27 @@ def _article(row: tuple[Any, ...]) -> Article:
         row[10],
         tuple(tuple(pair) for pair in json.loads(row[11])),
         row[12],
+        row[13],
+        row[14],
+        row[15],
+        tuple(json.loads(row[16])),
+        row[17],
     )
+
+
+def _document(article: Article) -> tuple[str, str, str]:
+    """Indexed in every language it carries: Chinese title, summaries, keywords."""
+    return article_document(
+        f"{article.title}\n{article.title_zh}",
+        (*article.tags, *article.keywords),
+        f"{article.summary_en}\n{article.summary_zh}\n{article.body}",
+    )
+
+
+def _digest(article: Article) -> str:
+    """Every stored field in one hash: a bundled article edited without a new version or
+    date (a Chinese summary added) is still re-stored and re-indexed."""
+    return hashlib.sha256(repr(dataclasses.astuple(article)).encode("utf-8")).hexdigest()
 
 
 def _region(region: str | None) -> str:
@@ -64,17 +86,13 @@ class ArticleRepository:
         with self._link.transaction():
             for article in articles:
                 row = self._conn.execute(
-                    "SELECT id, origin, version, updated_at FROM articles WHERE uid = ?",
-                    (article.uid,),
+                    "SELECT id, origin, digest FROM articles WHERE uid = ?", (article.uid,)
                 ).fetchone()
+                digest = _digest(article)
                 if row is not None:
                     if article.origin == "bundled" and row[1] == "server":
                         continue
-                    if (row[1], row[2], row[3]) == (
-                        article.origin,
-                        article.version,
-                        article.updated_at,
-                    ):
+                    if row[2] == digest:
                         continue  # unchanged: keep start-up cheap
                 values = (
                     article.locale,
@@ -89,12 +107,19 @@ class ArticleRepository:
                     article.snippet,
                     json.dumps([list(s) for s in article.sources], ensure_ascii=False),
                     article.origin,
+                    article.title_zh,
+                    article.summary_en,
+                    article.summary_zh,
+                    json.dumps(list(article.keywords), ensure_ascii=False),
+                    article.verified_at,
+                    digest,
                 )
                 if row is None:
                     cursor = self._conn.execute(
                         "INSERT INTO articles (locale, region, title, body, tags, updated_at,"
-                        " version, overlays, overlay_mode, snippet, sources, origin, uid)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " version, overlays, overlay_mode, snippet, sources, origin, title_zh,"
+                        " summary_en, summary_zh, keywords, verified_at, digest, uid)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, article.uid),
                     )
                     rowid = int(cursor.lastrowid or 0)
@@ -103,13 +128,14 @@ class ArticleRepository:
                     self._conn.execute(
                         "UPDATE articles SET locale = ?, region = ?, title = ?, body = ?, tags = ?,"
                         " updated_at = ?, version = ?, overlays = ?, overlay_mode = ?, snippet = ?,"
-                        " sources = ?, origin = ? WHERE id = ?",
+                        " sources = ?, origin = ?, title_zh = ?, summary_en = ?, summary_zh = ?,"
+                        " keywords = ?, verified_at = ?, digest = ? WHERE id = ?",
                         (*values, rowid),
                     )
                     self._conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
                 self._conn.execute(
                     "INSERT INTO articles_fts (rowid, title, tags, body) VALUES (?, ?, ?, ?)",
-                    (rowid, *article_document(article.title, article.tags, article.body)),
+                    (rowid, *_document(article)),
                 )
                 written += 1
         return written

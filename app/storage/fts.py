@@ -87,7 +87,11 @@ def conversation_document(
 def article_document(
     title: str, tags: list[str] | tuple[str, ...], body: str
 ) -> tuple[str, str, str]:
-    """The ``title``, ``tags`` and ``body`` columns of a knowledge article's search document."""
+    """The ``title``, ``tags`` and ``body`` columns of a knowledge article's search document.
+
+    Agents search in their language and customers' words arrive in theirs: callers put
+    the Chinese title with the title, the per-language keywords with the tags (ranked
+    alike) and the summaries with the body (see ``ArticleRepository``)."""
     return (
         index_text(title),
         index_text(" ".join(tags).replace("-", " ")),

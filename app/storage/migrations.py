@@ -292,6 +292,18 @@ _V6 = ";\n".join(V6_STATEMENTS) + ";"
 _V7 = ";\n".join(V7_STATEMENTS) + ";"
 _V8 = ";\n".join(V8_STATEMENTS) + ";"  # issue 13: deleted conversations leave the heat map
 _V9 = ";\n".join(V9_STATEMENTS) + ";"  # issue 13: training records (after v8)
+# Issue 15: articles carry a Chinese title, a summary for agents in both languages,
+# search keywords per language and the date their facts were checked; all of it is
+# indexed. The empty digest differs from every real one, so start-up re-stores and
+# re-indexes each bundled article whole.
+_V10 = """
+ALTER TABLE articles ADD COLUMN title_zh TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN summary_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN summary_zh TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE articles ADD COLUMN verified_at INTEGER;
+ALTER TABLE articles ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+"""
 
 
 @dataclass(frozen=True)
@@ -318,7 +330,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V6,
     _V7,
     _V8,
-    _V9,  # training: stays last, after the v8 step
+    _V9,  # training: after the v8 step
+    _V10,
 )
 LATEST = len(MIGRATIONS)
 

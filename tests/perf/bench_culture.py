@@ -6,7 +6,7 @@
   customer's locale and today (Japan formal, Saudi Arabia in Ramadan, Brazil, Germany,
   the US; an English and a Chinese draft), p50/p95 (target p95 <= 20 ms);
 - ``suggest_ms``: suggestions for each demo conversation over 5,000 cached articles
-  (the 48 bundled ones plus generated regional variants), p50/p95 (target p95 <= 50 ms);
+  (the 133 bundled ones plus generated regional variants), p50/p95 (target p95 <= 50 ms);
 - ``switch``: the real window on the demo workspace, switching conversations; the
   longest UI-thread stall measured by a 5 ms timer probe (target <= 50 ms) and the
   time until the side panel shows the new customer's culture.

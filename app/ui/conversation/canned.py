@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.canned import GAP_CLOSE, GAP_OPEN, CannedActions, gaps_in, matches, render
 from app.domain.display import display_text
 from app.domain.models import MessageKind, Status
+from app.knowledge.tags import tag_name
 from app.ops import canned as canned_ops
 from app.ops import reply
 from app.ops.canned import CannedContext, CannedReply
@@ -377,7 +378,8 @@ def actions_text(ctx: AppContext, actions: CannedActions, names: dict[str, str])
         status = status_label(ctx.i18n, actions.status)
         parts.append(_("set to {status}").format(status=status))
     for tag in actions.add_tags:
-        parts.append(_("add tag {tag}").format(tag=display_text(tag, 40)))
+        shown = tag_name(tag, ctx.i18n.ui_locale)
+        parts.append(_("add tag {tag}").format(tag=display_text(shown, 40)))
     if actions.assign_to == "me":
         parts.append(_("assign to me"))
     elif actions.assign_to:

@@ -23,6 +23,7 @@ from app.domain.display import display_text
 from app.domain.models import Agent, ConversationDetail, Status
 from app.domain.snooze import SnoozePreset, local_zone, snooze_choices
 from app.i18n import N_, I18n
+from app.knowledge.tags import tag_name
 from app.ui.conversation.channel_window import ChannelStatus
 from app.ui.shell.elided import ElidedLabel
 from app.ui.shell.icons import channel_icon, icon
@@ -278,7 +279,7 @@ class ConversationHeader(QFrame):
                 widget.deleteLater()
         for tag in row.tags[:MAX_TAG_CHIPS]:
             chip = ElidedLabel(self._i18n, self, "tagChip", max_chars=40)
-            chip.setText(tag)
+            chip.setText(tag_name(tag, self._i18n.ui_locale))
             self.tags_row.addWidget(chip)
         if len(row.tags) > MAX_TAG_CHIPS:
             more = QLabel(_("+{count} more").format(count=len(row.tags) - MAX_TAG_CHIPS), self)
@@ -390,7 +391,8 @@ class ConversationHeader(QFrame):
         menu.clear()
         present = set(self.detail.row.tags) if self.detail else set()
         for tag in sorted(set(self._tags) | present):
-            action = menu.addAction(menu_text(display_text(tag, MENU_CHARS)))
+            shown = tag_name(tag, self._i18n.ui_locale)
+            action = menu.addAction(menu_text(display_text(shown, MENU_CHARS)))
             action.setCheckable(True)
             action.setChecked(tag in present)
             action.triggered.connect(lambda checked, t=tag: self.tag_toggled.emit(t, checked))

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -81,6 +82,17 @@ class SidePanel(QFrame):
         # The etiquette text lives in a text view (laid out lazily, scrolls on its own):
         # a label per block cost 60–120 ms of polish and layout on every switch.
         self.etiquette = EtiquetteView(self)
+        self.card_button = QPushButton(_("Save culture card (PDF)…"), self)
+        self.card_button.setObjectName("cultureCard")
+        self.card_button.setToolTip(_("One page on this country for onboarding new agents"))
+        self.card_button.setEnabled(False)
+        self.card_button.clicked.connect(self._save_card)
+        etiquette_tab = QWidget(self)
+        etiquette_layout = QVBoxLayout(etiquette_tab)
+        etiquette_layout.setContentsMargins(0, 0, 0, 6)
+        etiquette_layout.setSpacing(4)
+        etiquette_layout.addWidget(self.etiquette, 1)
+        etiquette_layout.addWidget(self.card_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.knowledge = KnowledgeList(ctx, self)
         self.knowledge.insert_requested.connect(self.insert_requested)
         self.tabs = QTabWidget(self)
@@ -88,7 +100,7 @@ class SidePanel(QFrame):
         self.tabs.setDocumentMode(True)
         self.customer = CustomerPanel(ctx, self)  # history, notes, fields (issue 11 §3)
         self.tabs.addTab(self.customer, _("Customer"))
-        self.tabs.addTab(self.etiquette, _("Etiquette"))
+        self.tabs.addTab(etiquette_tab, _("Etiquette"))
         self.tabs.addTab(self.knowledge, _("Knowledge"))
         self.rail = IconRail(
             [("user", _("Customer")), ("etiquette", _("Etiquette")), ("book", _("Knowledge"))],
@@ -212,13 +224,14 @@ class SidePanel(QFrame):
                 i18n._(
                     "National mourning ({reason}): no promotions or upbeat marketing; keep "
                     "replies sober and brief."
-                ).format(reason=culture.mourning),
+                ).format(reason=culture.mourning.pick(i18n.ui_locale)),
             )
         self.advice.setText("\n".join(f"• {line}" for line in advice))
         self.advice.setVisible(bool(advice))
         self.facts.setText("\n".join(now_lines(i18n, culture.facts)))
         profile = culture.profile
         self.no_profile.setVisible(profile is None)
+        self.card_button.setEnabled(profile is not None)
         if profile is None:
             self.no_profile.setText(
                 i18n._(
@@ -231,3 +244,12 @@ class SidePanel(QFrame):
             self.etiquette.show_blocks(profile_blocks(i18n, profile))
         self._shown_profile = profile
         self.culture_ready.emit(culture)
+
+    def _save_card(self) -> None:
+        """Ask where, then write the country's one-page card (nothing half-written)."""
+        culture, data = self.culture, self.culture_data
+        if culture is None or culture.profile is None or data is None:
+            return
+        from app.ui.culture.card import save_card
+
+        save_card(self, self._ctx.i18n, culture.profile, data.weekends.get(culture.country))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.display import display_text
 from app.domain.models import Agent, Status
 from app.domain.snooze import SnoozePreset, local_zone, snooze_choices
+from app.knowledge.tags import tag_name
 from app.ops import bulk
 from app.ops.bulk import MAX_BULK, BulkResult
 from app.ops.context import AppContext
@@ -162,7 +163,9 @@ class BulkBar(QFrame):
     def fill_tags(self, menu: QMenu) -> None:
         _ = self._ctx.i18n._
         for tag in self.tags[:50]:
-            action = menu.addAction(display_text(tag, NAME_CHARS))
+            action = menu.addAction(
+                display_text(tag_name(tag, self._ctx.i18n.ui_locale), NAME_CHARS)
+            )
             action.triggered.connect(lambda _c=False, t=tag: self.add_tag(t))
         if self.tags:
             menu.addSeparator()

@@ -24,6 +24,7 @@ from app.domain.filters import DUE_SOON_SECONDS
 from app.domain.lang import primary_language
 from app.domain.models import ConversationRow, MessageKind, Status
 from app.i18n import I18n
+from app.knowledge.tags import tag_name
 from app.ops.matches import Match
 from app.ui.inbox.model import MATCH_ROLE, ROW_ROLE
 from app.ui.shell import style
@@ -221,7 +222,8 @@ class ConversationDelegate(QStyledItemDelegate):
                 )
             parts.append(label)
         if row.tags:
-            tags = ", ".join(isolated(tag, TAG_CHARS) for tag in row.tags[:2])
+            shown = (tag_name(tag, i18n.ui_locale) for tag in row.tags[:2])
+            tags = ", ".join(isolated(tag, TAG_CHARS) for tag in shown)
             parts.append(tags + ("…" if len(row.tags) > 2 else ""))
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF() - 1, 7))

@@ -17,6 +17,7 @@ from app.domain.display import display_text
 from app.domain.filters import AssigneeFilter, InboxQuery, SlaFilter, SortOrder
 from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
+from app.knowledge.tags import tag_name
 from app.ops import inbox
 from app.ui.shell.debounce import debouncer
 from app.ui.shell.icons import icon
@@ -165,9 +166,9 @@ class FilterBar(QWidget):
                 key=lambda p: p[0],
             )
             self._refill(self.country, [(_("All countries and regions"), None), *countries])
-            self._refill(
-                self.tag, [(_("All tags"), None)] + [(t, t) for t in values.get("tag", ())]
-            )
+            language = self._i18n.ui_locale
+            tags = [(tag_name(t, language), t) for t in values.get("tag", ())]
+            self._refill(self.tag, [(_("All tags"), None), *tags])
         finally:
             self._populating = False
 
@@ -250,7 +251,7 @@ class FilterBar(QWidget):
             self._choose(self.language, language, language or "")
             self._choose(self.country, query.country, query.country or "")
             self._choose(self.sla, query.sla.value, query.sla.value)
-            self._choose(self.tag, query.tag, query.tag or "")
+            self._choose(self.tag, query.tag, tag_name(query.tag or "", self._i18n.ui_locale))
             self._choose(self.sort, query.sort.value, query.sort.value)
             self._held, self._mentioned = query.held, query.mentioned
             self._held_for_me = query.held_for_me

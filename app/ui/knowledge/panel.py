@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.domain.models import ConversationDetail
+from app.knowledge.tags import tag_name
 from app.ops import knowledge
 from app.ops.context import AppContext
 from app.ops.knowledge import ArticleView
 from app.ui.shell.debounce import debouncer
+from app.ui.shell.elided import tooltip_html
 
 SEARCH_DEBOUNCE_MS = 200
 
@@ -74,16 +76,20 @@ class KnowledgeList(QWidget):
 
     def _show(self, views: list[ArticleView]) -> None:
         _ = self._ctx.i18n._
+        language = self._ctx.i18n.ui_locale
         self.views = views
         self.list.clear()
         for view in views:
             article = view.article
             regions = ", ".join(o.region for o in view.overlays)
             region = article.region if article.region != "global" else _("Global")
-            label = f"{article.title}\n{region}" + (f" + {regions}" if regions else "")
+            title = article.title_for(language)
+            label = f"{title}\n{region}" + (f" + {regions}" if regions else "")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, article.uid)
-            item.setToolTip(", ".join(article.tags))
+            summary = article.summary_for(language)
+            tags = ", ".join(tag_name(tag, language) for tag in article.tags)
+            item.setToolTip(tooltip_html(f"{summary}\n\n{tags}" if summary else tags))
             self.list.addItem(item)
         if not views:
             empty = QListWidgetItem(_("No matching articles."))

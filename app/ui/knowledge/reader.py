@@ -54,20 +54,32 @@ class ArticleReader(QDialog):
         _ = ctx.i18n._
         self.view = view
         article = view.article
-        self.setWindowTitle(article.title)
+        language = ctx.i18n.ui_locale
+        self.setWindowTitle(article.title_for(language))
         self.resize(720, 640)
         title = plain_label(self, "articleTitle")
-        title.setText(article.title)
+        title.setText(article.title_for(language))
         title.setWordWrap(True)
         meta = plain_label(self, "muted")
         regions = [article.region, *(o.region for o in view.overlays)]
-        meta.setText(
-            _("{regions} · version {version} · updated {date}").format(
-                regions=" + ".join(regions),
-                version=article.version,
-                date=ctx.i18n.day(article.updated_at, "UTC"),
-            )
+        details = _("{regions} · version {version} · updated {date}").format(
+            regions=" + ".join(regions),
+            version=article.version,
+            date=ctx.i18n.day(article.updated_at, "UTC"),
         )
+        if article.verified_at is not None:
+            checked = _("facts checked {date}").format(
+                date=ctx.i18n.day(article.verified_at, "UTC")
+            )
+            details = f"{details} · {checked}"
+        if article.title_for(language) != article.title:
+            details = f"{article.title}\n{details}"  # the original title, as sources name it
+        meta.setText(details)
+        self.summary = plain_label(self, "articleSummary")
+        self.summary.setWordWrap(True)
+        summary = article.summary_for(language)
+        self.summary.setText(_("In short: {summary}").format(summary=summary) if summary else "")
+        self.summary.setVisible(bool(summary))
         self.browser = SafeBrowser(self)
         self.browser.setObjectName("articleBody")
         self.browser.setHtml(render_markdown(view.markdown))
@@ -86,6 +98,7 @@ class ArticleReader(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(meta)
+        layout.addWidget(self.summary)
         layout.addWidget(self.browser, 1)
         layout.addWidget(snippet_title)
         layout.addWidget(self.snippet)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 REPORT = "report"
 
@@ -38,19 +39,26 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", metavar="LANG", help="language of the report (e.g. zh_CN)")
 
 
-def parser() -> argparse.ArgumentParser:
-    """The report commands' parser (global options shared with the window)."""
-    from app.ui.report import commands
-
-    root = argparse.ArgumentParser(
-        prog="crossdesk report", description="Figures and transcripts for team leads."
-    )
+def command_parser(
+    prog: str, description: str
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser, Any]:
+    """A command-line tool's parser with the global options before and after the command:
+    (the root parser, the parent to give each command, the commands' subparsers)."""
+    root = argparse.ArgumentParser(prog=prog, description=description)
     add_global_options(root)
     # The same options after the command (``report transcript ID --demo``); absent there,
     # they leave what was given before the command alone.
     after = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     add_global_options(after)
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return root, after, sub
+
+
+def parser() -> argparse.ArgumentParser:
+    """The report commands' parser (global options shared with the window)."""
+    from app.ui.report import commands
+
+    root, after, sub = command_parser("crossdesk report", "Figures and transcripts for team leads.")
     for name, (help_text, add_arguments, run) in commands.COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text, parents=[after])
         add_arguments(command)

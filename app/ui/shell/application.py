@@ -159,6 +159,9 @@ class CrossDeskApp(SessionActions, QObject):
             window.select_when_listed(started.open_id, or_open=True)
         if self.sync is not None:
             self.sync.start()
+        side_tabs = {"etiquette": 1, "knowledge": 2}  # --view etiquette: the inbox, that tab
+        if self.options.view in side_tabs:
+            window.side_panel.tabs.setCurrentIndex(side_tabs[self.options.view])
         if self.options.view == "kpis":  # --view kpis: the team's KPIs (app.ui.kpis)
             arm_kpis(window, self.options, self._quit_with, self._settled)
             return

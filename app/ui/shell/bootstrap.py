@@ -96,7 +96,7 @@ def _search(text: str) -> str:
     return text
 
 
-VIEWS = ("inbox", "review", "kpis", "training")  # --view
+VIEWS = ("inbox", "etiquette", "knowledge", "review", "kpis", "training")  # --view
 # The window's options that take a value: "--view training" is not the training command.
 VALUE_OPTIONS = frozenset(
     {
@@ -182,8 +182,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--view",
         choices=VIEWS,
         default="inbox",
-        help="the view to show: the inbox (default), the review of the --open conversation,"
-        " the team's KPIs, or the training window",
+        help="the view to show: the inbox (default; etiquette or knowledge: with that tab of"
+        " the side panel), the review of the --open conversation, the team's KPIs, or the"
+        " training window",
     )
     parser.add_argument(
         "--scenario",
@@ -236,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.training.cli import main as training_main
 
         return training_main(training_args)
+    culture_args = split_report(argv, "culture", VALUE_OPTIONS)
+    if culture_args is not None:  # crossdesk [options] culture audit|card ...
+        from app.ui.culture.cli import main as culture_main
+
+        return culture_main(culture_args)
     args = parse_args(argv)
     if args.screenshot is not None or args.exit_after_first_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

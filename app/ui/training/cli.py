@@ -25,7 +25,7 @@ from app.domain.datafiles import DataFileError
 from app.domain.review import Rubric
 from app.domain.training import MAX_REPLY_CHARS, TrainingError
 from app.i18n import I18n, resolve_ui_locale
-from app.ui.report.cli import add_global_options
+from app.ui.report.cli import command_parser
 from app.ui.shell.labels import localize
 from app.ui.training.cli_text import play_text, scenario_rows
 from app.ui.training.labels import trainee_language, ui_key
@@ -41,13 +41,7 @@ class UsageError(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog=PROG, description="Practice scenarios: list them, or play one headless."
-    )
-    add_global_options(root)
-    after = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    add_global_options(after)
-    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    root, after, sub = command_parser(PROG, "Practice scenarios: list them, or play one headless.")
     listing = sub.add_parser(
         "list", help="list the scenarios", description="List the scenarios.", parents=[after]
     )

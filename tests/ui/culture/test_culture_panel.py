@@ -31,6 +31,16 @@ RAMADAN_1448 = int(dt.datetime(2027, 2, 20, 7, 0, tzinfo=dt.UTC).timestamp())  #
 TOKYO_2340 = int(dt.datetime(2026, 11, 23, 14, 40, tzinfo=dt.UTC).timestamp())  # 23:40 Tokyo
 
 
+RIYADH_CUSTOMER = Conv(
+    customer="Fahad Al-Qahtani",
+    country="SA",
+    language="ar-SA",
+    timezone="Asia/Riyadh",
+    tags=("cash-on-delivery",),
+    messages=[(MessageKind.CUSTOMER, "هل يمكنني الدفع عند الاستلام؟")],
+)
+
+
 @cache
 def builtin_culture() -> CultureData:
     return load_culture(Paths(Path("/nonexistent-crossdesk-data")))
@@ -48,14 +58,7 @@ def customers(repo: Store) -> None:
             tags=("refund", "return"),
             messages=[(MessageKind.CUSTOMER, "返品と返金について教えてください。")],
         ),
-        Conv(
-            customer="Fahad Al-Qahtani",
-            country="SA",
-            language="ar-SA",
-            timezone="Asia/Riyadh",
-            tags=("cash-on-delivery",),
-            messages=[(MessageKind.CUSTOMER, "هل يمكنني الدفع عند الاستلام؟")],
-        ),
+        RIYADH_CUSTOMER,
         Conv(
             customer="Nobody Known",
             country="AQ",

@@ -37,7 +37,18 @@ def checker() -> Checker:
     return Checker(BUILTIN_RULES)
 
 
+# What a formal market's profile states (Japan, Germany): the norms the register rules read.
+FORMAL_NORMS = (
+    ("address_by", "title_surname"),
+    ("emoji_in_chat", "avoid"),
+    ("emoticons_in_chat", "avoid"),
+    ("informal_you", "avoid"),
+)
+
+
 def ctx(language: str = "en", country: str | None = None, **extra: Any) -> CheckContext:
+    if extra.get("formal"):
+        extra.setdefault("norms", FORMAL_NORMS)
     return CheckContext(
         draft_language=language,
         country=country,

@@ -11,6 +11,7 @@ from hijridate import Hijri
 
 from app.culture.calendar import HolidayKind
 from app.culture.facts import Advice, AdviceKind, LocalFacts, compute_facts
+from app.culture.weekends import builtin_weekends
 
 ISLAMIC = frozenset({"ramadan", "eid_al_fitr", "eid_al_adha", "islamic_new_year"})
 
@@ -28,6 +29,8 @@ def facts(
     observances: frozenset[str] = frozenset(),
     business_hours: tuple[str, str] | None = None,
 ) -> LocalFacts:
+    """The facts as the side panel computes them: the weekend from the verified table."""
+    verified = builtin_weekends().get(country)
     return compute_facts(
         country=country,
         timezone=zone,
@@ -35,6 +38,10 @@ def facts(
         now=at(zone, *parts),
         business_hours=business_hours,
         observances=observances,
+        weekend=verified.days if verified else None,
+        weekend_regions=tuple((name, days) for _, name, days in verified.regions)
+        if verified
+        else (),
     )
 
 
@@ -179,7 +186,7 @@ def test_diwali_in_india() -> None:
     result = facts("IN", "Asia/Kolkata", "en_IN", 2027, 10, 10, 11, 0)
 
     assert (date(2027, 10, 29), "Diwali") in [(h.day, h.name) for h in result.upcoming]
-    assert result.weekend == (6,)  # CLDR: Sunday only
+    assert result.weekend == (5, 6)  # the verified table (CLDR says Sunday only)
     assert result.currency == "INR"
 
 

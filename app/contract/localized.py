@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, ValidationInfo
 
 from app.contract.datafile import Strict
+from app.domain.lang import wants_chinese
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 BILINGUAL = {"bilingual": True}  # validation context: built-in files must give both languages
@@ -29,7 +30,7 @@ class Localized(Strict):
 
     def pick(self, ui_language: str) -> str:
         """The text for ``ui_language`` (``zh_CN``, ``zh-CN``, ``zh``...; else English)."""
-        return self.zh_CN if ui_language.lower().startswith("zh") else self.en
+        return self.zh_CN if wants_chinese(ui_language) else self.en
 
     def __str__(self) -> str:  # logs and English-only callers
         return self.en

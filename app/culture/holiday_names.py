@@ -15,6 +15,7 @@ from functools import cache
 
 from app.config.paths import resources_dir
 from app.domain.datafiles import load_table
+from app.domain.lang import wants_chinese
 
 _SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Day off \(substituted from (?P<day>[\d/.-]+)\)$"), "调休（由{day}调来）"),
@@ -35,7 +36,7 @@ def chinese_names() -> dict[str, str]:
 
 def holiday_name(name: str, ui_language: str) -> str:
     """``name`` (as the ``holidays`` package gives it) in ``ui_language``."""
-    if not ui_language.lower().startswith("zh"):
+    if not wants_chinese(ui_language):
         return name
     return "；".join(_one(part) for part in name.split("; "))
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError
 
-from app.config.paths import resources_dir
 from app.contract.codes import Country
 from app.contract.datafile import Strict, problem_text
 from app.contract.localized import Localized, LocalText, is_deep_link
@@ -57,6 +55,11 @@ class VerifiedWeekend:
     source_url: str
     verified: dt.date
 
+    @property
+    def region_days(self) -> tuple[tuple[Localized, tuple[int, ...]], ...]:
+        """(name, days) of each region resting on other days, as the live facts take them."""
+        return tuple((name, days) for _code, name, days in self.regions)
+
 
 def _days(names: Sequence[str]) -> tuple[int, ...]:
     return tuple(sorted(WEEKDAYS.index(name) for name in names))
@@ -89,9 +92,3 @@ def load_weekends(path: Path) -> tuple[dict[str, VerifiedWeekend], list[DataFile
             entry.country, _days(entry.days), regions, entry.source.url, entry.verified
         )
     return table, errors
-
-
-@cache
-def builtin_weekends() -> dict[str, VerifiedWeekend]:
-    """The bundled table (errors surface in the tests, which load it strictly)."""
-    return load_weekends(resources_dir() / "etiquette" / "weekends.yaml")[0]

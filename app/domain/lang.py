@@ -17,3 +17,8 @@ def primary_language(tag: str) -> str:
     Argos's ``zt``/``pb`` -> ``zh``/``pt``."""
     code = tag.replace("_", "-").split("-")[0].lower()
     return _ARGOS_VARIANTS.get(code, code)
+
+
+def wants_chinese(ui_language: str) -> bool:
+    """Whether text for ``ui_language`` (``zh_CN``, ``zh-CN``, ``zh``...) is the Chinese one."""
+    return ui_language.lower().startswith("zh")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from app.domain.datafiles import DataFileError
+from app.domain.lang import wants_chinese
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -54,11 +55,11 @@ class Article:
 
     def title_for(self, ui_language: str) -> str:
         """The title in the UI language where the article has one."""
-        return self.title_zh if self.title_zh and ui_language.startswith("zh") else self.title
+        return self.title_zh if self.title_zh and wants_chinese(ui_language) else self.title
 
     def summary_for(self, ui_language: str) -> str:
         return (
-            self.summary_zh if self.summary_zh and ui_language.startswith("zh") else self.summary_en
+            self.summary_zh if self.summary_zh and wants_chinese(ui_language) else self.summary_en
         )
 
 

@@ -11,6 +11,7 @@ from functools import cache
 
 from app.config.paths import resources_dir
 from app.domain.datafiles import load_table
+from app.domain.lang import wants_chinese
 
 
 @cache
@@ -26,7 +27,7 @@ def _names() -> dict[str, str]:
 
 def tag_name(slug: str, ui_language: str) -> str:
     """How ``slug`` reads in ``ui_language`` (the slug itself where no name is known)."""
-    if ui_language.lower().startswith("zh"):
+    if wants_chinese(ui_language):
         return _names().get(slug, slug)
     return slug
 

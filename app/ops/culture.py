@@ -19,9 +19,8 @@ from app.domain.lang import primary_language
 from app.domain.models import Customer
 
 if TYPE_CHECKING:
-    from app.contract.localized import (
-        Localized,  # pydantic models: imported on the compute lane, not with the window
-    )
+    # pydantic models: imported on the compute lane, not with the window
+    from app.contract.localized import Localized
     from app.culture.checker import Checker, Finding
     from app.culture.profile_schema import Profile
     from app.culture.profiles import ProfileSet
@@ -82,9 +81,7 @@ def customer_culture(data: CultureData, customer: Customer, now: int) -> Custome
         business_hours=hours,
         observances=frozenset(profile.observances) if profile else frozenset(),
         weekend=verified.days if verified else None,
-        weekend_regions=tuple((name, days) for _, name, days in verified.regions)
-        if verified
-        else (),
+        weekend_regions=verified.region_days if verified else (),
     )
     today = facts.local_time.date() if facts.local_time else moment.date()
     mourning = next(

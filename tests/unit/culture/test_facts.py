@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from hijridate import Hijri
 
+from app.config.paths import resources_dir
 from app.culture.calendar import HolidayKind
 from app.culture.facts import Advice, AdviceKind, LocalFacts, compute_facts
-from app.culture.weekends import builtin_weekends
+from app.culture.weekends import load_weekends
 
+WEEKENDS, _ = load_weekends(resources_dir() / "etiquette" / "weekends.yaml")
 ISLAMIC = frozenset({"ramadan", "eid_al_fitr", "eid_al_adha", "islamic_new_year"})
 
 
@@ -30,7 +32,7 @@ def facts(
     business_hours: tuple[str, str] | None = None,
 ) -> LocalFacts:
     """The facts as the side panel computes them: the weekend from the verified table."""
-    verified = builtin_weekends().get(country)
+    verified = WEEKENDS.get(country)
     return compute_facts(
         country=country,
         timezone=zone,
@@ -39,9 +41,7 @@ def facts(
         business_hours=business_hours,
         observances=observances,
         weekend=verified.days if verified else None,
-        weekend_regions=tuple((name, days) for _, name, days in verified.regions)
-        if verified
-        else (),
+        weekend_regions=verified.region_days if verified else (),
     )
 
 

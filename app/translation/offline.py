@@ -18,10 +18,12 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
+
+import platformdirs
 
 # Environment variables argostranslate reads at import; all are set (or removed) here.
 _ARGOS_ENV = (
@@ -52,11 +54,29 @@ class OfflineError(RuntimeError):
     """Something would have needed the network; CrossDesk refused. The message says what."""
 
 
+SYSTEM_PACKS_ENV = "CROSSDESK_SYSTEM_PACKS"
+
+
+def system_packs_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """The machine-wide, read-only packs folder IT pre-seeds (a machine image, a software
+    deployment): ``$CROSSDESK_SYSTEM_PACKS`` if set (empty: none), else ``packs`` in the
+    OS's shared data folder (/usr/local/share/CrossDesk/packs or the first of
+    $XDG_DATA_DIRS on Linux, C:\\ProgramData\\CrossDesk\\packs on Windows,
+    /Library/Application Support/CrossDesk/packs on macOS)."""
+    env = os.environ if environ is None else environ
+    chosen = env.get(SYSTEM_PACKS_ENV)
+    if chosen is not None:
+        return Path(chosen).expanduser().absolute() if chosen.strip() else None
+    return Path(platformdirs.site_data_dir("CrossDesk", False)) / "packs"
+
+
 @dataclass(frozen=True)
 class ArgosHome:
-    """CrossDesk's private argostranslate folders (under the data folder)."""
+    """CrossDesk's private argostranslate folders (under the data folder), and the
+    machine-wide packs folder whose packs are used but never changed."""
 
     root: Path
+    system: Path | None = field(default_factory=system_packs_dir)
 
     @property
     def packages(self) -> Path:

@@ -72,6 +72,7 @@ class PackInfo:
     to_name: str
     version: str
     size_bytes: int
+    system: bool = False  # in the machine-wide folder: used, never replaced or removed
 
     @property
     def pair(self) -> str:
@@ -246,19 +247,31 @@ def read_pack(folder: Path, home: ArgosHome) -> PackInfo | None:
         to_name=str(metadata.get("to_name") or to_code),
         version=str(metadata.get("package_version") or "0"),
         size_bytes=size,
+        system=home.system is not None and folder.parent == home.system,
     )
 
 
-def list_packs(home: ArgosHome) -> list[PackInfo]:
-    """Installed packs, skipping anything in the folder that is not a pack."""
-    if not home.packages.is_dir():
-        return []
+def _packs_in(folder: Path, home: ArgosHome) -> list[PackInfo]:
+    try:
+        children = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []  # e.g. a machine-wide folder this user may not read
     packs = []
-    for folder in sorted(home.packages.iterdir()):
-        if folder.is_dir() and not folder.name.startswith("."):
-            info = read_pack(folder, home)
+    for child in children:
+        if child.is_dir() and not child.name.startswith("."):
+            info = read_pack(child, home)
             if info is not None:
                 packs.append(info)
+    return packs
+
+
+def list_packs(home: ArgosHome, *, system: bool = True) -> list[PackInfo]:
+    """Installed packs, skipping anything in the folder that is not a pack; then (unless
+    ``system`` is False) the machine-wide folder's packs for pairs the user has none of."""
+    packs = _packs_in(home.packages, home)
+    if system and home.system is not None and home.system != home.packages:
+        own = {(p.from_code, p.to_code) for p in packs}
+        packs += [p for p in _packs_in(home.system, home) if (p.from_code, p.to_code) not in own]
     return packs
 
 
@@ -284,7 +297,7 @@ def recover_interrupted(home: ArgosHome) -> None:
     """
     aside = _aside_root(home)
     if aside.is_dir():
-        installed = {(p.from_code, p.to_code) for p in list_packs(home)}
+        installed = {(p.from_code, p.to_code) for p in list_packs(home, system=False)}
         for swap in sorted(aside.iterdir()):
             for old in sorted(swap.iterdir()) if swap.is_dir() else []:
                 info = read_pack(old, home)
@@ -333,7 +346,8 @@ def _swap_in(unpacked: Path, candidate: PackCandidate, home: ArgosHome, file_nam
     home.packages.mkdir(parents=True, exist_ok=True)
     final = home.packages / f"translate-{candidate.from_code}_{candidate.to_code}"
     pair = (candidate.from_code, candidate.to_code)
-    replaced = [p.folder for p in list_packs(home) if (p.from_code, p.to_code) == pair]
+    own = list_packs(home, system=False)  # a machine-wide pack stays; the user's wins
+    replaced = [p.folder for p in own if (p.from_code, p.to_code) == pair]
     if final.exists() and final not in replaced:
         replaced.append(final)  # a broken folder in the way (an older version left it)
     aside = _aside_root(home) / uuid.uuid4().hex

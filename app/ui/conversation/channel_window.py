@@ -21,10 +21,9 @@ from app.domain.channel_window import (
 )
 from app.domain.models import ConversationDetail, Message, MessageKind
 from app.i18n import I18n
+from app.ui.shell import style
 from app.ui.shell.labels import channel_label
 
-AMBER = "#B45309"  # under an hour left
-CLOSED_RED = "#B42318"
 TYPING_MAX_SECONDS = 120  # a backend's "typing until" further away than this is clamped
 
 
@@ -95,7 +94,6 @@ class ChannelStatus(QWidget):
         self.window_label.setTextFormat(Qt.TextFormat.PlainText)
         self.typing_label = QLabel(i18n._("typing…"), self)
         self.typing_label.setObjectName("customerTyping")
-        self.typing_label.setStyleSheet("color: #2F6FDE; font-style: italic;")
         self.typing_label.hide()
         self._typing_timer = QTimer(self)
         self._typing_timer.setSingleShot(True)
@@ -128,8 +126,8 @@ class ChannelStatus(QWidget):
             self.window_label.setText(window_text(self._i18n, window))
             color = {
                 WindowState.OPEN: "",
-                WindowState.CLOSING: f"color: {AMBER}; font-weight: 600;",
-                WindowState.CLOSED: f"color: {CLOSED_RED}; font-weight: 600;",
+                WindowState.CLOSING: f"color: {style.WARNING.name()}; font-weight: 600;",
+                WindowState.CLOSED: f"color: {style.DANGER.name()}; font-weight: 600;",
             }[window.state]
             self.window_label.setProperty("level", window.state.value)
             self.window_label.setStyleSheet(color)
@@ -165,9 +163,7 @@ class WindowGate(QFrame):
     def __init__(self, i18n: I18n, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("windowGate")
-        self.setStyleSheet(
-            "QFrame#windowGate { background: #FDECEA; border-top: 1px solid #F5B8B1; }"
-        )
+        self.setAutoFillBackground(True)  # coloured by the app's style sheet (style.py)
         self._i18n = i18n
         self.blocked = False
         self.reply_window: ReplyWindow | None = None

@@ -40,6 +40,7 @@ class ThreadSplit(QSplitter):
             column.addWidget(part)
         self.composer_area = QScrollArea(self)
         self.composer_area.setObjectName("composerScroll")
+        self.composer_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the composer
         self.composer_area.setFrameShape(QFrame.Shape.NoFrame)
         self.composer_area.setWidgetResizable(True)
         self.composer_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -56,7 +57,7 @@ class ThreadSplit(QSplitter):
         if footer is not None:
             self.footer = QFrame(self.composer_pane)
             self.footer.setObjectName("composerFooter")
-            self.footer.setStyleSheet("QFrame#composerFooter { background: #FFFFFF; }")
+            self.footer.setAutoFillBackground(True)  # coloured by the app's style sheet
             row = QVBoxLayout(self.footer)
             row.setContentsMargins(12, 4, 12, 8)
             row.addWidget(footer)

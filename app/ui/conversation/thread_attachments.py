@@ -97,7 +97,7 @@ class ThreadAttachments(QObject):
         self._relayout.timeout.connect(self._rerender)
         self._link = QTextCharFormat()
         self._link.setAnchor(True)
-        self._link.setForeground(style.ACCENT)
+        self._link.setForeground(style.LINK)
         self._muted = QTextCharFormat()
         self._muted.setForeground(style.MUTED)
 

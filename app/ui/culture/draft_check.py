@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QHelpEvent,
     QSyntaxHighlighter,
@@ -42,6 +41,7 @@ from app.domain.text import normalize_for_match
 from app.ops.context import AppContext
 from app.ops.culture import CultureData, CustomerCulture, check_draft
 from app.ui.conversation.header import plain_label
+from app.ui.shell import style
 from app.ui.shell.debounce import debouncer
 
 if TYPE_CHECKING:
@@ -70,8 +70,8 @@ class FindingHighlighter(QSyntaxHighlighter):
         self._spans: list[tuple[int, int]] = []  # UTF-16 offsets in the whole document
         self._format = QTextCharFormat()
         self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self._format.setUnderlineColor(QColor("#D97706"))
-        self._format.setBackground(QColor("#FFF4E0"))
+        self._format.setUnderlineColor(style.WARNING)
+        self._format.setBackground(style.FLAG)  # follows the appearance
 
     @property
     def spans(self) -> list[tuple[int, int]]:

@@ -55,6 +55,8 @@ class NotesSection(QWidget):
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("customerNoteEditor")
         self.editor.setPlaceholderText(_("A note on this customer (only the team sees it)"))
+        self.editor.setAccessibleName(self.editor.placeholderText())
+        self.editor.setTabChangesFocus(True)  # Tab moves on: the keyboard is never trapped
         self.editor.setFixedHeight(EDITOR_HEIGHT)
         self.editor.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.editor.textChanged.connect(self._text_changed)

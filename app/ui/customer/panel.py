@@ -59,6 +59,7 @@ class CustomerPanel(QScrollArea):
         self._ctx = ctx
         _ = ctx.i18n._
         self.setObjectName("customerPanel")
+        self.setAccessibleName(_("Customer"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -19,6 +19,7 @@ from app.domain.models import Agent, Channel, Status
 from app.i18n import I18n
 from app.knowledge.tags import tag_name
 from app.ops import inbox
+from app.ui.shell.accessible import name_icon_buttons
 from app.ui.shell.debounce import debouncer
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import ASSIGNEES, SLAS, SORTS, STATUSES, channel_label
@@ -52,7 +53,10 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText(_("Search messages and customers"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.search.placeholderText())
+        name_icon_buttons(self.search, _("Clear the search"))
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        name_icon_buttons(self.search, _("Search"))
         self.search.setMaxLength(500)
         self._debounce = debouncer(self, SEARCH_DEBOUNCE_MS, self._emit)
         self.search.textChanged.connect(lambda _text: self._debounce.start())

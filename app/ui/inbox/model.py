@@ -24,9 +24,11 @@ from PySide6.QtCore import (
 from app.domain.display import display_text
 from app.domain.filters import InboxQuery
 from app.domain.models import ConversationRow
+from app.i18n import I18n
 from app.ops import inbox, matches
 from app.ops.inbox import PAGE_SIZE, InboxPage
 from app.ops.tasks import TaskRunner
+from app.ui.inbox.spoken import spoken_detail, spoken_row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -55,9 +57,10 @@ class ConversationListModel(QAbstractListModel):
     ids_needed = Signal()
     rows_loaded = Signal(int)
 
-    def __init__(self, tasks: TaskRunner) -> None:
+    def __init__(self, tasks: TaskRunner, i18n: I18n | None = None) -> None:
         super().__init__()
         self._tasks = tasks
+        self._i18n = i18n  # for the rows' accessible text (None: the name only)
         self._ids: array[int] = array("q")
         self._count = 0
         self._position: dict[int, int] | None = None
@@ -110,11 +113,13 @@ class ConversationListModel(QAbstractListModel):
             return display_text(row.customer_name, NAME_CHARS)
         # No ToolTipRole: Qt renders tooltips that look like HTML as rich text, and
         # customer text must never be interpreted; the preview is in the row anyway.
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            name = display_text(row.customer_name, NAME_CHARS)
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # what a screen reader says first
+            if self._i18n is None:
+                return display_text(row.customer_name, NAME_CHARS)
+            return spoken_row(self._i18n, row, self.now)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self._i18n is not None:
             found = self._matches.get(conversation_id)  # a search result: where it matched
-            said = found.text if found is not None else row.last_message_preview
-            return f"{name}: {display_text(said, NAME_CHARS * 2)}"
+            return spoken_detail(self._i18n, row, found.text if found is not None else None)
         return None
 
     # ------------------------------------------------------------ updates

@@ -63,7 +63,7 @@ class InboxPane(QWidget):
         self.count.setObjectName("muted")
         self.count.setContentsMargins(12, 0, 12, 4)
 
-        self.model = ConversationListModel(ctx.tasks)
+        self.model = ConversationListModel(ctx.tasks, ctx.i18n)
         self.model.now = ctx.clock()
         # A one-column table rather than a QListView: QListView re-lays out every
         # row (calling rowCount() per row) on each reset, 300 ms at 100k rows;

@@ -42,6 +42,7 @@ class KnowledgeList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget(self)
         self.list.setObjectName("articleList")
+        self.list.setAccessibleName(_("Knowledge"))
         self.list.setWordWrap(True)
         self.list.setMinimumHeight(140)
         self.list.itemActivated.connect(self._open)

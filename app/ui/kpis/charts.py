@@ -20,6 +20,7 @@ class DurationChart(pg.PlotWidget):
     def __init__(self, title: str, legend: tuple[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, background="w")
         self.setTitle(title, color="#333")
+        self.setAccessibleName(title)  # a painted chart: its title is what it is
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.addLegend(offset=(-10, 10))
@@ -63,6 +64,7 @@ class HeatMap(pg.PlotWidget):
     def __init__(self, title: str, weekdays: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, background="w")
         self.setTitle(title, color="#333")
+        self.setAccessibleName(title)  # a painted chart: its title is what it is
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")

@@ -70,7 +70,9 @@ class RubricEditorDialog(QDialog):
         self.name.setObjectName("rubricName")
         self.name.setMaxLength(MAX_RUBRIC_NAME_CHARS)
         name_row = QHBoxLayout()
-        name_row.addWidget(QLabel(_("Name:"), self))
+        name_label = QLabel(_("Name:"), self)
+        name_label.setBuddy(self.name)  # the field's name for a screen reader
+        name_row.addWidget(name_label)
         name_row.addWidget(self.name, 1)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(

@@ -56,6 +56,7 @@ class SignInDialog(QDialog):
         self.use_token.toggled.connect(self._token_toggled)
         self.ca = QLineEdit(self)
         self.ca.setPlaceholderText(_("Optional: your organisation's CA certificate (.pem)"))
+        self.ca.setAccessibleName(_("CA certificate"))  # its label sits beside a row, not it
         browse = QPushButton(_("Choose…"), self)
         browse.clicked.connect(self._choose_ca)
         ca_row = QHBoxLayout()

@@ -92,6 +92,7 @@ class ScenarioBrowser(QWidget):
         self.best: dict[str, float] = {}
         self.list = QListWidget(self)
         self.list.setObjectName("scenarioList")
+        self.list.setAccessibleName(_("Scenarios"))
         self.list.setIconSize(QSize(20, 20))
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(False)

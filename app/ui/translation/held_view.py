@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QTextFrameFormat
 from app.domain.display import isolated
 from app.domain.models import Message
 from app.i18n import I18n
+from app.ui.shell import style
 
 HELD_ASSIGN_SCHEME = "crossdesk-held-assign"
 HELD_CANCEL_SCHEME = "crossdesk-held-cancel"
@@ -21,9 +22,9 @@ NAME_CHARS = 80
 def held_frame(reply_frame: QTextFrameFormat) -> QTextFrameFormat:
     """The agent-reply bubble, amber with a dashed border: it has not gone out."""
     frame = QTextFrameFormat(reply_frame)
-    frame.setBackground(HELD_BACKGROUND)
+    frame.setBackground(style.HELD)  # HELD_BACKGROUND in the light theme
     frame.setBorder(1.5)
-    frame.setBorderBrush(HELD_BORDER)
+    frame.setBorderBrush(style.HELD_BORDER)
     frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
     return frame
 

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.models import Channel, MessageKind
 from app.storage.store import Store
 from app.ui.conversation.pane import ConversationPane
+from app.ui.shell import style
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 from tests.helpers.fixtures import ContextFactory
 from tests.ui.conftest import ErrorSink
@@ -79,7 +80,7 @@ def test_the_header_counts_the_window_down_and_turns_amber_under_an_hour(
     pane._clock.setInterval(20)
     qtbot.waitUntil(lambda: label.text() == "Reply window: 42 min left", timeout=3000)
     assert label.property("level") == "closing"
-    assert "#B45309" in label.styleSheet()  # amber
+    assert style.WARNING.name() in label.styleSheet()  # amber: the appearance's warning colour
     now[0] = NOW + 3 * H + 12 * 60 + 5  # and then it closes
     qtbot.waitUntil(lambda: pane.templates.gate.isVisible(), timeout=3000)
     assert label.text() == "Reply window closed under a minute ago"

@@ -212,8 +212,11 @@ def test_a_search_result_shows_the_matching_text_highlighted(
     # before the match so it shows in a narrow row, the match marked.
     assert match.text == "…meine Daten gemäß Art. 17 DSGVO."
     assert [match.text[s:e] for s, e in match.spans] == ["DSGVO"]
-    said = model.data(model.index(0), Qt.ItemDataRole.AccessibleTextRole)
-    assert said == "Jonas Müller: …meine Daten gemäß Art. 17 DSGVO."  # a screen reader too
+    said = model.data(model.index(0), Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert said.endswith(" · …meine Daten gemäß Art. 17 DSGVO.")  # a screen reader too
+    assert model.data(model.index(0), Qt.ItemDataRole.AccessibleTextRole).startswith(
+        "Jonas Müller, "
+    )
     # ... and the delegate draws the mark: highlighter-coloured pixels in the row.
     image = (
         window.inbox.list.viewport().grab(window.inbox.list.visualRect(model.index(0))).toImage()

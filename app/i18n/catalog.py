@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +17,10 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 DOMAIN = "crossdesk"
-UI_LOCALES = ("en", "zh_CN")
+# English is the source; the others have a catalogue in translations/ (tests check each
+# is complete). Right-to-left layouts are mirrored for the languages in RTL_LOCALES.
+UI_LOCALES = ("en", "zh_CN", "zh_TW", "ja", "ko", "es", "ar")
+RTL_LOCALES = frozenset({"ar"})
 
 # I18n has a method named ``datetime``; annotations inside the class use this name.
 _DateTime = datetime
@@ -30,14 +34,32 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
 def resolve_ui_locale(setting: str, system_locale: str | None) -> str:
     """Pick the catalog: the explicit setting, else the OS locale, else English.
 
-    Any Chinese system locale gets the Simplified Chinese catalog (the one we ship).
+    A Chinese system locale picks the script its region writes: Taiwan, Hong Kong and
+    Macau (or an explicit Hant) the Traditional catalogue, any other the Simplified one.
     """
     if setting in UI_LOCALES:
         return setting
-    system = (system_locale or "").replace("-", "_")
-    if system.lower().startswith("zh"):
-        return "zh_CN"
-    return "en"
+    system = (system_locale or "").split(".")[0].replace("-", "_")
+    language = system.split("_")[0].lower()
+    if language == "zh":
+        parts = {part.upper() for part in system.split("_")[1:]}
+        return "zh_TW" if parts & {"TW", "HK", "MO", "HANT"} else "zh_CN"
+    return language if language in UI_LOCALES else "en"
+
+
+# The CLDR locale each catalogue formats with when the OS locale is of another language:
+# the language's likely region (CLDR likely subtags, as QLocale picks too, so Qt's own
+# widgets and babel agree: an Arabic UI on an English system writes ar_EG's digits).
+_FORMAT_LOCALES = {
+    "zh_CN": "zh_Hans_CN",
+    "zh_TW": "zh_Hant_TW",
+    "ja": "ja_JP",
+    "ko": "ko_KR",
+    "es": "es_ES",
+    "ar": "ar_EG",
+}
+# Digits of the numbering systems CLDR names as a locale's default (ar_EG, ar_SA: arab).
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 
 class _Fields:
@@ -107,6 +129,11 @@ class I18n:
         )
         self.locale = self._formatting_locale(ui_locale, format_locale)
         self.is_chinese = ui_locale.startswith("zh")
+        self.right_to_left = ui_locale in RTL_LOCALES
+        native = _DIGITS.get(getattr(self.locale, "default_numbering_system", "latn"))
+        # Dates and durations are assembled from ASCII digits; a locale that writes
+        # Arabic-Indic digits gets them translated (numbers come from babel directly).
+        self._digits = str.maketrans("0123456789", native) if native else None
         self._patterns: dict[str, DateTimePattern] = {}
         periods = self.locale.day_periods["format"]["abbreviated"]
         self._day_periods = (periods["am"], periods["pm"])
@@ -115,9 +142,14 @@ class I18n:
 
     @staticmethod
     def _formatting_locale(ui_locale: str, format_locale: str | None) -> Locale:
-        # An English UI keeps the user's own English conventions (en_GB dates...).
-        candidates = [format_locale] if format_locale and format_locale[:2] == ui_locale[:2] else []
-        candidates += ["zh_Hans_CN" if ui_locale == "zh_CN" else ui_locale, "en"]
+        # A UI keeps the user's own conventions of its language (en_GB dates, ar_SA
+        # digits); zh_TW on a zh_CN system formats as Taiwan does (the script must agree).
+        same = format_locale and format_locale[:2] == ui_locale[:2]
+        if same and ui_locale.startswith("zh"):
+            system = format_locale or ""
+            same = resolve_ui_locale("system", system) == ui_locale
+        candidates = [format_locale] if same and format_locale else []
+        candidates += [_FORMAT_LOCALES.get(ui_locale, ui_locale), "en"]
         for candidate in candidates:
             try:
                 return Locale.parse(candidate.split(".")[0])
@@ -151,14 +183,15 @@ class I18n:
 
     def time(self, timestamp: int, zone: str | None = None) -> str:
         """Short local time, e.g. ``14:05`` / ``2:05 PM``."""
-        return cast(str, self._pattern("short-time").format) % _Fields(
-            self._dt(timestamp, zone), self
+        return self._native(
+            cast(str, self._pattern("short-time").format) % _Fields(self._dt(timestamp, zone), self)
         )
 
     def datetime(self, timestamp: int, zone: str | None = None) -> str:
         """Date and time, e.g. ``Nov 23, 2026 14:05`` / ``2026年11月23日 14:05``."""
         moment = self._dt(timestamp, zone)
-        return f"{self._pattern('yMMMd').apply(moment, self.locale)} {self.time(timestamp, zone)}"
+        day = self._native(self._pattern("yMMMd").apply(moment, self.locale))
+        return f"{day} {self.time(timestamp, zone)}"
 
     def day_and_time(self, timestamp: int, now: int, zone: str | None = None) -> str:
         """Time only for today, weekday for this week, else the date: what a thread shows."""
@@ -168,22 +201,31 @@ class I18n:
             return self.time(timestamp, zone)
         if 0 < days < 7:
             pattern = self._pattern("EHm" if self._uses_24h() else "Ehm")
-            return cast(str, pattern.format) % _Fields(moment, self)
+            return self._native(cast(str, pattern.format) % _Fields(moment, self))
         return self.datetime(timestamp, zone)
 
     def _uses_24h(self) -> bool:
         return "H" in self.locale.time_formats["short"].pattern
 
     def day(self, timestamp: int, zone: str | None = None) -> str:
-        return self._pattern("yMMMd").apply(self._dt(timestamp, zone), self.locale)
+        return self._native(self._pattern("yMMMd").apply(self._dt(timestamp, zone), self.locale))
 
     def short_date(self, day: date) -> str:
         """A calendar day with its weekday, no year: ``Sat, Feb 20`` / ``2月20日周六``."""
-        return self._pattern("MMMEd").apply(day, self.locale)
+        return self._native(self._pattern("MMMEd").apply(day, self.locale))
 
     def weekday_name(self, weekday: int) -> str:
         """Monday = 0, as in the datetime module."""
         return str(self.locale.days["format"]["wide"][weekday])
+
+    def weekday_list(self, weekdays: Iterable[int]) -> str:
+        """Days named and listed as the language does: 星期五、星期六 / viernes y sábado."""
+        names = [self.weekday_name(day) for day in weekdays]
+        if self.is_chinese:  # CLDR's 和 reads as "and" in a sentence that lists a weekend
+            return "、".join(names)
+        if self.ui_locale == "en":  # "Saturday, Sunday", as the panel has always said
+            return ", ".join(names)
+        return format_list(names, style="standard", locale=self.locale) if names else ""
 
     @staticmethod
     def _dt(timestamp: int, zone: str | None) -> _DateTime:
@@ -209,18 +251,30 @@ class I18n:
         else:
             parts = [("duration-minute", max(mins, 1) if seconds >= 30 else 0)]
         pieces = [self._unit(n, unit) for unit, n in parts]
-        return format_list(pieces, style="unit-narrow", locale=self.locale)
+        if len(pieces) == 1:
+            return self._native(pieces[0][0])
+        # Two pieces joined by CLDR's pattern for two (babel's format_list repeats the
+        # second piece for Arabic, whose list data has no "2" pattern), of the units' length.
+        patterns = self.locale.list_patterns.get(f"unit-{pieces[0][1]}") or {}
+        pattern = patterns.get("2") or patterns.get("end") or "{0} {1}"
+        return self._native(pattern.format(pieces[0][0], pieces[1][0]))
 
-    def _unit(self, value: int, unit: str) -> str:
-        # CLDR lacks narrow duration units for some locales (zh); fall back to short.
+    def _unit(self, value: int, unit: str) -> tuple[str, str]:
+        """The value in ``unit`` and the length used (narrow, or short where narrow fails)."""
+        # CLDR lacks narrow duration units for some locales (zh, ko), and Japanese's
+        # narrow ones are Latin letters ("2h"); those use the short form.
         text = format_unit(value, unit, length="narrow", locale=self.locale)
-        if unit in text:
-            text = format_unit(value, unit, length="short", locale=self.locale)
-        return text
+        if unit in text or self.locale.language == "ja":
+            return format_unit(value, unit, length="short", locale=self.locale), "short"
+        return text, "narrow"
 
     # ---------------------------------------------------------------- numbers and names
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._native(format_decimal(value, locale=self.locale, numbering_system="default"))
+
+    def _native(self, text: str) -> str:
+        """``text`` with its ASCII digits in the locale's own (Arabic-Indic for ar_EG)."""
+        return text.translate(self._digits) if self._digits else text
 
     def language_name(self, tag: str) -> str:
         """Language (and region) named in the UI language: ``Portuguese (Brazil)``."""

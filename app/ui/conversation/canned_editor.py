@@ -297,8 +297,8 @@ class CannedEditorDialog(QDialog):
 
 
 def _items(text: str) -> tuple[str, ...]:
-    """A comma-separated list as typed (also the Chinese and Japanese comma)."""
-    parts = re.split(r"[,，、;]", text)
+    """A comma-separated list as typed (also the Chinese, Japanese and Arabic commas)."""
+    parts = re.split(r"[,，、;；،؛]", text)
     return tuple(dict.fromkeys(" ".join(p.split()) for p in parts if p.strip()))
 
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QGuiApplication,
     QResizeEvent,
@@ -257,6 +256,13 @@ class ThreadView(QTextBrowser):
         bar = self.verticalScrollBar()
         self._pinned = bar.sliderPosition() >= bar.maximum() - 4
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A new appearance (the OS turned dark, high contrast): the thread's colours too."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._theme != style.THEME:
+            self._build_formats()
+            self._render(keep_scroll=True)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         """A new width lays the thread out again; Qt keeps the top line, not the newest."""
         super().resizeEvent(event)
@@ -265,22 +271,25 @@ class ThreadView(QTextBrowser):
 
     # ------------------------------------------------------------------ layout
     def _build_formats(self) -> None:
-        # Built once per view: creating formats per message costs more than laying out.
+        # Built once per view (and per appearance): creating formats per message costs more
+        # than laying out.
+        self._theme = style.THEME
         self._frames: dict[MessageKind, QTextFrameFormat] = {}
+        # The customer's bubbles sit at the start side (left, or right in an Arabic UI).
+        mirrored = QGuiApplication.layoutDirection() is Qt.LayoutDirection.RightToLeft
         for kind in MessageKind:
             frame = QTextFrameFormat()
             frame.setBackground(style.BUBBLE[kind])
             frame.setPadding(8)
             frame.setTopMargin(10)
-            if kind is MessageKind.CUSTOMER:
-                frame.setRightMargin(SIDE_GAP)
-            elif kind is MessageKind.AGENT:
-                frame.setLeftMargin(SIDE_GAP)
+            if kind in (MessageKind.CUSTOMER, MessageKind.AGENT):
+                at_start = (kind is MessageKind.CUSTOMER) != mirrored
+                (frame.setRightMargin if at_start else frame.setLeftMargin)(SIDE_GAP)
             elif kind is MessageKind.NOTE:
                 frame.setLeftMargin(SIDE_GAP // 2)
                 frame.setRightMargin(SIDE_GAP // 2)
                 frame.setBorder(1)
-                frame.setBorderBrush(QColor("#E8C64A"))
+                frame.setBorderBrush(style.NOTE_BORDER)
                 frame.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Dashed)
             self._frames[kind] = frame
         self._held_frame = held_frame(self._frames[MessageKind.AGENT])
@@ -301,7 +310,7 @@ class ThreadView(QTextBrowser):
         self._body.setForeground(style.TEXT)
         self._link = QTextCharFormat()
         self._link.setAnchor(True)
-        self._link.setForeground(style.ACCENT)
+        self._link.setForeground(style.LINK)
         self._link.setFontUnderline(True)
         self._event_formats = EventFormats(self.font().pointSizeF())
 

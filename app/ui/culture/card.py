@@ -64,10 +64,10 @@ def card_html(
         ),
     ]
     if weekend is not None:
-        days = ", ".join(i18n.weekday_name(day) for day in weekend.days)
+        days = i18n.weekday_list(weekend.days)
         facts.append(_("Weekend: {days}").format(days=days))
         for _code, region, region_days in weekend.regions:
-            days = ", ".join(i18n.weekday_name(day) for day in region_days)
+            days = i18n.weekday_list(region_days)
             facts.append(
                 _("Weekend in {region}: {days}").format(
                     region=region.pick(i18n.ui_locale), days=days

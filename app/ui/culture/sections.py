@@ -67,8 +67,8 @@ def advice_lines(i18n: I18n, facts: LocalFacts) -> list[str]:
             params["country"] = country  # in the UI language, not the library's English
         if "holiday" in params:
             params["holiday"] = _holiday(i18n, params["holiday"])
-        if "days" in params and facts.weekend and i18n.is_chinese:  # English keeps "Fri–Sat"
-            params["days"] = "、".join(i18n.weekday_name(day) for day in facts.weekend)
+        if "days" in params and facts.weekend and i18n.ui_locale != "en":  # "Fri–Sat" stays
+            params["days"] = i18n.weekday_list(facts.weekend)
         lines.append(i18n._(advice.template).format(**params))
     return lines
 
@@ -102,10 +102,10 @@ def now_lines(i18n: I18n, facts: LocalFacts) -> list[str]:
             _("Local time: {time}").format(time=when) + (f" · {state}{hours}" if state else "")
         )
     if facts.weekend:
-        days = ", ".join(i18n.weekday_name(day) for day in facts.weekend)
+        days = i18n.weekday_list(facts.weekend)
         lines.append(_("Weekend: {days}").format(days=days))
         for region, region_days in facts.weekend_regions:
-            days = ", ".join(i18n.weekday_name(day) for day in region_days)
+            days = i18n.weekday_list(region_days)
             region_name = region.pick(i18n.ui_locale)
             lines.append(_("Weekend in {region}: {days}").format(region=region_name, days=days))
     # Examples and names in the customer's script are isolated: a right-to-left mark in

@@ -67,10 +67,12 @@ class SidePanel(QFrame):
         # Each line of the card is elided to the panel's width: a long name or handle
         # must neither cut the panel off nor widen it.
         self.card = ElidedLabel(ctx.i18n, self, "customerCard")
-        # Absolute left: a right-to-left name must not flip its own line to the right.
-        self.card.setAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop
+        # Absolutely at the UI's start side: a name in the other direction must not flip its
+        # own line (an Arabic name in an English panel, an English one in an Arabic panel).
+        start = (
+            Qt.AlignmentFlag.AlignRight if ctx.i18n.right_to_left else Qt.AlignmentFlag.AlignLeft
         )
+        self.card.setAlignment(start | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop)
         self.card.setText(_("No conversation selected."))
         self.advice = plain_label(self, "advice")
         self.advice.setWordWrap(True)
@@ -113,6 +115,7 @@ class SidePanel(QFrame):
         fold.setText("»")
         fold.setAutoRaise(True)
         fold.setToolTip(_("Fold the side panel to icons (Ctrl+Shift+B)"))
+        fold.setAccessibleName(fold.toolTip())  # "»" says nothing to a screen reader
         fold.clicked.connect(self.collapse_requested)
         self.tabs.setCornerWidget(fold, Qt.Corner.TopRightCorner)
 
@@ -132,6 +135,7 @@ class SidePanel(QFrame):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(top)
+        scroll.setAccessibleName(_("Customer"))  # it scrolls by keyboard: say what it holds
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(self.tabs)

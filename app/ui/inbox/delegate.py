@@ -39,7 +39,7 @@ NAME_CHARS = 120
 PREVIEW_CHARS = 300
 BADGE_CHARS = 8
 TAG_CHARS = 40
-MATCH_BACKGROUND = QColor("#FFE58F")  # a search match, as a highlighter pen marks it
+MATCH_BACKGROUND = QColor(style.THEMES["light"]["match"])  # a highlighter pen (light theme)
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -68,26 +68,32 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.fillRect(rect, style.SELECTION if selected else QColor("#FFFFFF"))
+        painter.fillRect(rect, style.SELECTION if selected else style.BASE)
+        if selected and style.HIGH_CONTRAST:  # a selection seen without telling colours apart
+            painter.setPen(style.FOCUS)
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
         painter.setPen(style.DIVIDER)
         painter.drawLine(rect.left() + PAD, rect.bottom(), rect.right() - PAD, rect.bottom())
         row: ConversationRow | None = index.data(ROW_ROLE)
         if row is None:
-            self._paint_placeholder(painter, rect)
+            self._paint_placeholder(painter, rect, option.direction)
         else:
             self._paint_row(painter, option, rect, row, index)
         painter.restore()
 
     # ------------------------------------------------------------------ pieces
-    def _paint_placeholder(self, painter: QPainter, rect: QRect) -> None:
+    def _paint_placeholder(
+        self, painter: QPainter, rect: QRect, direction: Qt.LayoutDirection
+    ) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#EEF1F4"))
+        painter.setBrush(style.PLACEHOLDER)
         x = rect.left() + PAD * 2 + ICON
-        painter.drawRoundedRect(QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON), 5, 5)
-        painter.drawRoundedRect(QRect(x, rect.top() + PAD + 2, 140, 10), 4, 4)
-        painter.drawRoundedRect(
-            QRect(x, rect.top() + PAD + 24, rect.width() - x - PAD * 2, 9), 4, 4
-        )
+        for shape in (
+            QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON),
+            QRect(x, rect.top() + PAD + 2, 140, 10),
+            QRect(x, rect.top() + PAD + 24, rect.width() - x - PAD * 2, 9),
+        ):
+            painter.drawRoundedRect(QStyle.visualRect(direction, rect, shape), 4, 4)
 
     def _paint_row(
         self,
@@ -107,7 +113,13 @@ class ConversationDelegate(QStyledItemDelegate):
         left = rect.left() + PAD
         right = rect.right() - PAD
 
-        channel_icon(row.channel).paint(painter, QRect(left, top, ICON, ICON))
+        # Laid out left to right, each box mirrored for a right-to-left UI (Arabic).
+        def box(logical: QRect) -> QRect:
+            return QStyle.visualRect(option.direction, rect, logical)
+
+        start = QStyle.visualAlignment(option.direction, Qt.AlignmentFlag.AlignLeft)
+        line = start | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+        channel_icon(row.channel).paint(painter, box(QRect(left, top, ICON, ICON)))
         text_left = left + ICON + PAD
 
         # line 1: SLA chip on the right, then name and country/language badges
@@ -120,7 +132,7 @@ class ConversationDelegate(QStyledItemDelegate):
             small.setBold(True)
             sm = QFontMetrics(small)
             width = sm.horizontalAdvance(text) + 12
-            chip = QRect(right - width, top, width, line_h)
+            chip = box(QRect(right - width, top, width, line_h))
             painter.setPen(Qt.PenStyle.NoPen)
             fill = QColor(colour)
             fill.setAlpha(28)
@@ -129,7 +141,7 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.setPen(colour)
             painter.setFont(small)
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-            chip_right = chip.left() - 6
+            chip_right = right - width - 6
 
         badge_font = QFont(base)
         badge_font.setPointSizeF(max(base.pointSizeF() - 2, 7))
@@ -148,23 +160,28 @@ class ConversationDelegate(QStyledItemDelegate):
         )
         painter.setFont(name_font)
         painter.setPen(style.TEXT)
-        painter.drawText(
-            QRect(text_left, top, name_space, line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-            name,
-        )
+        # The customer's own words read in their own direction (a Japanese preview keeps
+        # its "…" at its end in an Arabic UI), at the UI's start side.
+        painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        painter.drawText(box(QRect(text_left, top, name_space, line_h)), line, name)
+        painter.setLayoutDirection(option.direction)
         x = text_left + name_metrics.horizontalAdvance(name) + 8
         painter.setFont(badge_font)
         for badge in badges:
             w = badge_metrics.horizontalAdvance(badge) + 10
-            box = QRect(
-                x, top + (line_h - badge_metrics.height() - 2) // 2, w, badge_metrics.height() + 2
+            frame = box(
+                QRect(
+                    x,
+                    top + (line_h - badge_metrics.height() - 2) // 2,
+                    w,
+                    badge_metrics.height() + 2,
+                )
             )
             painter.setPen(style.DIVIDER)
-            painter.setBrush(QColor("#F5F7FA"))
-            painter.drawRoundedRect(box, 4, 4)
+            painter.setBrush(style.CHIP)
+            painter.drawRoundedRect(frame, 4, 4)
             painter.setPen(style.MUTED)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
+            painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, badge)
             x += w + 4
 
         # line 2: last message preview, unread count on the right
@@ -176,18 +193,18 @@ class ConversationDelegate(QStyledItemDelegate):
             bold.setBold(True)
             bold.setPointSizeF(max(base.pointSizeF() - 1, 7))
             width = max(QFontMetrics(bold).horizontalAdvance(count) + 10, line_h)
-            bubble = QRect(right - width, top2, width, line_h)
+            bubble = box(QRect(right - width, top2, width, line_h))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(style.ACCENT)
             painter.drawRoundedRect(bubble, line_h / 2, line_h / 2)
-            painter.setPen(QColor("#FFFFFF"))
+            painter.setPen(style.ACCENT_TEXT)
             painter.setFont(bold)
             painter.drawText(bubble, Qt.AlignmentFlag.AlignCenter, count)
-            preview_right = bubble.left() - 6
+            preview_right = right - width - 6
         match = index.data(MATCH_ROLE)
         if isinstance(match, Match):
             self._paint_match(
-                painter, base, QRect(text_left, top2, preview_right - text_left, line_h), match
+                painter, base, box(QRect(text_left, top2, preview_right - text_left, line_h)), match
             )
         preview = display_text(row.last_message_preview, PREVIEW_CHARS)
         if row.last_message_kind is MessageKind.AGENT:
@@ -198,13 +215,13 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setPen(style.TEXT if row.unread_count else style.MUTED)
         space = preview_right - text_left
         if not isinstance(match, Match):
+            painter.setLayoutDirection(Qt.LayoutDirection.LayoutDirectionAuto)
             painter.drawText(
-                QRect(text_left, top2, space, line_h),
-                Qt.AlignmentFlag.AlignLeft
-                | Qt.AlignmentFlag.AlignVCenter
-                | Qt.TextFlag.TextSingleLine,
+                box(QRect(text_left, top2, space, line_h)),
+                line,
                 QFontMetrics(preview_font).elidedText(preview, Qt.TextElideMode.ElideRight, space),
             )
+            painter.setLayoutDirection(option.direction)
 
         # line 3: customer's local time, assignee, status, tags
         top3 = top2 + line_h + 2
@@ -231,8 +248,8 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setPen(style.FAINT)
         meta = "  ·  ".join(parts)
         painter.drawText(
-            QRect(text_left, top3, right - text_left, line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+            box(QRect(text_left, top3, right - text_left, line_h)),
+            line,
             QFontMetrics(small).elidedText(meta, Qt.TextElideMode.ElideRight, right - text_left),
         )
 
@@ -248,8 +265,8 @@ class ConversationDelegate(QStyledItemDelegate):
             marked = QTextLayout.FormatRange()
             marked.start, marked.length = start, end - start
             marked.format = QTextCharFormat()
-            marked.format.setBackground(MATCH_BACKGROUND)
-            marked.format.setForeground(style.TEXT)
+            marked.format.setBackground(style.MATCH)
+            marked.format.setForeground(style.MATCH_TEXT)
             marked.format.setFontWeight(QFont.Weight.DemiBold)
             ranges.append(marked)
         layout.setFormats(ranges)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter
 
 from app.domain.changes import Changes
 from app.domain.lang import primary_language
@@ -29,6 +29,7 @@ from app.ui.kpis.install import install_kpis
 from app.ui.review.install import install_review
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
+from app.ui.shell.accessible import install_accessibility, make_accessible
 from app.ui.shell.icons import icon
 from app.ui.shell.labels import localize
 from app.ui.shell.menus import build_menus
@@ -162,6 +163,19 @@ class MainWindow(QMainWindow):
                 self.conversation.split.set_limit(int(str(limit)))
         self._fold_if_closed()
         self.splitter.splitterMoved.connect(lambda _pos, _index: self._fold_if_closed())
+        self._name_regions()
+
+    def _name_regions(self) -> None:
+        """The panes and the status bar, named for a screen reader's landmarks; the rules
+        of app.ui.shell.accessible on this window and every dialog it opens."""
+        _ = self._ctx.i18n._
+        self.conversation.setAccessibleName(_("Conversation"))
+        self.side_panel.setAccessibleName(_("Side panel"))
+        self.statusBar().setAccessibleName(_("Status"))
+        qt_app = QApplication.instance()
+        if isinstance(qt_app, QApplication):
+            install_accessibility(qt_app)
+        make_accessible(self)
 
     # ------------------------------------------------------------------ side panel
     def side_panel_hidden(self) -> bool:
@@ -272,8 +286,8 @@ class MainWindow(QMainWindow):
         """Data files that failed their schema: named, the rest of the data still works."""
         if not errors:
             return
-        _ = self._ctx.i18n.ngettext
-        text = _(
+        ngettext = self._ctx.i18n.ngettext
+        text = ngettext(
             "{count} data file could not be used (hover for details)",
             "{count} data files could not be used (hover for details)",
             len(errors),
@@ -375,7 +389,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self._ctx.i18n, self._ctx.settings, self)
+        dialog = SettingsDialog(self._ctx.i18n, self._ctx.settings, self, self._ctx.paths)
         dialog.accepted.connect(lambda: self.settings_changed.emit(dialog.result_settings()))
         dialog.open()
         return dialog

@@ -22,7 +22,7 @@ class MemoryDialog(TableEditorDialog):
             _("Translation memory"),
             _(
                 "An approved translation is used instead of machine translation whenever a text "
-                "matches it closely (90% or more), and is labelled as such. Canned replies keep "
+                "matches it closely (at least 90%), and is labelled as such. Canned replies keep "
                 "their approved translations here too."
             ),
             [_("From"), _("To"), _("Text"), _("Approved translation"), _("Origin")],

@@ -2,7 +2,9 @@
 
 The data folder comes from platformdirs (``~/.local/share/CrossDesk`` on Linux,
 ``%LOCALAPPDATA%\\CrossDesk`` on Windows, ``~/Library/Application Support/CrossDesk``
-on macOS) unless ``--data-dir`` or ``CROSSDESK_DATA_DIR`` says otherwise.
+on macOS) unless ``--data-dir`` or ``CROSSDESK_DATA_DIR`` says otherwise; settings go to
+the OS config folder and logs to the OS log folder. A data folder chosen on the command
+line or in the environment holds all three (a self-contained, portable setup).
 """
 
 from __future__ import annotations
@@ -41,22 +43,40 @@ class Paths:
     """Every file location the app writes, derived from one data folder."""
 
     data_dir: Path
+    config_dir: Path | None = None  # None: inside the data folder
+    log_dir: Path | None = None  # None: data folder/logs
 
     @classmethod
     def resolve(cls, cli_value: str | None, environ: dict[str, str] | None = None) -> Paths:
         """Command line first, then the environment, then the OS convention."""
         env = os.environ if environ is None else environ
         chosen = cli_value or env.get(DATA_DIR_ENV)
-        base = (
-            Path(chosen).expanduser()
-            if chosen
-            else Path(platformdirs.user_data_dir("CrossDesk", False))
+        if chosen:
+            return cls(Path(chosen).expanduser().absolute())
+        paths = cls(
+            Path(platformdirs.user_data_dir("CrossDesk", False)).absolute(),
+            Path(platformdirs.user_config_dir("CrossDesk", False)).absolute(),
+            Path(platformdirs.user_log_dir("CrossDesk", False)).absolute(),
         )
-        return cls(base.absolute())
+        paths.adopt_legacy_settings()  # every entry point (app, CLI) then reads one file
+        return paths
 
     @property
     def settings_file(self) -> Path:
-        return self.data_dir / "settings.json"
+        return (self.config_dir or self.data_dir) / "settings.json"
+
+    def adopt_legacy_settings(self) -> None:
+        """Move a settings.json that older versions kept in the data folder to the OS
+        config folder (once; a file already there wins, and a failed move leaves the
+        old file in place, to be read again next time)."""
+        legacy = self.data_dir / "settings.json"
+        if self.config_dir is None or self.settings_file.exists() or not legacy.is_file():
+            return
+        try:
+            self.config_dir.mkdir(parents=True, exist_ok=True)
+            legacy.replace(self.settings_file)
+        except OSError:
+            return
 
     @property
     def demo_workspace(self) -> Path:
@@ -74,8 +94,13 @@ class Paths:
         return self.data_dir / "etiquette"
 
     @property
+    def logs(self) -> Path:
+        """The log folder: crossdesk.log (rotated) and crash.log (native crashes)."""
+        return self.log_dir or self.data_dir / "logs"
+
+    @property
     def log_file(self) -> Path:
-        return self.data_dir / "logs" / "crossdesk.log"
+        return self.logs / "crossdesk.log"
 
 
 def attachments_folder(store_file: Path) -> Path:

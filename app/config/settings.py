@@ -15,7 +15,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-UI_LANGUAGES = ("system", "en", "zh_CN")
+# "system" follows the OS; the others are the catalogues app.i18n ships (UI_LOCALES; a
+# test checks the two agree: config sits below i18n and does not import it).
+UI_LANGUAGES = ("system", "en", "zh_CN", "zh_TW", "ja", "ko", "es", "ar")
+APPEARANCES = ("system", "light", "dark", "high_contrast")
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,9 @@ class Settings:
     notify_held: bool = True
     notify_sound: bool = False
     quiet_hours: str | None = None
+    appearance: str = "system"  # follows the OS colour scheme (and its contrast setting)
+    log_level: str = "info"  # what goes into crossdesk.log (debug for a support case)
+    first_run_done: bool = False  # the welcome dialog has been answered (or skipped)
 
     def __post_init__(self) -> None:
         if isinstance(self.workspace, str):  # the old "url|agent" text (scripts, benchmarks)
@@ -80,10 +87,19 @@ _MAX_TEXT = {
     "workspace_agent_name": 200,
     "ca_bundle": 4096,
     "quiet_hours": 11,
+    "appearance": 16,
+    "log_level": 10,
 }
 _OPTIONAL = frozenset({"workspace", "workspace_agent_name", "ca_bundle", "quiet_hours"})
 _FLAGS = frozenset(
-    {"notify_assigned", "notify_messages", "notify_sla", "notify_held", "notify_sound"}
+    {
+        "notify_assigned",
+        "notify_messages",
+        "notify_sla",
+        "notify_held",
+        "notify_sound",
+        "first_run_done",
+    }
 )
 _QUIET = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
 
@@ -98,7 +114,7 @@ def quiet_minutes(text: str | None) -> tuple[int, int] | None:
     return None if start == end else (start, end)
 
 
-def _check(name: str, value: object) -> str | None:
+def check_setting(name: str, value: object) -> str | None:
     """Why ``value`` cannot be the setting ``name`` (None: it can)."""
     if name in _FLAGS:
         return None if isinstance(value, bool) else "must be true or false"
@@ -107,7 +123,7 @@ def _check(name: str, value: object) -> str | None:
             isinstance(v, str) and v for v in value.values()
         ):
             return "must have a server_url and an agent_id (text)"
-        return _check("workspace", value["server_url"]) or _check(
+        return check_setting("workspace", value["server_url"]) or check_setting(
             "workspace_agent_name", value["agent_id"]
         )
     if value is None:
@@ -122,6 +138,9 @@ def _check(name: str, value: object) -> str | None:
         return "contains control characters"
     if name == "ui_language" and value not in UI_LANGUAGES:
         return f"'{value}' is not one of {', '.join(UI_LANGUAGES)}"
+    choices = {"appearance": APPEARANCES, "log_level": LOG_LEVELS}.get(name)
+    if choices is not None and value not in choices:
+        return f"'{value}' is not one of {', '.join(choices)}"
     if name == "agent_language" and not value.replace("-", "").replace("_", "").isalnum():
         return f"'{value}' is not a language tag such as zh or pt-BR"
     if name == "quiet_hours" and _QUIET.fullmatch(value) is None:
@@ -149,7 +168,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     for f in fields(Settings):
         if f.name not in raw:
             continue
-        problem = _check(f.name, raw[f.name])
+        problem = check_setting(f.name, raw[f.name])
         if problem is None:
             values[f.name] = _workspace(raw[f.name]) if f.name == "workspace" else raw[f.name]
         else:
@@ -160,7 +179,7 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 
 
 def _workspace(value: object) -> ServerWorkspace | None:
-    """settings.json's workspace, either form (checked by :func:`_check` already)."""
+    """settings.json's workspace, either form (checked by :func:`check_setting` already)."""
     if isinstance(value, dict):
         return ServerWorkspace(value["server_url"], value["agent_id"])
     return ServerWorkspace.parse(value) if isinstance(value, str) else None

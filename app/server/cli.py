@@ -32,6 +32,7 @@ from app.server.config import (
     ServerConfig,
 )
 from app.server.db import Database
+from app.server.entry import version_text
 from app.server.scale import open_database
 
 DEFAULT_DATA_DIR = Path("crossdesk-server-data")
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crossdesk-server",
         description="Reference server of the CrossDesk sync contract (v1).",
     )
+    parser.add_argument("--version", "-V", action="version", version=version_text())
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
     _add_store_options(parser)

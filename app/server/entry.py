@@ -12,6 +12,8 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
+import app
+
 SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "argon2")
 
 
@@ -20,7 +22,18 @@ def missing_modules() -> list[str]:
     return [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
 
 
+def version_text() -> str:
+    """``crossdesk-server 1.2.3 (sync contract 1.1)``: what a bug report starts with."""
+    from app.contract.models import CONTRACT_VERSION
+
+    return f"crossdesk-server {app.__version__} (sync contract {CONTRACT_VERSION})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--version"], ["-V"]):  # answered without the server's libraries
+        print(version_text())
+        return 0
     missing = missing_modules()
     if missing:
         print(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QApplication
 
+from app.config.logs import set_level
 from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings, SettingsError, save_settings
 from app.ops.context import AppContext, clock_from, system_clock
@@ -46,6 +47,7 @@ from app.ui.shell.startup import (
     unknown_conversation_text,
     workspace_opener,
 )
+from app.ui.shell.style import apply_appearance
 from app.ui.shell.tasks import QtTaskRunner
 from app.ui.sync.live import LiveSync
 from app.ui.sync.status import SyncController
@@ -159,6 +161,7 @@ class CrossDeskApp(SessionActions, QObject):
             window.select_when_listed(started.open_id, or_open=True)
         if self.sync is not None:
             self.sync.start()
+        self._follow_first_run(window)
         side_tabs = {"etiquette": 1, "knowledge": 2}  # --view etiquette: the inbox, that tab
         if self.options.view in side_tabs:
             window.side_panel.tabs.setCurrentIndex(side_tabs[self.options.view])
@@ -182,6 +185,18 @@ class CrossDeskApp(SessionActions, QObject):
             self.options.draft,
             self.options.search,
         )
+
+    def _follow_first_run(self, window: MainWindow) -> None:
+        """Act on the welcome dialog once the window is up: install the pack files it was
+        given (in the pack manager, which checks each and shows progress), then open
+        sign-in if the agent chose their team's server. Only once."""
+        choices, self.options = self.options.first_run, replace(self.options, first_run=None)
+        if choices is None:
+            return
+        if choices.pack_files:
+            window.open_packs().install_files(list(choices.pack_files))
+        if choices.sign_in:
+            self.open_sign_in()
 
     def _settled(self) -> bool:
         return self.culture is not None and self.tasks.pending == 0
@@ -218,6 +233,8 @@ class CrossDeskApp(SessionActions, QObject):
         self.reporter.set_i18n(i18n)
         self.options = replace(self.options, settings_warning=None)  # the file is rewritten
         self.qt_translations.install(i18n)
+        apply_appearance(self.qt_app, settings.appearance)  # before the new window is built
+        set_level(settings.log_level)
         old = self._close_window()
         self._show_window(old.inbox.selected_id if old else None)
         if old is not None and self.window is not None:

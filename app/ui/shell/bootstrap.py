@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import logging.handlers
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import app
 from app.config.paths import DATA_DIR_ENV, Paths
-from app.config.settings import UI_LANGUAGES, load_settings
+from app.config.settings import LOG_LEVELS, UI_LANGUAGES, load_settings
 
 # --now must lie in this range (UTC). Not before 1970: the clock counts seconds since
 # then and some systems cannot show earlier moments; not after 2100: far beyond any
@@ -201,26 +201,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         " rehearsal",
     )
     parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        help="how much goes into crossdesk.log for this run (overrides the setting; "
+        "debug for a support case)",
+    )
+    parser.add_argument(
         "--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS
     )  # used by tests/perf to time start-up
     parser.add_argument("--version", action="version", version=f"CrossDesk {app.__version__}")
     return parser.parse_args(argv)
 
 
-def setup_logging(paths: Paths) -> None:
-    """Log to a rotating file in the data folder (stderr if the folder is not writable)."""
-    handler: logging.Handler
-    try:
-        paths.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+def setup_logging(paths: Paths, level: str) -> None:
+    """Log to the rotating crossdesk.log in the OS log folder (stderr if it is not
+    writable) with Qt's own messages, a crash trace and the start-up line
+    (:mod:`app.config.logs`, :mod:`app.ui.shell.diagnostics`)."""
+    from app.ui.shell.diagnostics import start_logging  # Qt: only once --help is past
+
+    start_logging(paths, level)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,12 +241,17 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.culture.cli import main as culture_main
 
         return culture_main(culture_args)
+    packs_args = split_report(argv, "packs", VALUE_OPTIONS)
+    if packs_args is not None:  # crossdesk [options] packs install FILE...|list
+        from app.ui.translation.packs_cli import main as packs_main
+
+        return packs_main(packs_args)
     args = parse_args(argv)
     if args.screenshot is not None or args.exit_after_first_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = Paths.resolve(args.data_dir)
-    setup_logging(paths)
     settings, warning = load_settings(paths.settings_file)
+    setup_logging(paths, args.log_level or settings.log_level)
     if warning:
         logging.getLogger(__name__).warning("settings ignored: %s", warning)
 
@@ -258,14 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.shell.application import CrossDeskApp, LaunchOptions
     from app.ui.shell.errors import ErrorReporter
     from app.ui.shell.icons import icon
-    from app.ui.shell.style import STYLE_SHEET
+    from app.ui.shell.style import apply_appearance
 
     qt_app = QApplication(sys.argv[:1])
     qt_app.setApplicationName("CrossDesk")
+    qt_app.setDesktopFileName("io.crossdesk.CrossDesk")  # Wayland: the .desktop entry, its icon
     qt_app.setOrganizationName("CrossDesk")
     qt_app.setApplicationVersion(app.__version__)
     qt_app.setWindowIcon(icon("crossdesk") or QIcon())
-    qt_app.setStyleSheet(STYLE_SHEET)
+    apply_appearance(qt_app, settings.appearance)
     options = LaunchOptions(
         demo=args.demo,
         screenshot=args.screenshot,
@@ -282,6 +287,12 @@ def main(argv: list[str] | None = None) -> int:
         debrief=args.debrief,
         settings_warning=warning,
     )
+    from app.ui.firstrun import flow
+
+    interactive = not options.headless and options.workspace is None and options.now is None
+    if flow.wanted(paths, settings, interactive=interactive):
+        settings, choices = flow.ask(qt_app, paths, settings, args.lang)
+        options = replace(options, first_run=choices)
     crossdesk = CrossDeskApp(qt_app, paths, settings, options)
 
     def excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:

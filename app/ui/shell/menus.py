@@ -147,6 +147,7 @@ def build_menus(window: MainWindow) -> None:
         window.show_shortcuts,
         "keyboard",
     )
+    add_action(window, help_menu, _("Export diagnostics…"), [], lambda: export_diagnostics(window))
     send = QAction(_("Send the reply or note (in the composer)"), window)
     send.setShortcuts([QKeySequence("Ctrl+Return")])
     send.setEnabled(False)  # documented here; the composer owns the real shortcut
@@ -155,6 +156,13 @@ def build_menus(window: MainWindow) -> None:
     attach.setShortcuts([QKeySequence(ATTACH_KEYS)])
     attach.setEnabled(False)  # documented here; the composer owns the real shortcut
     window.actions_for_help.append(attach)
+
+
+def export_diagnostics(window: MainWindow) -> object:
+    """Help → Export diagnostics… (a zip for support, redacted; imported on first use)."""
+    from app.ui.shell.diagnostics import export_diagnostics as export
+
+    return export(window)
 
 
 def export_transcript(window: MainWindow) -> object:

@@ -30,6 +30,7 @@ from app.ops.demo import load_demo_into
 from app.ops.translation import TranslationService
 from app.ops.types import Store, StoreError, StoreProblem, copy_workspace
 from app.sync.session import WorkspaceKind, WorkspaceRef
+from app.ui.firstrun.choices import FirstRunChoices
 from app.ui.shell.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class LaunchOptions:
     debrief: str | None = (
         None  # --debrief [good|clumsy]: --view training shows a rehearsal's debrief
     )
+    first_run: FirstRunChoices | None = None  # the welcome dialog's answers (a new install)
 
     @property
     def headless(self) -> bool:

@@ -7,6 +7,7 @@ pack is reported with its reason and changes nothing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -225,7 +226,22 @@ class PackManagerDialog(QDialog):
         if path:
             self.install(Path(path))
 
-    def install(self, path: Path) -> None:
+    def install_files(self, paths: list[Path], outcomes: tuple[str, ...] = ()) -> None:
+        """Install several files one after the other (the welcome dialog's choice); each
+        is checked on its own, one that fails does not stop the others, and the status
+        ends with every file's outcome, each naming its file."""
+        if not paths:
+            if len(outcomes) > 1:
+                self.status.setText("\n".join(outcomes))
+            return
+
+        def next_file() -> None:
+            outcome = f"{paths[0].name}: {self.status.text()}"
+            self.install_files(paths[1:], (*outcomes, outcome))
+
+        self.install(paths[0], then=next_file)
+
+    def install(self, path: Path, then: Callable[[], None] | None = None) -> None:
         """Validate and install a pack file (replacing an older version of its pair)."""
         service = self._ctx.translation
         if service is None:
@@ -248,10 +264,14 @@ class PackManagerDialog(QDialog):
             self.status.setText(message)
             self.refresh()
             self._packs_changed(replaced if replaced and replaced != info.key else None)
+            if then is not None:
+                then()
 
         def failed(error: BaseException) -> None:
             self._failed(error)
             self.refresh()  # the list shows what is on disk, whatever the failure left
+            if then is not None:
+                then()
 
         self._ctx.tasks.run(work, done, failed, owner=self)
 

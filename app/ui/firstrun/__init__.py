@@ -1,0 +1,1 @@
+"""The welcome dialog a new installation opens with."""

@@ -65,6 +65,10 @@ class Settings:
     appearance: str = "system"  # follows the OS colour scheme (and its contrast setting)
     log_level: str = "info"  # what goes into crossdesk.log (debug for a support case)
     first_run_done: bool = False  # the welcome dialog has been answered (or skipped)
+    # Resolved conversations older than this many days leave this computer (0: all kept);
+    # a server's retention (GET /v1/me), when signed in, wins. See app.ops.retention.
+    retention_days: int = 0
+    lock_after_minutes: int = 15  # the screen lock after this long without input; 0: never
 
     def __post_init__(self) -> None:
         if isinstance(self.workspace, str):  # the old "url|agent" text (scripts, benchmarks)
@@ -101,6 +105,7 @@ _FLAGS = frozenset(
         "first_run_done",
     }
 )
+MAX_LOCK_MINUTES = 24 * 60
 _QUIET = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -114,10 +119,24 @@ def quiet_minutes(text: str | None) -> tuple[int, int] | None:
     return None if start == end else (start, end)
 
 
+MAX_RETENTION_DAYS = 36_500  # a hundred years: more is a typing slip, not a policy
+
+
 def check_setting(name: str, value: object) -> str | None:
     """Why ``value`` cannot be the setting ``name`` (None: it can)."""
+    if name == "retention_days":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number of days"
+        if not 0 <= value <= MAX_RETENTION_DAYS:
+            return f"must be between 0 (keep everything) and {MAX_RETENTION_DAYS} days"
+        return None
     if name in _FLAGS:
         return None if isinstance(value, bool) else "must be true or false"
+    if name == "lock_after_minutes":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number of minutes"
+        inside = 0 <= value <= MAX_LOCK_MINUTES
+        return None if inside else f"must be 0 (never) to {MAX_LOCK_MINUTES} minutes"
     if name == "workspace" and isinstance(value, dict):
         if set(value) != {"server_url", "agent_id"} or not all(
             isinstance(v, str) and v for v in value.values()

@@ -32,13 +32,15 @@ from pydantic import (
 from app.domain.attachments import MAX_ATTACHMENT_BYTES, MAX_PER_MESSAGE
 from app.domain.fields import MAX_FIELDS, MAX_KEY_CHARS, MAX_VALUE_CHARS, clean_fields
 
-CONTRACT_VERSION = "1.1"  # 1.1: clarifications and optional additions (GUIDE.md)
+CONTRACT_VERSION = "1.2"  # 1.1: clarifications, live updates; 1.2: erasure, roles and scopes
 MAX_PAGE = 500
 MAX_BODY_CHARS = 200_000  # the longest message body a server must accept (and a client sends)
 
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
 Timestamp = Annotated[int, Field(ge=0, description="Seconds since 1970-01-01 UTC")]
 Role = Literal["agent", "lead", "trainer", "admin"]
+MAX_SCOPES = 50  # teams (or regions) one account belongs to
+ScopeName = Annotated[str, Field(min_length=1, max_length=128, description="A team or region")]
 Status = Literal["open", "pending", "snoozed", "resolved"]
 Channel = Literal["email", "web_chat", "whatsapp", "line", "messenger", "sms", "phone"]
 MessageKind = Literal["customer", "agent", "note", "system"]
@@ -107,6 +109,10 @@ class Agent(Wire):
     locale: str = Field(default="en", max_length=35)
     languages: list[str] = Field(default_factory=list, max_length=50)
     roles: list[Role] = Field(default_factory=_agent_only)
+    # Contract 1.2, optional: the scope a server limits this account's conversations to
+    # (see GUIDE.md "Roles and scopes"); empty means not limited on that axis.
+    teams: list[ScopeName] = Field(default_factory=list, max_length=MAX_SCOPES)
+    regions: list[ScopeName] = Field(default_factory=list, max_length=MAX_SCOPES)
 
 
 # The change feeds a live-update event may name (GET /v1/events, contract 1.1): each is
@@ -131,6 +137,10 @@ class Capabilities(Wire):
     scenarios: bool = False
     # GET /v1/events streams feed positions (contract 1.1); absent or false: poll the feeds
     live_events: bool = False
+    # POST /v1/customers/{id}/erasure (contract 1.2); absent or false: erase on the backend
+    customer_erasure: bool = False
+    # GET /v1/audit: the review audit log, for admins (contract 1.2); absent or false: none
+    audit: bool = False
 
 
 class Limits(Wire):
@@ -145,6 +155,14 @@ class Me(Wire):
     limits: Limits = Limits()
     contract_version: str = CONTRACT_VERSION
     server_time: Timestamp
+    retention_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=36_500,
+        description="Optional (1.2): clients remove resolved conversations with no activity"
+        " for this many days from the agent's computer (they stay on the server); 0 keeps"
+        " everything; absent: the client's own setting applies",
+    )
 
 
 class AgentList(Wire):
@@ -218,6 +236,14 @@ class Conversation(Wire):
         "indicator; ephemeral, absent when the backend has none)",
     )
     fields: Fields | None = None
+    team: ScopeName | None = Field(
+        default=None,
+        description="Optional (1.2): the team whose agents see it, when the server scopes",
+    )
+    region: ScopeName | None = Field(
+        default=None,
+        description="Optional (1.2): the region whose agents see it, when the server scopes",
+    )
 
 
 class Author(Wire):

@@ -107,6 +107,55 @@ class Fact(Strict):
     effective: dt.date | None = None  # when the rule takes (took) effect, if recent or future
 
 
+class RequestDeadline(Strict):
+    """How long the law gives to answer a data-subject request (access, erasure...), so the
+    data-requests queue can count down to it. With no ``days`` or ``months`` the law sets no
+    fixed period ("without undue delay"): the team's default applies and ``note`` says why."""
+
+    days: int | None = Field(default=None, ge=1, le=365)
+    months: int | None = Field(default=None, ge=1, le=12)  # calendar months (GDPR: 1)
+    business_days: bool = False  # ``days`` are working days
+    extension_days: int | None = Field(default=None, ge=1, le=365)
+    extension_months: int | None = Field(default=None, ge=1, le=12)
+    source: SourceId
+    verified: dt.date | None = None
+    note: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _one_period(self) -> RequestDeadline:
+        if self.days is not None and self.months is not None:
+            raise ValueError("give the period in 'days' or in 'months', not both")
+        if self.extension_days is not None and self.extension_months is not None:
+            raise ValueError(
+                "give the extension in 'extension_days' or 'extension_months', not both"
+            )
+        if self.days is None and self.months is None and self.note is None:
+            raise ValueError(
+                "with no 'days' or 'months' (no fixed period in the law), a 'note' must say why"
+            )
+        return self
+
+    @property
+    def has_period(self) -> bool:
+        return self.days is not None or self.months is not None
+
+    def summary(self) -> str:
+        """The period in English, for logs and the audit ("1 month (+2 months)")."""
+
+        def span(days: int | None, months: int | None) -> str:
+            if months is not None:
+                return f"{months} month{'s' if months > 1 else ''}"
+            unit = "working day" if self.business_days else "day"
+            return f"{days} {unit}{'s' if days != 1 else ''}"
+
+        if not self.has_period:
+            return "no fixed period"
+        text = span(self.days, self.months)
+        if self.extension_days is not None or self.extension_months is not None:
+            text += f" (+{span(self.extension_days, self.extension_months)})"
+        return text
+
+
 class DataProtection(Strict):
     law: LocalText  # the real name (and common abbreviation)
     rights: list[LocalText] = Field(min_length=1)
@@ -114,6 +163,7 @@ class DataProtection(Strict):
     verified: dt.date | None = None
     effective: dt.date | None = None
     notes: list[Fact] = Field(default_factory=list)
+    requests: RequestDeadline | None = None  # the deadline for answering a request
 
 
 class Region(Strict):
@@ -170,9 +220,9 @@ class Profile(Strict):
     regions: list[Region] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
 
-    def legal_facts(self) -> list[tuple[str, Fact | DataProtection]]:
+    def legal_facts(self) -> list[tuple[str, Fact | DataProtection | RequestDeadline]]:
         """Every legal statement with where it sits (for the audit and its tests)."""
-        found: list[tuple[str, Fact | DataProtection]] = [
+        found: list[tuple[str, Fact | DataProtection | RequestDeadline]] = [
             (f"consumer_rights[{n}]", fact) for n, fact in enumerate(self.consumer_rights)
         ]
         if self.data_protection is not None:
@@ -181,6 +231,8 @@ class Profile(Strict):
                 (f"data_protection.notes[{n}]", note)
                 for n, note in enumerate(self.data_protection.notes)
             ]
+            if self.data_protection.requests is not None:
+                found.append(("data_protection.requests", self.data_protection.requests))
         for region in self.regions:
             found += [(f"regions.{region.code}.facts[{n}]", f) for n, f in enumerate(region.facts)]
         return found
@@ -205,7 +257,9 @@ class Profile(Strict):
                 "a profile that observes Ramadan says 'norms: promotions: ramadan: calm'"
             )
         for where, item in self.legal_facts():
-            if item.verified is None:
+            # a deadline nobody could confirm states no period (the team default applies)
+            unconfirmed = isinstance(item, RequestDeadline) and not item.has_period
+            if item.verified is None and not unconfirmed:
                 raise ValueError(f"{where} has no 'verified' date")
             if not sources[item.source].is_deep_link:
                 url = sources[item.source].url

@@ -28,6 +28,7 @@ class Changes:
         outbox: something waits to be sent to the server (the window syncs at once).
         reviews: reviews, annotations, the rubric or survey answers changed.
         training: practice scenarios, assignments or attempts changed.
+        data_requests: data-subject requests were opened, extended or closed.
     """
 
     conversation_ids: frozenset[int] = frozenset()
@@ -41,6 +42,7 @@ class Changes:
     outbox: bool = False
     reviews: bool = False
     training: bool = False
+    data_requests: bool = False
 
     @classmethod
     def of(cls, *conversation_ids: int, **flags: bool) -> Changes:

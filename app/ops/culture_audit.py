@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.culture.profile_schema import DataProtection
+from app.culture.profile_schema import DataProtection, RequestDeadline
 from app.culture.profiles import load_profiles
 from app.culture.weekends import load_weekends
 from app.knowledge.articles import load_articles
@@ -50,9 +50,16 @@ def audit(
     for code, profile in profiles.profiles.items():
         path = etiquette / "profiles" / f"{code}.yaml"
         for where, item in profile.legal_facts():
-            reason = _due(item.verified, item.effective, today, max_age_days)
-            if reason:
+            if isinstance(item, RequestDeadline):  # dated with its law: checked together
+                if item.verified is None and not item.has_period:
+                    continue  # no period claimed (its note says the team default applies)
+                effective = profile.data_protection.effective if profile.data_protection else None
+                reason = _due(item.verified, effective, today, max_age_days)
+                text = f"request deadline: {item.summary()}"
+            else:
+                reason = _due(item.verified, item.effective, today, max_age_days)
                 text = item.law.en if isinstance(item, DataProtection) else item.fact.en
+            if reason:
                 due.append(DueItem(f"{path}: {where}", reason, text))
     weekends, errors = load_weekends(etiquette / "weekends.yaml")
     problems += [str(error) for error in errors]

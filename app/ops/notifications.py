@@ -41,6 +41,7 @@ class Kind(Enum):
     MESSAGE = "message"
     SLA = "sla"
     HELD = "held"
+    DATA_REQUEST = "data_request"  # a data request's deadline (app.ui.privacy.reminders)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@
 the argument of the operations it submits, and reads these plain values.
 """
 
+from app.storage.cipher import WorkspaceKey, file_state
 from app.storage.errors import StoreError, StoreProblem, classify
 from app.storage.snapshot import copy_workspace
 from app.storage.store import Store
@@ -16,6 +17,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreProblem",
+    "WorkspaceKey",
     "classify",
     "copy_workspace",
+    "file_state",
 ]

@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Row, insert, select, update
 from starlette.routing import BaseRoute
 
-from app.contract.models import Agent, TokenResponse
+from app.contract.models import MAX_SCOPES, Agent, TokenResponse
 from app.server import db
 from app.server.config import ServerConfig
 from app.server.problems import ProblemError
@@ -68,8 +68,11 @@ def create_account(
     password: str | None = None,
     locale: str = "en",
     languages: list[str] | None = None,
+    teams: list[str] | None = None,
+    regions: list[str] | None = None,
 ) -> None:
-    """Create an account; refuse an existing id or an unknown role."""
+    """Create an account; refuse an existing id or an unknown role. ``teams`` and
+    ``regions`` limit what it reads (app.server.scoping); none: everything."""
     if not _valid_id(account_id):
         raise AccountError(f"'{account_id}' is not a valid id (letters, digits, . _ : -)")
     unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
@@ -86,8 +89,30 @@ def create_account(
             roles=roles,
             password_hash=None if password is None else hash_password(password),
             created_at=now,
+            teams=_scope_names(teams, "team"),
+            regions=_scope_names(regions, "region"),
         )
     )
+
+
+def set_scope(conn: Connection, account_id: str, *, teams: list[str], regions: list[str]) -> None:
+    """Put an account in these teams and regions (empty lists: not limited). Its feed
+    cursors of the old scope get 410 from now on, so its client re-reads its share."""
+    if get_account(conn, account_id) is None:
+        raise AccountError(f"no account '{account_id}'")
+    conn.execute(
+        update(db.accounts)
+        .where(db.accounts.c.id == account_id)
+        .values(teams=_scope_names(teams, "team"), regions=_scope_names(regions, "region"))
+    )
+
+
+def _scope_names(names: list[str] | None, what: str) -> list[str]:
+    """Distinct team or region names within the contract's bounds, or AccountError."""
+    cleaned = list(dict.fromkeys(n.strip() for n in names or []))
+    if len(cleaned) > MAX_SCOPES or any(not n or len(n) > 128 for n in cleaned):
+        raise AccountError(f"at most {MAX_SCOPES} {what}s of 1-128 characters each")
+    return cleaned
 
 
 def _valid_id(value: str) -> bool:

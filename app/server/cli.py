@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         f", at least {MIN_MAX_BODY_BYTES}; sign-in is always limited to {SIGN_IN_MAX_BODY_BYTES})",
     )
     parser.add_argument(
+        "--client-retention-days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="clients remove resolved conversations with no activity for N days from agents' "
+        "computers (GET /v1/me retention_days; 0 = keep everything; default: not set)",
+    )
+    parser.add_argument(
         "--enable-test-faults",
         action="store_true",
         help="TEST ONLY: enable POST /v1/admin/faults (injected 503s and held writes)",
@@ -113,6 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     account.add_argument("--role", choices=ACCOUNT_ROLES, default="agent")
+    account.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        help="a team whose conversations it reads (repeat; none: not limited by team)",
+    )
+    account.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        help="a region whose conversations it reads (repeat; none: not limited by region)",
+    )
 
     token = commands.add_parser("create-token", help="print a new API token for an account")
     _add_store_options(token, sub=True)
@@ -138,11 +158,15 @@ def _config(args: argparse.Namespace) -> ServerConfig:
             f"--max-body-bytes must be at least {MIN_MAX_BODY_BYTES} (the largest message "
             f"needs about 5 MB; the default is {DEFAULT_MAX_BODY_BYTES})"
         )
+    retention = getattr(args, "client_retention_days", None)
+    if retention is not None and not 0 <= retention <= 36_500:
+        raise CliError("--client-retention-days must be 0 (keep everything) to 36500 days")
     return ServerConfig(
         data_dir=data_dir,
         database_url=args.database_url,
         rate_limit=rate_limit,
         max_body_bytes=max_body,
+        client_retention_days=retention,
         enable_test_faults=getattr(args, "enable_test_faults", False),
     )
 
@@ -165,6 +189,8 @@ def _create_account(args: argparse.Namespace) -> int:
             roles=[args.role],
             now=config.now(),
             password=password,
+            teams=args.team,
+            regions=args.region,
         )
     print(f"created account {args.id} ({args.role})")
     return 0

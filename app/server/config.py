@@ -49,6 +49,7 @@ class ServerConfig:
     enable_test_faults: bool = False
     idempotency_ttl: int = 72 * 3600
     tombstone_retention: int = 30 * 86400
+    client_retention_days: int | None = None  # GET /v1/me retention_days (None: not set)
     # GET /v1/events: a comment line every live_heartbeat seconds; a stream ends at the
     # token's expiry or after live_max_seconds; at most this many streams per account and
     # per process (past them: 429 / 503 with Retry-After)

@@ -88,6 +88,8 @@ accounts = Table(
     Column("roles", JSON, nullable=False),
     Column("password_hash", Text),
     Column("created_at", BigInteger, nullable=False),
+    Column("teams", JSON),  # the scope of what the account reads (app.server.scoping)
+    Column("regions", JSON),
 )
 
 tokens = Table(
@@ -137,6 +139,8 @@ conversations = Table(
     # conversation (its version stays), but a new change_seq so the feed carries it.
     Column("customer_typing_until", BigInteger),
     Column("fields", JSON),  # backend fields: order number, order status (optional)
+    Column("team", String(128), index=True),  # who may read it (app.server.scoping)
+    Column("region", String(128), index=True),
 )
 
 messages = Table(
@@ -199,6 +203,21 @@ idempotency = Table(
     Column("etag", String(64)),
     Column("created_at", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "key"),
+)
+# Reviews of another agent's work, for admins (GET /v1/audit); never any text.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("at", BigInteger, nullable=False),
+    Column("actor_id", String(128), nullable=False),
+    Column("actor_roles", JSON, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("conversation_id", String(128), nullable=False, index=True),
+    Column("agent_id", String(128)),
+    Column("record_id", String(128)),
 )
 Index("ix_idempotency_created", idempotency.c.created_at)
 Index("ix_tombstones_collection_seq", tombstones.c.collection, tombstones.c.change_seq)

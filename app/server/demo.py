@@ -128,6 +128,7 @@ def _write(conn: Connection, demo: DemoWorkspace, now: int) -> None:
             created_at=now + spec.messages[0].offset,
             updated_at=now,
             fields=dict(spec.fields) or None,
+            region=cust.country or None,  # its customer's country; demo accounts: unscoped
         )
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-FeedKey = tuple[str, str, int, str, int]  # feed, cursor ("" for a snapshot), limit, epoch, floor
+# feed, cursor ("" for a snapshot), limit, epoch, floor, scope digest ("" for unscoped
+# callers: callers limited to other teams never share a page, see app.server.scoping)
+FeedKey = tuple[str, str, int, str, int, str]
 
 
 class FeedPageCache:

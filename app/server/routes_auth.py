@@ -127,10 +127,16 @@ def get_me(request: Request, principal: CurrentPrincipal) -> Response:
     me = Me(
         agent=principal.agent,
         capabilities=Capabilities(
-            articles=True, annotations=True, scenarios=True, live_events=True
+            articles=True,
+            annotations=True,
+            scenarios=True,
+            live_events=True,
+            audit=True,
+            customer_erasure=True,
         ),
         limits=Limits(requests_per_minute=state.config.rate_limit or None),
         server_time=state.now(),
+        retention_days=state.config.client_retention_days,
     )
     return json_response(200, me.model_dump_json())
 

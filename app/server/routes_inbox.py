@@ -20,7 +20,7 @@ from app.contract.models import (
     MessageCreate,
     MessagePage,
 )
-from app.server import attachment_store, store
+from app.server import attachment_store, scoping, store
 from app.server.auth import CurrentPrincipal, Integration, Principal
 from app.server.config import CHANNEL_SLA_SECONDS
 from app.server.idempotency import Outcome, json_response, run_idempotent
@@ -96,13 +96,14 @@ def _invalid(pointer: str, code: str, detail: str) -> ProblemError:
     },
 )
 def get_conversation(
-    request: Request, conversation_id: ConversationId, _principal: CurrentPrincipal
+    request: Request, conversation_id: ConversationId, principal: CurrentPrincipal
 ) -> Response:
-    """One conversation with its customer; ``ETag`` is its version, for If-Match."""
+    """One conversation with its customer; ``ETag`` is its version, for If-Match. One
+    outside the caller's scope (contract 1.2) is 404, as if it did not exist."""
     state = server_state(request)
     with state.db.read() as conn:
         conversation = store.get_conversation(conn, conversation_id)
-    if conversation is None:
+    if conversation is None or not scoping.can_read(principal, conversation):
         raise _not_found(conversation_id)
     return json_response(200, conversation.model_dump_json(), etag(conversation))
 
@@ -192,7 +193,7 @@ def patch_conversation(
 
     def operation(conn: Connection) -> Outcome:
         current = store.get_conversation(conn, conversation_id, lock=True)
-        if current is None:
+        if current is None or not scoping.can_read(principal, current):
             raise _not_found(conversation_id)
         if not etag_matches(if_match, current.version):
             raise ProblemError(
@@ -220,14 +221,14 @@ def patch_conversation(
 def list_messages(
     request: Request,
     conversation_id: ConversationId,
-    _principal: CurrentPrincipal,
+    principal: CurrentPrincipal,
     after_seq: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> Response:
     """Messages with seq above ``after_seq``, oldest first."""
     state = server_state(request)
     with state.db.read() as conn:
-        if store.get_conversation(conn, conversation_id) is None:
+        if not scoping.can_read(principal, store.get_conversation(conn, conversation_id)):
             raise _not_found(conversation_id)
         items, has_more = store.list_messages(conn, conversation_id, after_seq, limit)
     return json_response(200, MessagePage(items=items, has_more=has_more).model_dump_json())
@@ -274,7 +275,7 @@ def post_message(
 
     def operation(conn: Connection) -> Outcome:
         conversation = store.get_conversation(conn, conversation_id, lock=True)
-        if conversation is None:
+        if not scoping.can_read(principal, conversation):
             raise _not_found(conversation_id)
         existing = store.get_message_row(conn, body.id)
         if existing is not None:
@@ -412,6 +413,8 @@ def inbound_message(
                 created_at=now,
                 updated_at=now,
                 fields=incoming.fields,
+                team=incoming.team,
+                region=incoming.region,
             )
         else:
             values: dict[str, object] = {

@@ -33,7 +33,7 @@ from app.contract.review_models import (
     SurveyAnswer,
     SurveyAnswerChanges,
 )
-from app.server import review_store, store
+from app.server import review_store, routes_audit, scoping, store
 from app.server.auth import CurrentPrincipal, Integration, Principal, require_roles
 from app.server.feeds import Cursor, Limit
 from app.server.idempotency import Outcome, run_idempotent
@@ -62,6 +62,12 @@ _FAMILY = FeedFamily(
     },
     names={"rubrics": "rubric", "reviews": "review", "annotations": "annotation"},
     visible_to=review_store.visible_to,
+    scoped_by={
+        "reviews": review_store.reviews.c.conversation_id,
+        "annotations": review_store.annotation_rows.c.conversation_id,
+        "survey_answers": review_store.survey_answers.c.conversation_id,
+    },
+    on_read=routes_audit.record_reads,
 )
 
 
@@ -127,10 +133,10 @@ def put_rubric(
     )
 
 
-def _check_review(conn: Connection, body: ReviewWrite, current: Any) -> None:
+def _check_review(conn: Connection, principal: Principal, body: ReviewWrite, current: Any) -> None:
     if current is not None and current.conversation_id != body.conversation_id:
         raise invalid("/conversation_id", "immutable", "A review stays on its conversation.")
-    if store.get_conversation(conn, body.conversation_id) is None:
+    if not scoping.can_read(principal, store.get_conversation(conn, body.conversation_id)):
         raise invalid("/conversation_id", "unknown_conversation", "No such conversation.")
     if body.reviewed_agent_id is not None and not store.agent_exists(conn, body.reviewed_agent_id):
         raise invalid("/reviewed_agent_id", "unknown_agent", "No such agent (see /v1/agents).")
@@ -171,8 +177,17 @@ def put_review(
     a published review stays published and keeps its agent. The creator is the reviewer."""
 
     def write(conn: Connection, current: Any, now: int) -> Any:
-        _check_review(conn, body, current)
+        _check_review(conn, principal, body, current)
         reviewer = principal.account_id if current is None else current.reviewer_id
+        routes_audit.record(
+            conn,
+            principal,
+            "review_write",
+            body.conversation_id,
+            record_id=review_id,
+            reviewed_agent_id=body.reviewed_agent_id,
+            now=now,
+        )
         return review_store.put_review(conn, review_id, body, current, reviewer, now)
 
     return _FAMILY.put(
@@ -180,13 +195,19 @@ def put_review(
     )
 
 
-def _check_annotation(conn: Connection, body: AnnotationWrite, current: Any) -> None:
+def _check_annotation(
+    conn: Connection, principal: Principal, body: AnnotationWrite, current: Any
+) -> None:
     if current is not None and (
         current.conversation_id != body.conversation_id or current.message_id != body.message_id
     ):
         raise invalid("/message_id", "immutable", "An annotation stays on its message.")
     message = store.get_message_row(conn, body.message_id)
-    if message is None or message.conversation_id != body.conversation_id:
+    if (
+        message is None
+        or message.conversation_id != body.conversation_id
+        or not scoping.can_read(principal, store.get_conversation(conn, body.conversation_id))
+    ):
         raise invalid("/message_id", "unknown_message", "No such message in that conversation.")
 
 
@@ -207,8 +228,17 @@ def put_annotation(
     """Create or replace an annotation on one message. The creator is its author."""
 
     def write(conn: Connection, current: Any, now: int) -> Any:
-        _check_annotation(conn, body, current)
+        _check_annotation(conn, principal, body, current)
         author = principal.account_id if current is None else current.author_id
+        routes_audit.record(
+            conn,
+            principal,
+            "annotation_write",
+            body.conversation_id,
+            record_id=annotation_id,
+            reviewed_agent_id=None,
+            now=now,
+        )
         return review_store.put_annotation(conn, annotation_id, body, current, author, now)
 
     return _FAMILY.put(
@@ -230,8 +260,20 @@ def delete_annotation(
 ) -> Response:
     """Delete an annotation at the version in If-Match; its tombstone goes out in the feed.
     A retry with the same Idempotency-Key replays the tombstone."""
+
+    def audit(conn: Connection, current: Any, now: int) -> None:
+        routes_audit.record(
+            conn,
+            principal,
+            "annotation_delete",
+            current.conversation_id,
+            record_id=annotation_id,
+            reviewed_agent_id=None,
+            now=now,
+        )
+
     return _FAMILY.delete(
-        request, principal, "annotations", annotation_id, if_match, idempotency_key
+        request, principal, "annotations", annotation_id, if_match, idempotency_key, audit
     )
 
 

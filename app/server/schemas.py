@@ -17,6 +17,7 @@ from app.contract.models import (
     Fields,
     Id,
     Message,
+    ScopeName,
     Timestamp,
     Wire,
 )
@@ -33,6 +34,12 @@ class InboundConversation(Wire):
     language: str = Field(default="", max_length=35)
     fields: Fields | None = Field(
         default=None, description="Order details etc.; given, they replace the stored ones"
+    )
+    team: ScopeName | None = Field(
+        default=None, description="The team it belongs to (set by the first message)"
+    )
+    region: ScopeName | None = Field(
+        default=None, description="The region it belongs to (set by the first message)"
     )
 
 

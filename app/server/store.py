@@ -38,7 +38,13 @@ def agent_from_row(row: Row[Any]) -> Agent:
     """Accounts may hold server-only roles (integration); the wire shows contract roles."""
     roles = [r for r in row.roles if r in CONTRACT_ROLES]
     return Agent(
-        id=row.id, name=row.name, locale=row.locale, languages=list(row.languages), roles=roles
+        id=row.id,
+        name=row.name,
+        locale=row.locale,
+        languages=list(row.languages),
+        roles=roles,
+        teams=list(row.teams or []),
+        regions=list(row.regions or []),
     )
 
 
@@ -112,6 +118,8 @@ def conversation_from_row(row: Row[Any]) -> Conversation:
         updated_at=row.updated_at,
         customer_typing_until=row.customer_typing_until,
         fields=row._mapping["fields"],
+        team=row.team,
+        region=row.region,
     )
 
 

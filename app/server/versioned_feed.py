@@ -9,7 +9,7 @@ models, the names its problems use and who may read what).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Header, Request
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from app.contract.models import FieldError, Tombstone
-from app.server import db
+from app.server import db, scoping, store
 from app.server.auth import Principal
 from app.server.db import current_seq, get_meta
 from app.server.feeds import decode_cursor, encode_cursor
@@ -70,6 +70,11 @@ class FeedFamily:
     pages: Mapping[str, type[BaseModel]]
     names: Mapping[str, str]  # what a problem calls one record of the collection
     visible_to: Visibility
+    # collection -> its column naming a conversation: such rows follow the conversation's
+    # scope (contract 1.2, app.server.scoping), and their cursors carry the scope
+    scoped_by: Mapping[str, Any] = field(default_factory=dict)
+    # told (request, caller, collection, rows) before a page goes out (the audit log)
+    on_read: Callable[[Request, Principal, str, list[Any]], None] | None = None
 
     # ------------------------------------------------------------------------ feeds
     def read_changes(
@@ -86,13 +91,22 @@ class FeedFamily:
         state.maybe_maintain()
         table = self.records.tables[collection]
         visible = self.visible_to(collection, principal.account_id, principal.roles)
+        scope_key = ""
+        if collection in self.scoped_by:
+            scope = scoping.scope_of(principal)
+            scope_key = scope.key()
+            inside = scoping.by_conversation(scope, self.scoped_by[collection])
+            if inside is not None:
+                visible = inside if visible is None else visible & inside
         with state.db.read() as conn:
             epoch, floor = get_meta(conn, "epoch"), int(get_meta(conn, "floor"))
             newest = current_seq(conn)
             after, issued_floor = (
                 (0, floor)
                 if cursor is None
-                else decode_cursor(cursor, collection, epoch=epoch, floor=floor, newest=newest)
+                else decode_cursor(
+                    cursor, collection, epoch=epoch, floor=floor, newest=newest, scope=scope_key
+                )
             )
             query = select(table).where(table.c.change_seq > after)
             if visible is not None:
@@ -113,6 +127,8 @@ class FeedFamily:
             last = page[-1].change_seq if page else after
             if not has_more and visible is not None:
                 last = max(last, newest)
+        if self.on_read is not None:
+            self.on_read(request, principal, collection, page)
         items = [
             self.records.to_model(collection, r) for r in page if "deleted_at" not in r._fields
         ]
@@ -124,7 +140,7 @@ class FeedFamily:
         body = self.pages[collection](
             items=items,
             deleted=deleted,
-            next_cursor=encode_cursor(epoch, collection, last, issued_floor),
+            next_cursor=encode_cursor(epoch, collection, last, issued_floor, scope_key),
             has_more=has_more,
         )
         return json_response(200, body.model_dump_json())
@@ -153,6 +169,17 @@ class FeedFamily:
                 headers={"ETag": etag(current.version)},
             )
 
+    def hide_out_of_scope(
+        self, conn: Connection, principal: Principal, collection: str, item_id: str, current: Any
+    ) -> None:
+        """A record of a conversation outside the caller's scope is 404, before any 412
+        could show it in ``current`` (its id is taken, but nothing of it is told)."""
+        if current is None or collection not in self.scoped_by:
+            return
+        conversation = store.get_conversation(conn, current.conversation_id)
+        if not scoping.can_read(principal, conversation):
+            raise ProblemError(404, "not_found", f"No {self.names[collection]} '{item_id}'.")
+
     def put(
         self,
         request: Request,
@@ -170,6 +197,7 @@ class FeedFamily:
 
         def operation(conn: Connection) -> Outcome:
             current = self.records.get_row(conn, collection, item_id, lock=True)
+            self.hide_out_of_scope(conn, principal, collection, item_id, current)
             self.precondition(collection, item_id, current, if_match)
             item = write(conn, current, state.now())
             return Outcome(201 if current is None else 200, item, etag(item.version))
@@ -185,15 +213,20 @@ class FeedFamily:
         item_id: str,
         if_match: str,
         idempotency_key: str,
+        before: Writer | None = None,
     ) -> Response:
         """Delete a record at the version in If-Match (404 when there is none); its tombstone
-        goes out in the feed, and a retry with the same Idempotency-Key replays it."""
+        goes out in the feed, and a retry with the same Idempotency-Key replays it.
+        ``before`` runs in the same transaction, with the record as it was (an audit)."""
         state = server_state(request)
 
         def operation(conn: Connection) -> Outcome:
             current = self.records.get_row(conn, collection, item_id, lock=True)
+            self.hide_out_of_scope(conn, principal, collection, item_id, current)
             self.precondition(collection, item_id, current, if_match)
             now = state.now()
+            if before is not None:
+                before(conn, current, now)
             self.records.delete(conn, collection, item_id, now, "deleted")
             return Outcome(200, Tombstone(id=item_id, deleted_at=now))
 

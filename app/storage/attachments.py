@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import stat
 import tempfile
 import uuid
@@ -38,7 +37,17 @@ from app.domain.attachments import (
     unsupported,
 )
 from app.domain.rules import preview_of
+from app.storage.file_cipher import (
+    META_KEY,
+    META_SEALED,
+    OVERHEAD,
+    FileCipher,
+    is_sealed,
+    new_secret,
+    seal_folder,
+)
 from app.storage.link import Link
+from app.storage.sqlite import sqlite3
 
 _COLUMNS = (
     "id, uid, conversation_id, message_id, filename, content_type, size, sha256, width,"
@@ -108,6 +117,33 @@ class AttachmentRepository:
         self._conn = link.conn
         row = self._conn.execute("PRAGMA database_list").fetchone()
         self.folder = attachments_folder(Path(row[2])) if row and row[2] else None
+        self.cipher: FileCipher | None = None  # set for an encrypted workspace
+
+    def encrypt_files(self) -> int:
+        """From now on files are sealed (AES-256-GCM, :mod:`app.storage.file_cipher`);
+        seal the plain ones already there (once: a workspace just encrypted); how many.
+
+        Only for an encrypted workspace: the file secret lives in its ``meta`` table."""
+        with self._link.transaction():
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,))
+            found = row.fetchone()
+            if found is None:
+                secret = new_secret()
+                self._conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)", (META_KEY, secret.hex())
+                )
+            else:
+                secret = bytes.fromhex(found[0])
+        self.cipher = FileCipher(secret)
+        done = self._conn.execute("SELECT 1 FROM meta WHERE key = ?", (META_SEALED,)).fetchone()
+        if done is not None or self.folder is None:
+            return 0
+        sealed = seal_folder(self.folder, self.cipher, MAX_ATTACHMENT_BYTES)
+        with self._link.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (META_SEALED,)
+            )
+        return sealed
 
     # ------------------------------------------------------------------ files
     def _folder(self) -> Path:
@@ -129,13 +165,15 @@ class AttachmentRepository:
         """Keep ``data`` under its hash (once); return the hash."""
         sha = hashlib.sha256(data).hexdigest()
         target = self.path_of(sha)
-        if self.has_file(sha) and target.stat().st_size == len(data):
+        stored = self.cipher.seal(data, sha) if self.cipher is not None else data
+        size = len(data) + OVERHEAD if self.cipher is not None else len(data)
+        if self.has_file(sha) and target.stat().st_size == size:
             return sha
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(stored)
                 out.flush()
                 os.fsync(out.fileno())
             Path(temp).replace(target)
@@ -145,8 +183,15 @@ class AttachmentRepository:
         return sha
 
     def read_file(self, sha256: str, limit: int) -> bytes:
-        """A stored file's bytes (bounded, links refused)."""
-        return read_bounded(self.path_of(sha256), limit)
+        """A stored file's bytes (bounded, links refused); a sealed file decrypted
+        (SealedFileError if it does not decrypt)."""
+        if self.cipher is None:
+            return read_bounded(self.path_of(sha256), limit)
+        blob = read_bounded(self.path_of(sha256), limit + OVERHEAD)
+        data = self.cipher.open(blob, sha256) if is_sealed(blob) else blob  # not sealed yet
+        if len(data) > limit:
+            raise FileTooLarge(len(data))
+        return data
 
     def _drop_file_if_unused(self, sha256: str) -> None:
         used = self._conn.execute(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import errno
 import shutil
-import sqlite3
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+
+from app.storage.sqlite import sqlite3
 
 
 class StoreProblem(StrEnum):
@@ -24,6 +25,10 @@ class StoreProblem(StrEnum):
     LOCKED = "locked"
     UNREADABLE = "unreadable"
     NEWER_SCHEMA = "newer_schema"
+    # Encrypted at rest (app.storage.cipher): the key given does not open the file...
+    WRONG_KEY = "wrong_key"
+    # ... or no key was given for a file that needs one.
+    ENCRYPTED = "encrypted"
 
 
 class StoreError(Exception):

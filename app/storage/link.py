@@ -6,9 +6,10 @@ outside this package ever sees the connection.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from app.storage.sqlite import sqlite3
 
 
 class Link:

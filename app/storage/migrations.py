@@ -17,7 +17,6 @@ reference. sqlite-utils is imported only when such a step runs (never at start-u
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,9 @@ from app.storage.schema_steps import (
     V7_STATEMENTS,
     V8_STATEMENTS,
     V9_STATEMENTS,
+    V11_STATEMENTS,
 )
+from app.storage.sqlite import sqlite3
 from app.storage.sqlite_utils_db import database
 
 if TYPE_CHECKING:
@@ -292,6 +293,7 @@ _V6 = ";\n".join(V6_STATEMENTS) + ";"
 _V7 = ";\n".join(V7_STATEMENTS) + ";"
 _V8 = ";\n".join(V8_STATEMENTS) + ";"  # issue 13: deleted conversations leave the heat map
 _V9 = ";\n".join(V9_STATEMENTS) + ";"  # issue 13: training records (after v8)
+_V11 = ";\n".join(V11_STATEMENTS) + ";"  # issue 17: data-subject requests, outbox erasure
 # Issue 15: articles carry a Chinese title, a summary for agents in both languages,
 # search keywords per language and the date their facts were checked; all of it is
 # indexed. The empty digest differs from every real one, so start-up re-stores and
@@ -332,6 +334,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V8,
     _V9,  # training: after the v8 step
     _V10,
+    _V11,
 )
 LATEST = len(MIGRATIONS)
 

@@ -24,6 +24,7 @@ from app.storage.conversations import ConversationRepository
 from app.storage.link import Link
 from app.storage.message_removal import MessageRemoval
 from app.storage.messages import MessageRepository, ReceivedMessage
+from app.storage.purge import purged_versions, skips
 
 if TYPE_CHECKING:  # pydantic: only where a server workspace syncs
     from app.contract import models as wire
@@ -95,7 +96,10 @@ class RemoteMirror:
                     "SELECT DISTINCT conversation_uid FROM outbox WHERE op = 'patch'"
                 )
             }
+            retained_out = purged_versions(self._link)  # removed here by retention
             for conv in conversations:
+                if skips(self._link, retained_out, conv.id, conv.version):
+                    continue  # unchanged on the server since: not brought back
                 customer_id = self._customer_id(conv.customer, now)
                 assignee = agents.get(conv.assignee_id) if conv.assignee_id else None
                 language = conv.language or conv.customer.language or "und"

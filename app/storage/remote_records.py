@@ -8,9 +8,10 @@ confirmed; it is *unsent* while the two differ or the server has not confirmed i
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
+
+from app.storage.sqlite import sqlite3
 
 # the WHERE condition (table alias t) of a row whose local changes are unsent
 UNSENT = "(t.server_version IS NULL OR t.version <> t.server_version)"

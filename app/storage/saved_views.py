@@ -6,13 +6,13 @@ repository keeps them as text and never interprets them (the ops layer validates
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from dataclasses import dataclass
 
 from app.domain.errors import LocalizedError
 from app.i18n import N_
 from app.storage.link import Link
+from app.storage.sqlite import sqlite3
 
 MAX_VIEWS = 100  # per agent: a list an agent can still read
 MAX_NAME_CHARS = 80

@@ -406,3 +406,61 @@ V9_STATEMENTS = (
     "ALTER TABLE outbox_v9 RENAME TO outbox",
     "CREATE INDEX outbox_by_state ON outbox (state, id)",
 )
+
+
+# Issue 17, data-subject requests: what a customer asked, under which law, by when, and
+# (once done) the counts of what was exported or erased. After an erasure the row keeps no
+# personal data: the customer row is gone (customer_id set NULL), the opaque uid, country,
+# law, dates and counts stay. The erasure is sent to the server through the outbox.
+V11_STATEMENTS = (
+    """CREATE TABLE data_requests (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('access', 'correct', 'export', 'erase')),
+        customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+        customer_uid TEXT,                        -- the server's opaque id, kept after erasure
+        country TEXT NOT NULL DEFAULT '',
+        timezone TEXT NOT NULL DEFAULT 'UTC',     -- the deadline is counted in it
+        law_en TEXT NOT NULL DEFAULT '',
+        law_zh TEXT NOT NULL DEFAULT '',
+        source_url TEXT,
+        rule TEXT NOT NULL DEFAULT '{}',          -- JSON, app.domain.data_requests.DeadlineRule
+        opened_at INTEGER NOT NULL,
+        opened_by INTEGER REFERENCES agents(id),
+        due_at INTEGER NOT NULL,
+        extended_due_at INTEGER,                  -- set once the deadline was extended
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'fulfilled', 'cancelled')),
+        fulfilled_at INTEGER,                     -- fulfilled or cancelled
+        fulfilled_by INTEGER REFERENCES agents(id),
+        note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
+        outcome TEXT NOT NULL DEFAULT '{}',       -- JSON counts only (what was erased/exported)
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX data_requests_by_due ON data_requests"
+    " (status, coalesce(extended_due_at, due_at))",
+    "CREATE INDEX data_requests_by_customer ON data_requests (customer_id)",
+    # The client asks the server to erase a customer through the outbox: one more operation.
+    """CREATE TABLE outbox_v11 (
+        id INTEGER PRIMARY KEY,
+        conversation_uid TEXT NOT NULL,            -- 'customer:<uid>' for an erasure
+        op TEXT NOT NULL CHECK (op IN ('send_message', 'patch', 'put_review',
+            'put_annotation', 'delete_annotation', 'put_rubric', 'put_training_scenario',
+            'delete_training_scenario', 'put_training_assignment', 'put_training_attempt',
+            'customer.erase')),
+        payload TEXT NOT NULL,
+        base_version INTEGER,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        message_uid TEXT,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'needs_attention', 'conflict')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        conflict TEXT,
+        created_at INTEGER NOT NULL
+    )""",
+    "INSERT INTO outbox_v11 SELECT * FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v11 RENAME TO outbox",
+    "CREATE INDEX outbox_by_state ON outbox (state, id)",
+)

@@ -21,8 +21,9 @@ our connection. ``recursive_triggers=False``: the connection's settings are the 
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
+
+from app.storage.sqlite import sqlite3
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -6,7 +6,7 @@ Operations (``app.ops``) receive a Store; nothing outside ``app.storage`` sees S
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,10 +14,13 @@ from pathlib import Path
 from app.storage.articles import ArticleRepository
 from app.storage.attachments import AttachmentRepository
 from app.storage.canned import CannedStore
+from app.storage.cipher import WorkspaceKey
 from app.storage.conversations import ConversationRepository
 from app.storage.customers import CustomerRepository
+from app.storage.data_requests import DataRequestRepository
 from app.storage.db import connect
 from app.storage.drafts import DraftRepository
+from app.storage.errors import classify
 from app.storage.events import EventRepository
 from app.storage.held import HeldRepository
 from app.storage.kpis import KpiRepository
@@ -38,11 +41,14 @@ from app.storage.reviews import ReviewRepository
 from app.storage.saved_views import SavedViewRepository
 from app.storage.search import SearchIndex
 from app.storage.snoozes import SnoozeStore
+from app.storage.sqlite import sqlite3
 from app.storage.surveys import SurveyRepository
 from app.storage.sync_store import SyncStore
 from app.storage.templates import TemplateRepository
 from app.storage.training import TrainingRepository
 from app.storage.translation_store import TranslationStore
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -80,11 +86,26 @@ class Store:
         self.training = TrainingRepository(self._link)
         self.remote_training = RemoteTraining(self._link)
         self.notify = NotificationQueries(self._link)  # desktop notifications (read-only)
+        self.data_requests = DataRequestRepository(self._link)  # issue 17: data-subject requests
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Store:
-        """Open (create, migrate) the workspace file; StoreError for what the user must fix."""
-        return cls(connect(path, create=create))
+    def open(cls, path: Path, *, create: bool = True, key: WorkspaceKey | None = None) -> Store:
+        """Open (create, migrate) the workspace file; StoreError for what the user must fix.
+
+        With ``key`` the file is encrypted at rest (a plain one is encrypted first)."""
+        store = cls(connect(path, create=create, key=key))
+        if key is not None:  # its attachment files are encrypted too
+            try:
+                store.attachments.encrypt_files()
+            except BaseException as exc:
+                store.close()
+                known = (
+                    classify(exc, Path(path)) if isinstance(exc, (OSError, sqlite3.Error)) else None
+                )
+                if known is None:
+                    raise
+                raise known from exc
+        return store
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -93,8 +114,12 @@ class Store:
             yield
 
     def optimize(self) -> None:
-        """Keep the query planner's statistics fresh (cheap; run before closing)."""
-        self._link.conn.execute("PRAGMA optimize")
+        """Keep the query planner's statistics fresh (cheap; run before closing). A
+        failure only costs fresh statistics: it is logged, never raised."""
+        try:
+            self._link.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            log.warning("PRAGMA optimize failed at shutdown", exc_info=True)
 
     def close(self) -> None:
         self._link.conn.close()

@@ -51,13 +51,22 @@ class MacroRow:
     body: str
 
 
+def text_digest(text: str) -> str:
+    """The first part of every cache key made for ``text``: a conversation that is erased
+    or outlives retention takes its cached translations with it (``app.storage.purge``)."""
+    return hashlib.sha256(b"crossdesk-cache-text\x00" + text.encode("utf-8")).hexdigest()[:16]
+
+
 def cache_key(text: str, source: str, target: str, route: str) -> str:
-    """Text, languages and the exact packs: an upgraded pack never reuses an old answer."""
+    """Text, languages and the exact packs: an upgraded pack never reuses an old answer.
+
+    ``<text digest>:<digest of all four>``: the cache can be cleared of one text's
+    translations without knowing the languages, packs or glossary they were made with."""
     digest = hashlib.sha256()
     for part in (route, source, target, text):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
-    return digest.hexdigest()
+    return f"{text_digest(text)}:{digest.hexdigest()}"
 
 
 class TranslationStore:

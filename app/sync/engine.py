@@ -35,9 +35,10 @@ from app.domain.changes import ChangeLog, Changes
 from app.domain.message_templates import MessageTemplate
 from app.storage.store import Store
 from app.storage.sync_store import PATCH, SEND, Operation
-from app.sync import attachments, choices, message_tombstones, reviews, training
+from app.sync import attachments, choices, message_tombstones, privacy, reviews, training
 from app.sync.client import NetworkError, Page, ServerClient, ServerProblemError, retry_delay
 from app.sync.report import Outcome, SyncReport
+from app.sync.server_retention import pull_once as pull_server_retention
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -168,6 +169,8 @@ class SyncEngine:
                 return reviews.send(self, op)
             if op.op in training.OPS:
                 return training.send(self, op)
+            if op.op in privacy.OPS:  # a customer's erasure (contract 1.2)
+                return privacy.send(self, op)
             if op.op == SEND:
                 message = self.client.post_message(
                     op.conversation_uid,
@@ -265,6 +268,7 @@ class SyncEngine:
     def pull(self) -> tuple[int, int, int, set[int]]:
         """Read the feeds from their cursors; returns counts and the conversations touched."""
         agents = self.client.agents()
+        pull_server_retention(self)  # GET /v1/me's retention_days, once per opening
 
         def store_agents(repo: Store) -> bool:
             renamed = choices.new_agents(repo, agents)

@@ -20,6 +20,7 @@ from app.sync import auth
 
 if TYPE_CHECKING:  # httpx, tenacity and pydantic load only for a server workspace
     from app.contract import models as wire
+    from app.contract.audit_models import AuditPage
     from app.sync.api import LiveState, LiveStream, Syncer
     from app.sync.engine import StoreCall, SyncEngine
 
@@ -156,6 +157,14 @@ def make_engine(
         verify=workspace.ca_bundle or True,
     )
     return SyncEngine(client, store_call, clock)
+
+
+def audit_reader(engine: Syncer | None) -> Callable[[int], AuditPage] | None:
+    """Compute lane: the admin's reader of the server's review audit log, for a server
+    workspace's engine (None for the demo or a file; see app.sync.audit)."""
+    from app.sync.audit import reader_for
+
+    return reader_for(engine)
 
 
 def live_listener(

@@ -36,6 +36,11 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         if self.secrets.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
 
+    def tokens(self) -> dict[tuple[str, str], str]:
+        """The sign-in tokens only, not the workspaces' encryption keys (which stay while
+        their workspace files do)."""
+        return {k: v for k, v in self.secrets.items() if not k[1].startswith("workspace-key|")}
+
 
 @pytest.fixture(autouse=True)
 def no_real_keychain() -> Iterator[None]:

@@ -37,7 +37,7 @@ def test_create_account_and_token_then_sign_in(
     try:
         me = client.get("/v1/me").json()
         assert me["agent"] == {"id": "ana.lima", "name": "Ana", "locale": "en", "languages": [],
-                               "roles": ["lead"]}  # fmt: skip
+                               "roles": ["lead"], "teams": [], "regions": []}  # fmt: skip
         body = {"grant_type": "password", "username": "ana.lima", "password": "s3cret pass"}
         assert client.with_token(None).post("/v1/auth/token", body, key=None).status_code == 200
     finally:

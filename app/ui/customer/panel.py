@@ -53,6 +53,7 @@ class CustomerPanel(QScrollArea):
 
     conversation_requested = Signal(int)
     changed = Signal(object)
+    data_request_requested = Signal(int, str)  # customer id, name (app.ui.privacy opens it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +109,15 @@ class CustomerPanel(QScrollArea):
         self.merge_undo.clicked.connect(self.undo_merge)
         self.merge_undo.hide()
         self._merge: CustomerMerge | None = None
+        self.request_button = QPushButton(_("Data request…"), body)
+        self.request_button.setObjectName("dataRequest")
+        self.request_button.setToolTip(
+            _("Record the customer's request to access, correct, export or erase their data")
+        )
+        self.request_button.clicked.connect(self._data_request)
+        self.requests_note = plain_label(body, "muted")  # their open data requests (app.ui.privacy)
+        self.requests_note.setWordWrap(True)
+        self.requests_note.hide()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
@@ -125,6 +135,8 @@ class CustomerPanel(QScrollArea):
         merge_row.addWidget(self.merge_notice, 1)
         merge_row.addWidget(self.merge_undo)
         layout.addLayout(merge_row)
+        layout.addWidget(self.request_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.requests_note)
         layout.addStretch(1)
         self.setWidget(body)
         self.setEnabled(False)
@@ -259,6 +271,10 @@ class CustomerPanel(QScrollArea):
         cid = item.data(ID_ROLE)
         if isinstance(cid, int):
             self.conversation_requested.emit(cid)
+
+    def _data_request(self) -> None:
+        if self.view is not None:
+            self.data_request_requested.emit(self.view.customer_id, self.view.customer_name)
 
     # ------------------------------------------------------------------ merging
     def open_merge(self) -> MergeCustomersDialog | None:

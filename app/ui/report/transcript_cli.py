@@ -17,7 +17,7 @@ from typing import cast
 from app.config.paths import Paths, resources_dir
 from app.config.settings import load_settings
 from app.i18n import I18n
-from app.ops import inbox, transcript
+from app.ops import inbox, transcript, workspace_keys
 from app.ops.demo import load_demo_into
 from app.ops.translation import TranslationService
 from app.ops.types import Store, StoreError
@@ -63,7 +63,8 @@ def open_store(args: argparse.Namespace, paths: Paths, now: int) -> Store:
         raise FileNotFoundError(choice.path)
     if choice.kind is not WorkspaceKind.FILE:
         choice.path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(choice.path, create=choice.kind is not WorkspaceKind.FILE)
+    key = workspace_keys.script_key(choice.path)  # an encrypted workspace: its key
+    store = Store.open(choice.path, create=choice.kind is not WorkspaceKind.FILE, key=key)
     if choice.kind is WorkspaceKind.DEMO:
         load_demo_into(store, resources_dir() / "demo", now)
     return store
@@ -75,6 +76,10 @@ def open_workspace(args: argparse.Namespace, paths: Paths, now: int) -> Store | 
         return open_store(args, paths, now)
     except FileNotFoundError as exc:
         return f"no workspace file at {exc.args[0]}"
+    except workspace_keys.NeedsPassphraseError as exc:
+        settings, _warning = load_settings(paths.settings_file)
+        choice = choose_workspace(paths, settings, file=args.workspace, demo=args.demo)
+        return workspace_keys.script_hint(choice.path, exc)
     except (StoreError, OSError) as exc:
         return f"cannot open the workspace: {exc}"
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from app.domain.changes import Changes
 from app.ops import review
 from app.ops.review_transcript import findings_at_send
+from app.ui.review.audit_dialog import AuditEntryPoint
 from app.ui.review.window import ReviewWindow
 from app.ui.shell.menus import add_action, view_menu
 
@@ -51,6 +52,7 @@ class ReviewRoom(QObject):
         self.feedback_action: QAction = add_action(
             window, menu, _("Feedback on my conversations…"), [], self.open_feedback
         )
+        self.audit = AuditEntryPoint(window, menu)  # admins: the server's review audit log
         window.conversation.sent_findings = lambda: findings_at_send(window.draft_check.findings)
         window.changes_applied.connect(self._changes)
         self._wrap_inbox_menu()

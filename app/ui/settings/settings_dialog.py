@@ -56,6 +56,8 @@ LOG_LEVEL_NAMES = {
     "error": N_("Errors only"),
 }
 MAX_CERTIFICATE_BYTES = 1_000_000
+LOCK_MINUTES = (1, 5, 10, 15, 30, 60, 120)  # the screen lock's choices (0: never)
+RETENTION_DAYS = (30, 90, 180, 365, 730)  # keeping resolved conversations (0: for ever)
 
 
 def certificate_problem(i18n: I18n, text: str) -> str | None:
@@ -129,6 +131,8 @@ class SettingsDialog(QDialog):
         form.addRow(_("Interface language"), self.language)
         form.addRow(_("Agent language (you read and write)"), self.agent_language)
         form.addRow(_("Appearance"), self.appearance)
+        self.lock_after = self._lock_combo(general, settings.lock_after_minutes)
+        form.addRow(_("Lock CrossDesk"), self.lock_after)
         note = QLabel(_("The window is rebuilt in the new language; your drafts are kept."))
         note.setObjectName("muted")
         note.setWordWrap(True)
@@ -156,6 +160,33 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _lock_combo(self, parent: QWidget, current: int) -> QComboBox:
+        """Never, or after so many minutes without input (a hand-written value is kept)."""
+        ngettext = self._i18n.ngettext
+        minutes = sorted({*LOCK_MINUTES, current} - {0})
+        items = [(self._i18n._("Never (only when the computer locks)"), 0)]
+        items += [
+            (
+                ngettext("After {count} minute idle", "After {count} minutes idle", m).format(
+                    count=m
+                ),
+                m,
+            )
+            for m in minutes
+        ]
+        combo = QComboBox(parent)
+        combo.setObjectName("lockAfterMinutes")
+        for label, value in items:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.setToolTip(
+            self._i18n._(
+                "The window hides its content until you unlock it (with the system keychain "
+                "or the workspace's passphrase). It also locks when the computer locks."
+            )
+        )
+        return combo
 
     def _server_tab(self, settings: Settings) -> QWidget:
         _ = self._i18n._
@@ -193,7 +224,29 @@ class SettingsDialog(QDialog):
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         form.addRow(hint)
+        self.retention = self._retention_combo(tab, settings.retention_days)
+        form.addRow(_("Keep resolved conversations"), self.retention)
         return tab
+
+    def _retention_combo(self, parent: QWidget, current: int) -> QComboBox:
+        """Always, or so many days after their last activity (a hand-written value is kept)."""
+        ngettext = self._i18n.ngettext
+        items = [(self._i18n._("Always (nothing is removed)"), 0)]
+        items += [
+            (ngettext("{count} day", "{count} days", d).format(count=d), d)
+            for d in sorted({*RETENTION_DAYS, current} - {0})
+        ]
+        combo = _combo(
+            parent, "retentionDays", [(label, str(d)) for label, d in items], str(current)
+        )
+        combo.setToolTip(
+            self._i18n._(
+                "Resolved conversations with no activity for this long are removed from this "
+                "computer, with no trace left (they stay on your team's server). When you are "
+                "signed in and your team's server sets a retention, the server's applies."
+            )
+        )
+        return combo
 
     def _support_tab(self, settings: Settings, paths: Paths | None) -> QWidget:
         _ = self._i18n._
@@ -234,7 +287,15 @@ class SettingsDialog(QDialog):
         _ = self._i18n._
         found: list[str] = []
         values = self.result_settings()
-        for name in ("ui_language", "agent_language", "appearance", "log_level", "quiet_hours"):
+        for name in (
+            "ui_language",
+            "agent_language",
+            "appearance",
+            "log_level",
+            "quiet_hours",
+            "lock_after_minutes",
+            "retention_days",
+        ):
             reason = check_setting(name, getattr(values, name))
             if reason is not None:
                 found.append(f"{name}: {reason}")
@@ -259,6 +320,8 @@ class SettingsDialog(QDialog):
             agent_language=self.agent_language.currentData(),
             appearance=self.appearance.currentData(),
             log_level=self.log_level.currentData(),
+            lock_after_minutes=self.lock_after.currentData(),
+            retention_days=int(self.retention.currentData()),
             ca_bundle=self.ca_bundle.text().strip() or None,
             **self.notifications.values(),
         )

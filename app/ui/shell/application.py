@@ -34,6 +34,7 @@ from app.ui.review.headless import arm_review
 from app.ui.shell import headless
 from app.ui.shell.errors import ErrorReporter
 from app.ui.shell.locale import QtTranslations, make_i18n
+from app.ui.shell.lock import install_lock
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.screen_fit import fit_to_screen
 from app.ui.shell.session import SessionActions
@@ -49,6 +50,7 @@ from app.ui.shell.startup import (
 )
 from app.ui.shell.style import apply_appearance
 from app.ui.shell.tasks import QtTaskRunner
+from app.ui.shell.workspace_key import KeyGate
 from app.ui.sync.live import LiveSync
 from app.ui.sync.status import SyncController
 from app.ui.training.headless import arm_training
@@ -78,6 +80,7 @@ class CrossDeskApp(SessionActions, QObject):
         self.pretend = PretendRun(options.now)  # --now: a throw-away copy, no sync
         i18n = make_i18n(options.ui_language or settings.ui_language)
         self.reporter = ErrorReporter(i18n, paths.log_file, lambda: self.window)
+        self.keys = self._key_gate()
         self.tasks = QtTaskRunner(self._open_store, self._report)
         self._retired: list[QtTaskRunner] = []  # shut down, maybe still revoking a session
         self.idle = IdleLoader(self.tasks, paths, self)
@@ -106,15 +109,29 @@ class CrossDeskApp(SessionActions, QObject):
     def _open_store(self) -> Store:
         # The demo and server workspaces are created on first use; a named file must exist.
         must_exist = self.choice.kind is WorkspaceKind.FILE
-        path = self.pretend.working_file(self.choice.path, must_exist=must_exist)
-        return Store.open(path, create=not must_exist)
+        key = self.keys.store_key()  # the demo: None; else from the keychain or a passphrase
+        path = self.pretend.working_file(self.choice.path, must_exist=must_exist, key=key)
+        return Store.open(path, create=not must_exist, key=key)
+
+    def _key_gate(self) -> KeyGate:
+        return KeyGate(
+            self.choice, lambda: self.ctx.i18n, lambda: self.window, self.options.headless
+        )
 
     def _report(self, error: BaseException) -> None:
         self.reporter.report(error, workspace=self.choice.path)
 
     # ------------------------------------------------------------------ start-up
     def start(self) -> None:
-        """Open the workspace on the store lane; show the window when it is ready."""
+        """Open the workspace on the store lane (once its passphrase is typed, where one is
+        needed); show the window when it is ready."""
+        self.keys.prepare(self._open_workspace, self._passphrase_cancelled)
+
+    def _passphrase_cancelled(self) -> None:
+        """Cancel in the passphrase dialog: quit, the workspace untouched."""
+        self._quit_with(2)
+
+    def _open_workspace(self) -> None:
         open_workspace = workspace_opener(
             self.choice, self.translation, self.options.open_conversation, self.ctx.clock()
         )
@@ -130,6 +147,8 @@ class CrossDeskApp(SessionActions, QObject):
 
     def _startup_failed(self, error: BaseException) -> None:
         self.opening.done()
+        if self.keys.retry(error, self._open_workspace, self._passphrase_cancelled):
+            return  # the passphrase is asked; the store lane opens again once it is typed
         self.exit_code = 2
         self.reporter.on_dismissed = self.qt_app.quit
         self._report(error)
@@ -214,6 +233,7 @@ class CrossDeskApp(SessionActions, QObject):
         self.window = window
         self.notifications = install_notifications(self.notifications, self.ctx, window, self.sync)
         self.pretend.mark(window, self.ctx.i18n)
+        self.screen_lock = install_lock(window, self.ctx, self.keys)  # "Encrypted"; the lock
         show_settings_warning(window, self.ctx.i18n, self.options.settings_warning)
         window.show_loaded(self.culture, self.idle.problems)
         if select is not None:
@@ -264,6 +284,7 @@ class CrossDeskApp(SessionActions, QObject):
         self.tasks.shutdown(timeout=0)  # queued writes finish; a revoke goes on meanwhile
         self._retired.append(self.tasks)
         self.choice = session.choose_workspace(self.paths, settings)
+        self.keys = self._key_gate()  # a passphrase belongs to the workspace it opened
         self.tasks = QtTaskRunner(self._open_store, self._report)
         self.idle.tasks = self.tasks
         self.ctx = self.ctx.with_(settings=settings, tasks=self.tasks)

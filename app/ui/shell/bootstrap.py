@@ -246,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.translation.packs_cli import main as packs_main
 
         return packs_main(packs_args)
+    privacy_args = split_report(argv, "privacy", VALUE_OPTIONS)
+    if privacy_args is not None:  # crossdesk [options] privacy export|erase CUSTOMER_ID ...
+        from app.ui.privacy.cli import main as privacy_main
+
+        return privacy_main(privacy_args)
     args = parse_args(argv)
     if args.screenshot is not None or args.exit_after_first_paint:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -13,6 +13,8 @@ from app.config.settings import SettingsError
 from app.domain.datafiles import DataFileError
 from app.i18n import I18n
 from app.ops.types import StoreError, StoreProblem, classify
+from app.ops.workspace_keys import NeedsPassphraseError
+from app.ui.shell.labels import localize
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,22 @@ def store_error_text(i18n: I18n, error: StoreError) -> tuple[str, str]:
                 "Update CrossDesk to open it. The file has not been changed."
             ),
         ),
+        StoreProblem.WRONG_KEY: (
+            _("The workspace is locked"),
+            _(
+                "{path} is encrypted and this key or passphrase does not open it.\n\n"
+                "Check the passphrase (it is case-sensitive) and try again. The file has not "
+                "been changed."
+            ),
+        ),
+        StoreProblem.ENCRYPTED: (
+            _("The workspace is encrypted"),
+            _(
+                "{path} is encrypted (or is not a CrossDesk workspace) and needs its key.\n\n"
+                "Open it from the computer account whose keychain holds its key, or with its "
+                "passphrase (scripts: set CROSSDESK_PASSPHRASE). The file has not been changed."
+            ),
+        ),
     }
     title, text = messages[error.problem]
     return title, text.format(path=path) + "\n\n" + _("Details: {detail}").format(
@@ -104,6 +122,13 @@ class ErrorReporter:
         if isinstance(error, StoreError) or known is not None:
             title, text = store_error_text(self._i18n, known or error)  # type: ignore[arg-type]
             log.warning("workspace problem: %s", error)
+        elif isinstance(error, NeedsPassphraseError):
+            title = _("The workspace needs its passphrase")
+            text = _(
+                "{reason}\n\nStart CrossDesk without --screenshot to type the passphrase, or "
+                "set CROSSDESK_PASSPHRASE for a script."
+            ).format(reason=localize(self._i18n, error))
+            log.warning("workspace key: %s", error)
         elif isinstance(error, DataFileError):
             title = _("A data file has an error")
             text = _("{where}: {problem}\n\nCorrect the file and start CrossDesk again.").format(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter
 from app.domain.changes import Changes
 from app.domain.lang import primary_language
 from app.domain.models import MessageKind
-from app.ops import inbox
+from app.ops import inbox, retention
 from app.ops.context import AppContext
 from app.ui.conversation.pane import ConversationPane
 from app.ui.conversation.thread_attachments import install_attachment_fetch
@@ -26,6 +26,7 @@ from app.ui.customer.install import install_customer
 from app.ui.customer.rail import fold, fold_if_closed
 from app.ui.inbox.pane import InboxPane
 from app.ui.kpis.install import install_kpis
+from app.ui.privacy.install import install_privacy
 from app.ui.review.install import install_review
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.settings.shortcuts_dialog import ShortcutsDialog
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.review = install_review(self)  # View → Review, queues, feedback (app.ui.review)
         self.kpis = install_kpis(self)  # View → KPIs for leads (app.ui.kpis, loaded on open)
         self.training = install_training(self)  # View → Training… (app.ui.training)
+        self.privacy = install_privacy(self)  # data requests: queue, dialogs (app.ui.privacy)
         self.resize(1480, 900)
         if ui_state is not None:
             geometry = ui_state.value("main/geometry")
@@ -206,6 +208,7 @@ class MainWindow(QMainWindow):
         self._load_choices()
         self.inbox.run_query()
         self.held_notice.refresh()
+        self._run_retention(force=True)  # at workspace open (and after new settings)
         if not self._wake_timer.isActive():
             self._wake_timer.start()
 
@@ -215,6 +218,25 @@ class MainWindow(QMainWindow):
         self._ctx.tasks.run_store(
             lambda repo: inbox.wake_snoozed(repo, now), self.apply_changes, owner=self
         )
+        self._run_retention()
+
+    def _run_retention(self, *, force: bool = False) -> None:
+        """Resolved conversations older than the retention leave this computer: at open and
+        once a day (checked with the snoozes). The demo holds no real data: never."""
+        if self._ctx.workspace.name == "demo":
+            return
+        now, days = self._ctx.clock(), self._ctx.settings.retention_days
+        self._ctx.tasks.run_store(
+            lambda repo: retention.run_due(repo, now, days, force=force),
+            self._retained,
+            owner=self,
+        )
+
+    def _retained(self, changes: Changes) -> None:
+        """An open conversation that retention removed leaves the screen too."""
+        if self.conversation.conversation_id in changes.conversation_ids:
+            self.conversation.show_conversation(None)
+        self.apply_changes(changes)
 
     def _load_choices(self) -> None:
         self._ctx.tasks.run_store(

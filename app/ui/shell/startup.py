@@ -28,7 +28,14 @@ from app.ops import inbox, knowledge, outbox
 from app.ops.culture import CultureData, load_culture
 from app.ops.demo import load_demo_into
 from app.ops.translation import TranslationService
-from app.ops.types import Store, StoreError, StoreProblem, copy_workspace
+from app.ops.types import (
+    Store,
+    StoreError,
+    StoreProblem,
+    WorkspaceKey,
+    copy_workspace,
+    file_state,
+)
 from app.sync.session import WorkspaceKind, WorkspaceRef
 from app.ui.firstrun.choices import FirstRunChoices
 from app.ui.shell.tasks import QtTaskRunner
@@ -111,8 +118,11 @@ class PretendRun:
     def active(self) -> bool:
         return self.now is not None
 
-    def working_file(self, real: Path, *, must_exist: bool) -> Path:
-        """Store lane: the file to open for ``real`` (a fresh copy of it while pretending).
+    def working_file(
+        self, real: Path, *, must_exist: bool, key: WorkspaceKey | None = None
+    ) -> Path:
+        """Store lane: the file to open for ``real`` (a fresh copy of it while pretending;
+        an encrypted workspace is copied with its ``key``, and the copy stays encrypted).
 
         A workspace that does not exist yet (the demo's first run) is created in the
         temporary folder only; a named file must exist, as without ``--now``."""
@@ -124,7 +134,7 @@ class PretendRun:
         for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):
             stale.unlink(missing_ok=True)
         if real.exists():
-            copy_workspace(real, target)
+            copy_workspace(real, target, key if file_state(real) == "encrypted" else None)
             log.info("pretend clock: working on a copy of %s in %s", real, target)
         elif must_exist:
             raise StoreError(StoreProblem.UNREADABLE, real, "file does not exist")

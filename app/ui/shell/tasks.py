@@ -10,7 +10,6 @@ those of :class:`app.ops.tasks.TaskRunner`.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -180,8 +179,5 @@ class QtTaskRunner(TaskRunner):
         repo, self._repo = self._repo, None
         if repo is None:
             return
-        try:
-            repo.optimize()
-        except sqlite3.Error:
-            log.warning("PRAGMA optimize failed at shutdown", exc_info=True)
+        repo.optimize()  # logs its own failure
         repo.close()

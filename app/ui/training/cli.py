@@ -83,7 +83,7 @@ def _i18n(args: argparse.Namespace, paths: Paths) -> I18n:
 def _saved(args: argparse.Namespace, paths: Paths) -> tuple[list[tuple[str, str]], Rubric]:
     """The trainers' scenarios and the team's rubric from the workspace, if it exists
     (read only: a missing demo workspace is not created)."""
-    from app.ops import review, training
+    from app.ops import review, training, workspace_keys
     from app.ops.types import Store, StoreError
     from app.sync.session import WorkspaceKind, choose_workspace
 
@@ -94,7 +94,9 @@ def _saved(args: argparse.Namespace, paths: Paths) -> tuple[list[tuple[str, str]
             raise UsageError(f"no workspace file at {choice.path}")
         return [], review.default_rubric()
     try:
-        store = Store.open(choice.path, create=False)
+        store = Store.open(choice.path, create=False, key=workspace_keys.script_key(choice.path))
+    except workspace_keys.NeedsPassphraseError as exc:
+        raise UsageError(workspace_keys.script_hint(choice.path, exc)) from exc
     except (StoreError, OSError) as exc:
         raise UsageError(f"cannot open the workspace: {exc}") from exc
     try:

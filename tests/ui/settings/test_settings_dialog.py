@@ -46,6 +46,8 @@ def test_every_preference_is_edited_here(qtbot: QtBot, tmp_path: Path) -> None:
     choose(dialog.agent_language, "ar")
     choose(dialog.appearance, "high_contrast")
     choose(dialog.log_level, "debug")
+    dialog.lock_after.setCurrentIndex(dialog.lock_after.findData(5))
+    dialog.retention.setCurrentIndex(dialog.retention.findData("90"))
     dialog.ca_bundle.setText(str(certificate))
     dialog.notifications.kinds["notify_held"].setChecked(False)
     dialog.notifications.quiet.setChecked(True)
@@ -61,6 +63,8 @@ def test_every_preference_is_edited_here(qtbot: QtBot, tmp_path: Path) -> None:
         "ca_bundle",
         "notify_held",
         "quiet_hours",
+        "lock_after_minutes",
+        "retention_days",
     }
     # every field is either edited above or deliberately elsewhere
     editable = changed | {"notify_assigned", "notify_messages", "notify_sla", "notify_sound"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from app.config.settings import Settings
 from app.ops.context import AppContext
 from app.ops.tasks import InlineTaskRunner
 from app.storage.errors import StoreProblem, classify
+from app.storage.sqlite import sqlite3
 from app.ui.inbox.model import ROW_ROLE
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
 from app.ui.shell.errors import ErrorReporter

@@ -16,10 +16,13 @@ from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings
 from app.domain.models import Status
 from app.ops.demo import load_demo_into
+from app.storage.cipher import WorkspaceKey, apply_key
+from app.storage.sqlite import sqlite3 as sqlcipher
 from app.storage.store import Store
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
 from app.ui.shell.bootstrap import parse_args
 from tests.helpers.app_process import run_app
+from tests.helpers.keychain import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 
@@ -35,9 +38,15 @@ def _workspace(path: Path) -> Path:
     return path
 
 
-def _rows(path: Path, *, wal: bool = False) -> list[tuple[object, ...]]:
-    """The conversations' rows, read without writing (through the WAL if ``wal``)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro{'' if wal else '&immutable=1'}", uri=True)
+def _rows(
+    path: Path, *, wal: bool = False, key: WorkspaceKey | None = None
+) -> list[tuple[object, ...]]:
+    """The conversations' rows, read without writing (through the WAL if ``wal``; with
+    its ``key`` if the file is encrypted)."""
+    uri = f"file:{path}?mode=ro{'' if wal else '&immutable=1'}"
+    conn = sqlcipher.connect(uri, uri=True) if key else sqlite3.connect(uri, uri=True)
+    if key is not None:
+        apply_key(conn, key, path)
     try:
         return conn.execute(
             "SELECT uid, status, snoozed_until, updated_at, version FROM conversations ORDER BY uid"
@@ -68,7 +77,9 @@ def _close(crossdesk: CrossDeskApp) -> None:
         crossdesk.window.close()
 
 
-def test_a_pretend_clock_never_changes_the_workspace_file(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_pretend_clock_never_changes_the_workspace_file(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
     workspace = _workspace(tmp_path / "team" / "inbox.sqlite3")
     before_bytes = hashlib.sha256(workspace.read_bytes()).hexdigest()
     before_rows = _rows(workspace)
@@ -104,9 +115,11 @@ def test_a_pretend_clock_never_changes_the_workspace_file(qtbot: QtBot, tmp_path
         assert not crossdesk.reporter.shown
         # The run did work, on its copy: snoozes woken, the conversation resolved.
         assert crossdesk.pretend._folder is not None
-        copy = {row[0]: row for row in _rows(crossdesk.pretend._folder / workspace.name, wal=True)}
+        copied = crossdesk.pretend._folder / workspace.name  # encrypted with the keychain's key
+        key = crossdesk.keys.opened_with
+        copy = {row[0]: row for row in _rows(copied, wal=True, key=key)}
         assert not any(row[1] == "snoozed" for row in copy.values())
-        assert copy[changed][1] == "resolved" and int(copy[changed][3]) >= PRETEND
+        assert copy[changed][1] == "resolved" and int(str(copy[changed][3])) >= PRETEND
     finally:
         _close(crossdesk)
 

@@ -3,7 +3,6 @@ come back; conflicts shown to the agent; sign-in refusals explained."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.models import Status
+from app.storage.cipher import apply_key
+from app.storage.sqlite import sqlite3 as sqlcipher
 from app.ui.shell.application import CrossDeskApp
 from app.ui.sync.problems_dialog import SyncProblemsDialog
 from app.ui.sync.sign_in_dialog import SignInDialog
@@ -43,7 +44,7 @@ def test_sign_in_reply_offline_and_back_online(
 
     # Tokens live in the keychain only: not in settings, not in the workspace file.
     assert memory_keyring.secrets, "the sign-in was not kept in the keychain"
-    secret = next(iter(memory_keyring.secrets.values()))
+    secret = next(iter(memory_keyring.tokens().values()))
     access = secret.split('"access_token": "')[1].split('"')[0]
     for file in (tmp_path / "data").rglob("*"):
         if file.is_file():
@@ -126,7 +127,11 @@ def test_a_stale_status_change_is_shown_to_the_agent_to_decide(
     assert not status.attention.isVisible()
     assert server.admin.conversation(conversation["id"]).json()["status"] == final
     store = launch.choice.path
-    with sqlite3.connect(store) as conn:
+    key = launch.keys.opened_with
+    assert key is not None  # a server workspace is encrypted at rest: only its key reads it
+    conn = sqlcipher.connect(store)
+    apply_key(conn, key, store)
+    with conn:
         local = conn.execute(
             "SELECT status FROM conversations WHERE uid = ?", (conversation["id"],)
         ).fetchone()
@@ -188,11 +193,11 @@ def test_sign_out_forgets_the_tokens_and_keeps_the_queued_work(
 ) -> None:
     _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
     store = launch.choice.path
-    refresh = next(iter(memory_keyring.secrets.values())).split('"refresh_token": "')[1]
+    refresh = next(iter(memory_keyring.tokens().values())).split('"refresh_token": "')[1]
     refresh = refresh.split('"')[0]
     window.sign_out_requested.emit()
     qtbot.waitUntil(
-        lambda: launch.choice.kind == "demo" and not memory_keyring.secrets, timeout=20_000
+        lambda: launch.choice.kind == "demo" and not memory_keyring.tokens(), timeout=20_000
     )
     qtbot.waitUntil(lambda: launch.window is not None, timeout=20_000)
     assert "Local only: no server configured" in launch.window.workspace_label.text()
@@ -208,7 +213,7 @@ def test_a_revoked_session_offers_to_sign_in_again(
     qtbot: QtBot, launch: CrossDeskApp, server: ReferenceServer, memory_keyring: MemoryKeyring
 ) -> None:
     _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
-    tokens = next(iter(memory_keyring.secrets.values()))
+    tokens = next(iter(memory_keyring.tokens().values()))
     refresh = tokens.split('"refresh_token": "')[1].split('"')[0]
     revoked = server.admin.post("/v1/auth/revoke", {"token": refresh}, key=None)
     assert revoked.status_code == 204
@@ -233,7 +238,7 @@ def test_sign_out_revokes_even_with_both_compute_workers_busy(
     down. Before: that shutdown cancelled every queued compute task, so with a sync cycle
     and a translation running the revoke never started and the tokens stayed."""
     _conversation, window = open_one_conversation(qtbot, launch, server, "Hello?")
-    refresh = next(iter(memory_keyring.secrets.values())).split('"refresh_token": "')[1]
+    refresh = next(iter(memory_keyring.tokens().values())).split('"refresh_token": "')[1]
     refresh = refresh.split('"')[0]
     runner = launch.tasks
     release = threading.Event()
@@ -249,7 +254,7 @@ def test_sign_out_revokes_even_with_both_compute_workers_busy(
     window.sign_out_requested.emit()
     qtbot.waitUntil(lambda: launch.choice.kind == "demo", timeout=20_000)
     release.set()  # the busy work ends after the switch; the revoke was queued behind it
-    qtbot.waitUntil(lambda: not memory_keyring.secrets, timeout=20_000)
+    qtbot.waitUntil(lambda: not memory_keyring.tokens(), timeout=20_000)
     response = server.admin.with_token(None).post(
         "/v1/auth/token", {"grant_type": "refresh_token", "refresh_token": refresh}, key=None
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any, cast
 
 import pytest
 
 from app.domain.changes import Changes
 from app.ops import translation_data
+from app.storage.sqlite import sqlite3
 from app.storage.store import Store
 from app.storage.translation_store import GlossaryRow, MemoryRow
 

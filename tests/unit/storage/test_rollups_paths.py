@@ -5,7 +5,6 @@ here (triggers), through edits and deletes, and after a version 7 file is upgrad
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from app.domain.models import MessageKind
 from app.storage import migrations
 from app.storage.messages import ReceivedMessage
 from app.storage.schema_steps import V7_STATEMENTS
+from app.storage.sqlite import sqlite3
 from app.storage.store import Store
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 from tests.helpers.sql import sql

@@ -81,7 +81,7 @@ def test_opening_a_version_4_store_rebuilds_the_search_index(tmp_path: Path) -> 
     _version_4_store(path)
     repo = Store.open(path)
     try:
-        assert migrations.current_version(sql(repo)) == migrations.LATEST == 10
+        assert migrations.current_version(sql(repo)) == migrations.LATEST == 11
         assert _names(repo, "paypal") == {"Zed Zero"}
         assert _names(repo, "LM-2026-55") == {"Wendy Wide"}  # the subject, full-width
         assert _names(repo, "ウェンディ") == {"Wendy Wide"}  # a handle, half-width

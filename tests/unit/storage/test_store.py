@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from app.domain.models import MessageKind, Status
 from app.storage.db import connect
 from app.storage.errors import StoreError, StoreProblem, classify
 from app.storage.migrations import LATEST
+from app.storage.sqlite import sqlite3
 from app.storage.store import Store
 from tests.helpers.builders import NOW, Conv, add_agents, add_conversation
 from tests.helpers.sql import sql

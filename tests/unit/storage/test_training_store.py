@@ -5,7 +5,6 @@ and attempts as the domain's values, and the mirror the training sync reads and 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from app.storage.remote_training import (
     PUT_SCENARIO,
     outbox_key,
 )
+from app.storage.sqlite import sqlite3
 from app.storage.store import Store
 from tests.helpers.builders import NOW, add_agents
 from tests.helpers.sql import sql

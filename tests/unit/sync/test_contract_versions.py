@@ -23,8 +23,15 @@ ME_FROM_A_1_0_SERVER = {
 }
 
 
-def test_the_contract_is_version_1_1() -> None:
-    assert wire.CONTRACT_VERSION == "1.1"
+def test_the_contract_is_version_1_2() -> None:
+    assert wire.CONTRACT_VERSION == "1.2"
+
+
+def test_a_1_1_server_reads_as_one_without_customer_erasure() -> None:
+    """Contract 1.2 adds customer erasure, advertised: a server that does not say so has
+    none (the client still sends an erasure, and shows the refusal)."""
+    me = wire.Me.model_validate({**ME_FROM_A_1_0_SERVER, "contract_version": "1.1"})
+    assert me.capabilities.customer_erasure is False
 
 
 def test_a_1_0_server_reads_as_one_without_the_live_stream() -> None:

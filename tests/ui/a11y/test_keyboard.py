@@ -154,13 +154,19 @@ def new_dialog(before: set[QWidget]) -> QDialog | None:
     )
 
 
-def check_dialog(name: str, opener: Callable[[], object], qtbot: QtBot) -> list[str]:
-    """Open one dialog, Tab through it, close it with Escape; what went wrong."""
+def check_dialog(
+    name: str, opener: Callable[[], object], qtbot: QtBot, window: MainWindow | None = None
+) -> list[str]:
+    """Open one dialog, let what it loads arrive (a button it enables later must be
+    reached too), Tab through it, close it with Escape; what went wrong."""
     before = set(QApplication.topLevelWidgets())
     opener()
     qtbot.waitUntil(lambda: new_dialog(before) is not None, timeout=5000)
     dialog = new_dialog(before)
     assert dialog is not None
+    if window is not None:
+        tasks = window._ctx.tasks
+        qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
     operable = operable_children(dialog)
@@ -193,7 +199,7 @@ def test_every_dialog_is_operable_from_the_keyboard(demo: DemoFactory, qtbot: Qt
     openers = dialog_openers(window)
     assert len(openers) >= 13
     for name, opener in openers.items():
-        failures += check_dialog(name, opener, qtbot)
+        failures += check_dialog(name, opener, qtbot, window)
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
     assert not failures, "\n".join(failures)

@@ -52,7 +52,7 @@ LABELS = Labels()  # support reads English: the labels are not translated
 _PLAIN_SETTINGS = frozenset((
     "ui_language", "agent_language", "notify_assigned", "notify_messages", "notify_sla",
     "notify_held", "notify_sound", "quiet_hours", "appearance", "log_level", "first_run_done",
-    "retention_days",
+    "retention_days", "lock_after_minutes",
 ))  # fmt: skip
 # The log line's own prefix (timestamp, level, logger): kept, never redacted.
 _PREFIX = re.compile(

@@ -73,6 +73,12 @@ def needs_new_key(path: Path) -> bool:
     return file_state(path) != "encrypted"
 
 
+def will_encrypt(path: Path) -> bool:
+    """True when opening ``path`` with a key encrypts an existing plain file in place (a
+    minute for a large workspace: the UI says so while it runs)."""
+    return path.exists() and file_state(path) == "plain"
+
+
 def key_for(path: Path, *, create: bool) -> WorkspaceKey:
     """The workspace's key from the keychain; with ``create``, a new random one, saved and
     read back before it is returned. Raises :class:`NeedsPassphraseError` when the keychain

@@ -264,6 +264,13 @@ def test_the_tray_path_badge_tooltip_message_and_click(
     red = badge.pixelColor(64 - 8, 20)  # inside the badge circle, off its digits
     assert (red.red(), red.green() < 100, red.blue() < 100) == (211, True, True)
     assert tray_body("<b>x</b> & co") in ("&lt;b&gt;x&lt;/b&gt; &amp; co", "<b>x</b> & co")
+    sent: list[tuple[str, str]] = []  # what reaches the desktop's notification daemon
+    tray.icon.showMessage = lambda title, body, *_rest: sent.append((title, body))  # type: ignore[method-assign]
+    tray.set_private(True)  # CrossDesk locked (the application connects its screen lock)
+    repo.messages.add_message(cid, MessageKind.CUSTOMER, "my card ends 4242", NOW + 60)
+    with qtbot.waitSignal(controller.shown):
+        controller.check()
+    assert sent == [("CrossDesk", "Something new arrived. Unlock CrossDesk to see it.")]
     tray.icon.messageClicked.emit()  # the agent clicks the desktop's notification
     qtbot.waitUntil(lambda: desk.conversation.conversation_id == cid, timeout=5000)
     desk.showMinimized()

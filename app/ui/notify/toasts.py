@@ -29,6 +29,20 @@ WIDTH = 340
 MARGIN = 16
 
 
+LOCKED = "crossdeskLocked"  # the window's property while the screen lock is on
+
+
+def withheld(i18n: I18n, notification: Notification) -> Notification:
+    """What a notification says while CrossDesk is locked: that something came, never
+    who or what (a locked screen shows no customer data, toasts and tray messages too)."""
+    return Notification(
+        notification.kind,
+        notification.conversation_id,
+        "CrossDesk",
+        i18n._("Something new arrived. Unlock CrossDesk to see it."),
+    )
+
+
 class Toast(QFrame):
     """One notification.
 
@@ -144,8 +158,15 @@ class ToastStack(QWidget):
     def set_i18n(self, i18n: I18n) -> None:
         self._i18n = i18n
 
+    def clear(self) -> None:
+        """The window locks: the toasts on screen go (they may name a customer)."""
+        for toast in list(self.toasts):
+            self._remove(toast)
+
     def show_notification(self, notification: Notification) -> Toast:
         """Add a toast (newest at the bottom); the oldest goes beyond MAX_VISIBLE."""
+        if self._window.property(LOCKED):
+            notification = withheld(self._i18n, notification)
         while len(self.toasts) >= MAX_VISIBLE:
             self._remove(self.toasts[0])
         toast = Toast(notification, self._i18n, self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.i18n import I18n
 from app.ops.notifications import Notification
+from app.ui.notify.toasts import withheld
 
 ICON_SIZE = 64
 BADGE_COLOR = QColor(211, 47, 47)  # a red badge, as mail and chat apps draw one
@@ -70,6 +71,7 @@ class Tray(QObject):
         self._base = base
         self.unread = 0
         self.last_conversation: int | None = None  # what clicking the last message opens
+        self.private = False  # CrossDesk is locked: messages say only that something came
         self.icon = QSystemTrayIcon(badge_icon(base, 0), self)
         self.menu = QMenu()
         self._open_action = self.menu.addAction("")
@@ -97,7 +99,13 @@ class Tray(QObject):
             tip = self._i18n._("CrossDesk · nothing unread")
         self.icon.setToolTip(tip)
 
+    def set_private(self, private: bool) -> None:
+        """The window locked (True) or unlocked: what tray messages may say."""
+        self.private = private
+
     def show_notification(self, notification: Notification) -> None:
+        if self.private:
+            notification = withheld(self._i18n, notification)
         self.last_conversation = notification.conversation_id
         self.icon.showMessage(
             notification.title,

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.contract.audit_models import AuditEntry, AuditPage
 from app.domain.changes import Changes
 from app.domain.review import Role
 from app.i18n import N_, I18n
@@ -36,6 +35,7 @@ from app.sync import session
 from app.ui.shell.menus import add_action
 
 if TYPE_CHECKING:
+    from app.contract.audit_models import AuditEntry, AuditPage
     from app.ui.shell.main_window import MainWindow
 
 MAX_ROWS = 5000  # what the window lists at most
@@ -52,7 +52,7 @@ ROLE_NAMES = {
     "admin": N_("admin"),
 }
 
-AuditReader = Callable[[int], AuditPage]
+AuditReader = Callable[[int], "AuditPage"]  # pydantic loads only when the log is read
 
 
 def entry_cells(i18n: I18n, entry: AuditEntry) -> list[str]:

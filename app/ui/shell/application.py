@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from app.config.logs import set_level
 from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings, SettingsError, save_settings
+from app.ops import workspace_keys
 from app.ops.context import AppContext, clock_from, system_clock
 from app.ops.culture import CultureData
 from app.ops.translation import TranslationService
@@ -135,7 +136,8 @@ class CrossDeskApp(SessionActions, QObject):
         open_workspace = workspace_opener(
             self.choice, self.translation, self.options.open_conversation, self.ctx.clock()
         )
-        self.opening = OpeningNotice(self.ctx.i18n, self.options.headless)
+        encrypting = self.keys.encrypted and workspace_keys.will_encrypt(self.choice.path)
+        self.opening = OpeningNotice(self.ctx.i18n, self.options.headless, encrypting=encrypting)
         self.tasks.run_store(
             open_workspace, self._workspace_ready, self._startup_failed, owner=self
         )
@@ -234,6 +236,10 @@ class CrossDeskApp(SessionActions, QObject):
         self.notifications = install_notifications(self.notifications, self.ctx, window, self.sync)
         self.pretend.mark(window, self.ctx.i18n)
         self.screen_lock = install_lock(window, self.ctx, self.keys)  # "Encrypted"; the lock
+        if self.notifications is not None and self.notifications.tray is not None:
+            tray = self.notifications.tray  # its messages name nobody while locked
+            tray.set_private(False)
+            self.screen_lock.locked_changed.connect(tray.set_private)
         show_settings_warning(window, self.ctx.i18n, self.options.settings_warning)
         window.show_loaded(self.culture, self.idle.problems)
         if select is not None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.i18n import I18n
 from app.ops import workspace_keys
 from app.ops.context import AppContext
+from app.ui.notify.toasts import LOCKED, ToastStack
 from app.ui.shell.icons import icon
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.session_lock import SessionLockWatch
@@ -234,6 +235,9 @@ class ScreenLock(QObject):
         window.setWindowTitle(self._ctx.i18n._("CrossDesk — locked"))
         window.menuBar().setEnabled(False)
         window.statusBar().hide()
+        window.setProperty(LOCKED, True)  # notifications now say only that something came
+        for toasts in window.findChildren(ToastStack):
+            toasts.clear()
         self.panel.reset()
         self.stack.setCurrentWidget(self.panel)
         self.panel.passphrase.setFocus()
@@ -279,6 +283,7 @@ class ScreenLock(QObject):
         self.stack.setCurrentIndex(0)
         window.menuBar().setEnabled(True)
         window.statusBar().show()
+        window.setProperty(LOCKED, False)
         window.setWindowTitle(self._title)
         for widget in self._hidden:
             widget.show()
@@ -322,6 +327,7 @@ def add_lock_action(window: MainWindow, lock: ScreenLock, i18n: I18n) -> QAction
     """File → Lock now, above Quit (the File menu is the one holding Settings…)."""
     action = QAction(i18n._("Lock now"), window)
     action.setObjectName("lockNowAction")
+    action.setShortcut(QKeySequence("Ctrl+L"))  # leaving the desk: one key, as the OS's Win+L
     action.triggered.connect(lambda _checked=False: lock.lock())
     for entry in window.menuBar().actions():
         menu = entry.menu()

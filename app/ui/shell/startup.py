@@ -210,9 +210,10 @@ class OpeningNotice(QObject):
 
     DELAY_MS = 1000
 
-    def __init__(self, i18n: I18n, headless: bool) -> None:
+    def __init__(self, i18n: I18n, headless: bool, *, encrypting: bool = False) -> None:
         super().__init__()
         self._i18n = i18n
+        self.encrypting = encrypting  # a plain workspace is encrypted in place at this open
         self.widget: QProgressDialog | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -222,12 +223,22 @@ class OpeningNotice(QObject):
 
     def _show(self) -> None:
         _ = self._i18n._
-        dialog = QProgressDialog(
+        text = (
             _(
+                "Encrypting the workspace…\n\nThis workspace is not encrypted yet. CrossDesk "
+                "encrypts it once, now: an encrypted copy is written and checked before it "
+                "replaces the file. On a large workspace this takes a minute. Nothing is lost, "
+                "even if it is interrupted."
+            )
+            if self.encrypting
+            else _(
                 "Opening the workspace…\n\nA workspace made by an earlier version of "
                 "CrossDesk is updated the first time it is opened (its search index is "
                 "rebuilt); on a large workspace this takes a minute. Nothing is lost."
-            ),
+            )
+        )
+        dialog = QProgressDialog(
+            text,
             "",
             0,
             0,

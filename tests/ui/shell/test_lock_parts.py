@@ -140,6 +140,12 @@ def test_a_locked_window_runs_no_shortcut_and_hides_its_other_windows(
     assert lock_now is not None and lock_now.text() == "Lock now"
     file_menu = window.menuBar().actions()[0].menu()
     assert isinstance(file_menu, QMenu) and lock_now in file_menu.actions()
+    lock.try_unlock()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L
+    assert lock.locked
+    lock.try_unlock()
     lock_now.trigger()
     assert lock.locked
 

@@ -30,6 +30,16 @@ def test_a_slow_start_says_what_is_happening_then_goes_away(qtbot: QtBot) -> Non
     qtbot.waitUntil(lambda: not any(w.isVisible() for w in _notices()), timeout=3000)
 
 
+def test_encrypting_a_plain_workspace_says_so(qtbot: QtBot) -> None:
+    notice = OpeningNotice(I18n("en", translations_dir()), headless=False, encrypting=True)
+    qtbot.waitUntil(lambda: notice.widget is not None and notice.widget.isVisible(), timeout=3000)
+    assert notice.widget is not None
+    text = notice.widget.labelText()
+    assert text.startswith("Encrypting the workspace…") and "Nothing is lost" in text
+    notice.done()
+    qtbot.waitUntil(lambda: not any(w.isVisible() for w in _notices()), timeout=3000)
+
+
 def test_a_quick_start_and_the_headless_modes_show_no_notice() -> None:
     quick = OpeningNotice(I18n("zh_CN", translations_dir()), headless=False)
     quick.done()  # opened before the delay ran out

@@ -17,7 +17,9 @@ from app.config.paths import Paths, resources_dir
 from app.config.settings import Settings
 from app.ops import workspace_keys
 from app.ops.demo import load_demo_into
+from app.ops.notifications import Kind, Notification
 from app.ops.types import Store, file_state
+from app.ui.notify.toasts import ToastStack
 from app.ui.shell.application import CrossDeskApp, LaunchOptions
 from app.ui.shell.lock import UnlockBy
 from tests.helpers.keychain import MemoryKeyring
@@ -98,6 +100,7 @@ def test_the_demo_says_it_is_not_encrypted_and_unlocks_with_a_click(
     launch: Launch, qtbot: QtBot
 ) -> None:
     crossdesk = launch()
+    assert not crossdesk.opening.encrypting  # the demo stays plain
     ready(qtbot, crossdesk)
     window = crossdesk.window
     assert window is not None
@@ -118,6 +121,27 @@ def test_the_demo_says_it_is_not_encrypted_and_unlocks_with_a_click(
     assert not lock.locked
     assert window.conversation.isVisible()
     assert window.windowTitle() == "CrossDesk — Demo workspace"
+
+
+def test_while_locked_a_notification_names_nobody(launch: Launch, qtbot: QtBot) -> None:
+    crossdesk = launch()
+    ready(qtbot, crossdesk)
+    window = crossdesk.window
+    assert window is not None
+    stack = ToastStack(crossdesk.ctx.i18n, window)  # as the reminders and notifications use
+    said = Notification(Kind.DATA_REQUEST, None, "Data request overdue: Klaus Becker", "Erase")
+    stack.show_notification(said)
+    qtbot.waitUntil(lambda: "Klaus Becker" in shown_text(window), timeout=5_000)
+    crossdesk.screen_lock.lock()
+    assert stack.toasts == [] and "Klaus Becker" not in shown_text(window)  # gone with the lock
+    [toast] = [stack.show_notification(said)]  # one arrives while locked
+    assert (toast.title.text(), toast.body.text()) == (
+        "CrossDesk",
+        "Something new arrived. Unlock CrossDesk to see it.",
+    )
+    assert "Klaus Becker" not in shown_text(window)
+    crossdesk.screen_lock.try_unlock()  # the demo unlocks with a click
+    assert stack.show_notification(said).title.text() == said.title
 
 
 def test_idle_time_locks_the_window(launch: Launch, qtbot: QtBot) -> None:
@@ -142,6 +166,7 @@ def test_a_named_workspace_is_encrypted_with_the_keychain_key(
     launch: Launch, qtbot: QtBot, plain_workspace: Path, memory_keyring: MemoryKeyring
 ) -> None:
     crossdesk = launch(plain_workspace)
+    assert crossdesk.opening.encrypting  # a slow migration shows "Encrypting the workspace…"
     ready(qtbot, crossdesk)
     window = crossdesk.window
     assert window is not None

@@ -91,7 +91,13 @@ def roles_json(roles: Iterable[Role]) -> str:
 
 
 def can_review(roles: Iterable[Role]) -> bool:
-    """Leads, trainers and admins review; agents only read the reviews of their work."""
+    """Leads and admins write reviews (as the contract's servers allow); trainers read
+    them all (:func:`can_read_reviews`); agents read only the reviews of their work."""
+    return bool({Role.LEAD, Role.ADMIN} & set(roles))
+
+
+def can_read_reviews(roles: Iterable[Role]) -> bool:
+    """Who reads every review and annotation: leads, trainers and admins."""
     return bool({Role.LEAD, Role.TRAINER, Role.ADMIN} & set(roles))
 
 

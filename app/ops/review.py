@@ -30,6 +30,7 @@ from app.domain.review import (
     Rubric,
     SentFinding,
     Severity,
+    can_read_reviews,
     can_review,
     check_rubric,
     check_scores,
@@ -75,8 +76,15 @@ def my_roles(store: Store) -> frozenset[Role]:
 
 
 def is_lead(store: Store) -> bool:
-    """Whether "me" may review (lead, trainer or admin)."""
+    """Whether "me" may write reviews (lead or admin)."""
     return can_review(my_roles(store))
+
+
+def review_access(store: Store) -> tuple[bool, bool]:
+    """What "me" may do with the team's reviews: (read them all, write them). A trainer
+    reads; a lead or admin also writes; an agent neither (only their own feedback)."""
+    roles = my_roles(store)
+    return can_read_reviews(roles), can_review(roles)
 
 
 def set_roles(store: Store, agent_id: int, roles: Iterable[Role]) -> Changes:
@@ -86,7 +94,7 @@ def set_roles(store: Store, agent_id: int, roles: Iterable[Role]) -> Changes:
 
 def _require_reviewer(store: Store, agent_id: int | None) -> None:
     if not can_review(roles_of(store, agent_id)):
-        raise ReviewError(N_("Only a team lead, trainer or admin can review conversations"))
+        raise ReviewError(N_("Only a team lead or admin can write reviews"))
 
 
 # ------------------------------------------------------------------ rubric

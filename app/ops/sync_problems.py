@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.contract.erasure import ERASE_KEY_PREFIX, ERASE_OP
 from app.domain.changes import Changes
 from app.storage.remote_reviews import DELETE_ANNOTATION, PUT_OPS
 from app.storage.remote_training import OPS as TRAINING_OPS
@@ -28,6 +29,7 @@ REVIEW_OPS = frozenset({*PUT_OPS, DELETE_ANNOTATION})
 REVIEW_ITEMS = {
     **{op: table[:-1] for op, table in PUT_OPS.items()},
     DELETE_ANNOTATION: "annotation",
+    ERASE_OP: "erasure",  # a customer's erasure on the server (app.ops.privacy_sync)
     **{op: op.split("_")[-1] for op in TRAINING_OPS},  # training scenario, assignment, attempt
 }
 
@@ -82,6 +84,9 @@ def list_problems(repo: Store) -> list[SyncProblem]:
 
 def _problem(repo: Store, op: Operation, names: dict[str, str]) -> SyncProblem:
     row = repo.conversations.id_and_subject(op.conversation_uid)
+    conversation_id, subject = (row[0], row[1] or "") if row else (None, op.conversation_uid)
+    if op.op == ERASE_OP:  # no conversation: the customer's id (their name is erased)
+        conversation_id, subject = None, op.conversation_uid.removeprefix(ERASE_KEY_PREFIX)
     excerpt = None
     if op.op == SEND:
         body = str(op.payload.get("original_body") or op.payload.get("body") or "")
@@ -90,8 +95,8 @@ def _problem(repo: Store, op: Operation, names: dict[str, str]) -> SyncProblem:
     return SyncProblem(
         op.id,
         ProblemKind.RETRYING if retrying else ProblemKind(op.state),
-        row[0] if row else None,
-        (row[1] or "") if row else op.conversation_uid,
+        conversation_id,
+        subject,
         op.op == SEND,
         excerpt,
         op.last_error,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 
 from app.ops.tasks import InlineTaskRunner
+from app.storage.sqlite import sqlite3  # the SQLCipher build every workspace opens with
 from app.storage.store import Store
 from app.sync.auth import Tokens
 from app.sync.client import ServerClient

@@ -34,7 +34,8 @@ class ReviewRoom(QObject):
         super().__init__(window)
         self.window = window
         self._ctx = window._ctx
-        self.is_lead = False
+        self.is_lead = False  # writes reviews (lead, admin)
+        self.can_read = False  # reads the team's reviews (lead, trainer, admin)
         self.windows: dict[int, ReviewWindow] = {}
         _ = self._ctx.i18n._
         menu = view_menu(window)
@@ -56,7 +57,7 @@ class ReviewRoom(QObject):
         window.conversation.sent_findings = lambda: findings_at_send(window.draft_check.findings)
         window.changes_applied.connect(self._changes)
         self._wrap_inbox_menu()
-        self._set_lead(False)
+        self._set_access((False, False))
         self.refresh_roles()
 
     def _wrap_inbox_menu(self) -> None:
@@ -70,7 +71,7 @@ class ReviewRoom(QObject):
             if len(ids) == 1:
                 menu.addSeparator()
                 action = menu.addAction(self.review_action.text())
-                action.setEnabled(self.is_lead)
+                action.setEnabled(self.can_read)
                 action.setToolTip(self.review_action.toolTip())
                 action.triggered.connect(lambda _c=False, cid=ids[0]: self.open_review(cid))
             return menu
@@ -79,18 +80,22 @@ class ReviewRoom(QObject):
 
     # ------------------------------------------------------------------ roles
     def refresh_roles(self) -> None:
-        self._ctx.tasks.run_store(review.is_lead, self._set_lead, key="review-roles", owner=self)
+        self._ctx.tasks.run_store(
+            review.review_access, self._set_access, key="review-roles", owner=self
+        )
 
-    def _set_lead(self, lead: bool) -> None:
+    def _set_access(self, access: tuple[bool, bool]) -> None:
         _ = self._ctx.i18n._
-        self.is_lead = lead
+        self.can_read, self.is_lead = access
+        if self.is_lead:
+            tip = ""
+        elif self.can_read:
+            tip = _("Trainers read the team's reviews; team leads and admins write them.")
+        else:
+            tip = _("Only team leads review conversations; your feedback is under View.")
         for action in (self.review_action, self.queues_action):
-            action.setEnabled(lead)
-            action.setToolTip(
-                ""
-                if lead
-                else _("Only team leads review conversations; your feedback is under View.")
-            )
+            action.setEnabled(self.can_read)
+            action.setToolTip(tip)
 
     def _changes(self, changes: Changes, initiator: object = None) -> None:
         if changes.choices or changes.reviews:
@@ -101,7 +106,7 @@ class ReviewRoom(QObject):
     # ------------------------------------------------------------------ opening
     def review_current(self) -> ReviewWindow | None:
         cid = self.window.conversation.conversation_id
-        if cid is None or not self.is_lead:
+        if cid is None or not self.can_read:
             return None
         return self.open_review(cid)
 
@@ -116,6 +121,8 @@ class ReviewRoom(QObject):
         if shown is not None:
             shown.close()
         shown = ReviewWindow(self._ctx, conversation_id, can_write=write, parent=self.window)
+        if not write and can_write is None:  # a trainer reading the team's review
+            shown.setWindowTitle(self._ctx.i18n._("Review (read only)"))
         shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         shown.changed.connect(lambda changes: self.window.apply_changes(changes, shown))
         shown.destroyed.connect(lambda _o=None, cid=conversation_id: self.windows.pop(cid, None))
@@ -124,7 +131,7 @@ class ReviewRoom(QObject):
         return shown
 
     def open_queues(self) -> QueueDialog | None:
-        if not self.is_lead:
+        if not self.can_read:
             return None
         from app.ui.review.queues import QueueDialog
 

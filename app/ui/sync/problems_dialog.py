@@ -155,25 +155,30 @@ class SyncProblemsDialog(QDialog):
             return "\n".join(lines)
         if problem.kind is ProblemKind.RETRYING:
             return self._describe_retrying(problem)
-        what = (
-            _("Your reply was not accepted: “{excerpt}”").format(
+        if problem.item == "erasure":
+            what = _(
+                "The server did not accept this customer's erasure. They are erased on this"
+                " computer; ask your server's administrator to erase them there."
+            )
+        elif problem.is_message:
+            what = _("Your reply was not accepted: “{excerpt}”").format(
                 excerpt=display_text(problem.excerpt, 300)
             )
-            if problem.is_message
-            else _("Your change to this conversation was not accepted.")
-        )
+        else:
+            what = _("Your change to this conversation was not accepted.")
         reason = _("The server said: {reason}").format(reason=display_text(problem.error, 500))
         return f"{what}\n{reason}"
 
     def _describe_retrying(self, problem: SyncProblem) -> str:
         _ = self._ctx.i18n._
-        what = (
-            _("Your reply is waiting to be sent: “{excerpt}”").format(
+        if problem.item == "erasure":
+            what = _("This customer's erasure is waiting to be sent to the server.")
+        elif problem.is_message:
+            what = _("Your reply is waiting to be sent: “{excerpt}”").format(
                 excerpt=display_text(problem.excerpt, 300)
             )
-            if problem.is_message
-            else _("Your change to this conversation is waiting to be sent.")
-        )
+        else:
+            what = _("Your change to this conversation is waiting to be sent.")
         at = problem.next_attempt_at or 0
         when = retry_text(self._ctx.i18n, problem.attempts, at, self._ctx.clock())
         reason = _("The server said: {reason}").format(reason=display_text(problem.error, 500))

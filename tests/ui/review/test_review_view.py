@@ -10,7 +10,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.config.paths import Paths
-from app.domain.review import AnnotationKind, ReviewState, Role, Severity, weighted_total
+from app.domain.review import (
+    AnnotationKind,
+    ReviewError,
+    ReviewState,
+    Role,
+    Severity,
+    weighted_total,
+)
 from app.ops import review
 from app.ops.culture import load_culture
 from app.storage.store import Store
@@ -181,6 +188,41 @@ def test_the_scorecard_shows_proposals_and_the_weighted_total(
     assert stored.total == expected
     assert stored.comment == "Clear and quick."
     qtbot.waitUntil(lambda: card.state_label.text().startswith("Done"), timeout=5000)
+
+
+def test_a_trainer_reads_the_teams_reviews_but_cannot_write_them(
+    repo: Store, open_window: WindowFactory, qtbot: QtBot
+) -> None:
+    agents = add_agents(repo)
+    review.set_roles(repo, agents["me"], [Role.AGENT, Role.TRAINER])
+    review.set_roles(repo, agents["colleague"], [Role.LEAD])
+    cid = add_conversation(repo, lucia_asks_for_her_order(assignee="colleague"), agents)
+    found, _ = review.open_review(repo, cid, agents["colleague"], NOW)
+    review.update_review(repo, found.id, NOW, comment="Clear and quick.")
+    window = open_window()
+    qtbot.waitUntil(lambda: window.conversation.detail is not None)
+    room = window.review
+    qtbot.waitUntil(lambda: room.can_read, timeout=5000)
+    assert not room.is_lead
+    assert room.review_action.isEnabled() and room.queues_action.isEnabled()
+    assert room.review_action.toolTip() == (
+        "Trainers read the team's reviews; team leads and admins write them."
+    )
+    window.inbox.select_row(0)
+    qtbot.waitUntil(lambda: window.conversation.conversation_id == cid, timeout=5000)
+    shown = room.review_current()
+    assert shown is not None and not shown.can_write
+    qtbot.waitUntil(lambda: shown.data is not None, timeout=5000)
+    assert shown.windowTitle() == "Review (read only)"
+    assert shown.data is not None and shown.data.review is not None
+    assert shown.data.review.comment == "Clear and quick."
+    assert not shown.annotations.annotate_button.isVisible()
+    assert shown.annotations.annotate() is None
+    with pytest.raises(ReviewError, match="Only a team lead or admin"):
+        review.add_annotation(  # and the operation refuses it too
+            repo, cid, repo.messages.messages(cid)[0].id, AnnotationKind.PRAISE,
+            Severity.MINOR, "Nice", agents["me"], NOW,
+        )  # fmt: skip
 
 
 def test_an_agent_cannot_review_but_reads_feedback_on_their_conversations(

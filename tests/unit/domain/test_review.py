@@ -16,6 +16,7 @@ from app.domain.review import (
     Rubric,
     SentFinding,
     SurveyKind,
+    can_read_reviews,
     can_review,
     check_rubric,
     check_scores,
@@ -115,14 +116,17 @@ def test_survey_scales(kind: SurveyKind, low: int, high: int) -> None:
             check_survey_score(kind, wrong)
 
 
-def test_roles_from_json_default_to_agent_and_only_leads_trainers_admins_review() -> None:
+def test_roles_from_json_default_to_agent_leads_admins_write_and_trainers_read() -> None:
     assert parse_roles('["agent", "lead"]') == {Role.AGENT, Role.LEAD}
     assert parse_roles(None) == {Role.AGENT}
     assert parse_roles("not json") == {Role.AGENT}
     assert parse_roles('["pirate"]') == {Role.AGENT}
     assert roles_json([Role.LEAD, Role.AGENT]) == '["agent", "lead"]'
     assert not can_review({Role.AGENT})
-    assert all(can_review({r}) for r in (Role.LEAD, Role.TRAINER, Role.ADMIN))
+    assert all(can_review({r}) for r in (Role.LEAD, Role.ADMIN))
+    assert not can_review({Role.TRAINER})  # the contract: trainers read reviews, never write
+    assert all(can_read_reviews({r}) for r in (Role.LEAD, Role.TRAINER, Role.ADMIN))
+    assert not can_read_reviews({Role.AGENT})
 
 
 def test_criteria_and_findings_round_trip_through_their_stored_json() -> None:

@@ -10,7 +10,10 @@ Checks, each a failure with a message if not met:
 3. ``packs list`` answers, and when the developer environment can build a real pack
    (``.venv``, tests/helpers/argos_packs.py) ``packs install`` proves it in the bundle:
    CTranslate2 and SentencePiece load the model and translate a sentence;
-4. start-up to the first painted window, median of 5 runs, bundle vs ``.venv/bin/crossdesk``.
+4. encryption: the demo's file opened as a named workspace with ``CROSSDESK_PASSPHRASE``
+   is encrypted in place (SQLCipher), and ``privacy export`` reads a customer with an
+   attachment out of it (AES-GCM sealed files, the PDF);
+5. start-up to the first painted window, median of 5 runs, bundle vs ``.venv/bin/crossdesk``.
 
 The last line printed is JSON with the figures. Standard library only.
 Usage: python3 packaging/smoke_bundle.py [--runs 5]
@@ -22,12 +25,14 @@ import argparse
 import json
 import os
 import selectors
+import shutil
 import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -49,9 +54,12 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], timeout: float = 120, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**clean_env(), **(extra or {})}
     return subprocess.run(
-        ["env", "-i", *(f"{k}={v}" for k, v in clean_env().items()), *args],
+        ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -180,6 +188,34 @@ def check_pack_install(data: str) -> str:
     return "installed and proven (CTranslate2 + SentencePiece in the bundle)"
 
 
+def check_encryption(data: str) -> str:
+    """SQLCipher and AES-GCM in the bundle: the demo's file (made by the run above) opened
+    as a named workspace with a passphrase is encrypted in place, then a customer with an
+    attachment is exported from it by ``crossdesk privacy export``."""
+    workspace = Path(data) / "team.sqlite3"
+    shutil.copyfile(Path(data) / "workspaces" / "demo.sqlite3", workspace)
+    shutil.copytree(Path(data) / "workspaces" / "demo.attachments", Path(data) / "team.attachments")
+    secret = {"CROSSDESK_PASSPHRASE": "smoke test passphrase 42"}
+    shot = Path(data) / "team.png"
+    made = run([str(BUNDLE), "--data-dir", data, "--workspace", str(workspace),
+                "--screenshot", str(shot)], extra=secret)  # fmt: skip
+    if made.returncode != 0 or not shot.is_file():
+        raise SmokeError(f"--workspace with a passphrase failed: {made.stderr[-800:]}")
+    if workspace.read_bytes()[:16] == b"SQLite format 3\0":
+        raise SmokeError("the named workspace was not encrypted")
+    archive = Path(data) / "export.zip"
+    exported = run([str(BUNDLE), "--data-dir", data, "privacy", "export", "us-jennifer-walsh",
+                    "--workspace", str(workspace), "-o", str(archive)], extra=secret)  # fmt: skip
+    if exported.returncode != 0 or not archive.is_file():
+        raise SmokeError(f"privacy export failed: {exported.stderr[-800:]}")
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+    wanted = {"customer.json", "customer.pdf", "manifest.json"}
+    if not wanted <= set(names) or not any(n.startswith("attachments/") for n in names):
+        raise SmokeError(f"privacy export holds {names}")
+    return f"encrypted in place, exported {len(names)} files"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Smoke-test dist/CrossDesk.")
     parser.add_argument("--runs", type=int, default=5)
@@ -214,6 +250,7 @@ def main(argv: list[str]) -> int:
                 raise SmokeError(f"packs list: {listed.stdout!r} {listed.stderr[-300:]!r}")
             pack = check_pack_install(data)
             print(f"ok packs: {pack}")
+            print(f"ok encryption: {check_encryption(data)}")
         commands = {"bundle": [str(BUNDLE)]}
         if VENV_APP.is_file():
             commands["venv"] = [str(VENV_APP)]

@@ -4,7 +4,9 @@ agent's passphrase.
 A workspace holding real customer data is encrypted at rest (:mod:`app.storage.cipher`).
 Its key is 32 random bytes, stored in the system keychain (service ``CrossDesk``, account
 ``workspace-key|<absolute path>``) *before* it is first used, so no file is ever encrypted
-with a key that is not saved. Where no safe keychain exists (a headless Linux without
+with a key that is not saved. Once the file is encrypted the key is also stored under the
+file's own salt (``workspace-key|salt:<hex>``, :func:`remember`), so a workspace that is
+moved, renamed or restored from a backup elsewhere still finds its key. Where no safe keychain exists (a headless Linux without
 Secret Service, or only keyring's plaintext/null/fail backends) nothing is written
 anywhere: :class:`NeedsPassphraseError` tells the caller to ask the agent for a passphrase (the
 window asks; a script sets ``CROSSDESK_PASSPHRASE``). A key never lands on disk beside the
@@ -23,7 +25,7 @@ import keyring
 import keyring.errors
 
 from app.domain.errors import N_, LocalizedError
-from app.storage.cipher import WorkspaceKey, file_state
+from app.storage.cipher import WorkspaceKey, file_salt, file_state
 
 SERVICE = "CrossDesk"  # the same keychain service as the sign-in tokens (app.sync.auth)
 ACCOUNT_PREFIX = "workspace-key|"
@@ -49,6 +51,11 @@ class NeedsPassphraseError(LocalizedError):
 def account(path: Path) -> str:
     """The keychain account of the workspace at ``path`` (absolute, symlinks resolved)."""
     return ACCOUNT_PREFIX + str(path.expanduser().resolve())
+
+
+def content_account(salt: bytes) -> str:
+    """The keychain account that follows the file wherever it goes (its SQLCipher salt)."""
+    return ACCOUNT_PREFIX + "salt:" + salt.hex()
 
 
 def keychain_problem() -> str | None:
@@ -94,7 +101,7 @@ def key_for(path: Path, *, create: bool) -> WorkspaceKey:
             backend=problem,
         )
     name = account(path)
-    stored = _read(name, create)
+    stored = _read(name, create) or _by_content(path, name, create)
     if stored is not None:
         return stored
     if not create:
@@ -131,6 +138,29 @@ def key_for(path: Path, *, create: bool) -> WorkspaceKey:
     return key
 
 
+def _by_content(path: Path, name: str, create: bool) -> WorkspaceKey | None:
+    """The key of a moved (or renamed, or restored) encrypted file, found by its salt; kept
+    under its new path too, so the next open finds it at once."""
+    salt = file_salt(path)
+    key = _read(content_account(salt), create) if salt is not None else None
+    if key is not None and key.raw is not None:
+        with contextlib.suppress(keyring.errors.KeyringError):
+            keyring.set_password(SERVICE, name, key.raw.hex())
+    return key
+
+
+def remember(path: Path, key: WorkspaceKey | None) -> None:
+    """After ``path`` opened with a keychain ``key``: keep the key under the file's salt as
+    well (once; best effort: the key is already kept under the path)."""
+    salt = file_salt(path) if key is not None and key.raw is not None else None
+    if salt is None or key is None or key.raw is None:
+        return
+    name = content_account(salt)
+    with contextlib.suppress(keyring.errors.KeyringError):
+        if keyring.get_password(SERVICE, name) != key.raw.hex():
+            keyring.set_password(SERVICE, name, key.raw.hex())
+
+
 def _read(name: str, create: bool) -> WorkspaceKey | None:
     """The key stored under ``name``; None if there is none (or only a damaged entry)."""
     try:
@@ -153,10 +183,13 @@ def _read(name: str, create: bool) -> WorkspaceKey | None:
 
 
 def forget(path: Path) -> None:
-    """Remove the workspace's key from the keychain (after the workspace file is gone:
-    without the key an encrypted file can never be read again)."""
-    with contextlib.suppress(keyring.errors.KeyringError):
-        keyring.delete_password(SERVICE, account(path))
+    """Remove the workspace's key from the keychain, under its path and its salt (without
+    the key an encrypted file can never be read again)."""
+    salt = file_salt(path)
+    names = [account(path)] + ([content_account(salt)] if salt is not None else [])
+    for name in names:
+        with contextlib.suppress(keyring.errors.KeyringError):
+            keyring.delete_password(SERVICE, name)
 
 
 def unlocks(path: Path, key: WorkspaceKey | None) -> bool:

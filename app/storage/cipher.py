@@ -145,6 +145,19 @@ def file_state(path: Path) -> FileState:
     return "encrypted" if size % _MIN_PAGE == 0 else "other"
 
 
+def file_salt(path: Path) -> bytes | None:
+    """The random salt an encrypted workspace starts with (its first 16 bytes, written by
+    SQLCipher when the file was made, never changed by writes): what tells this file from
+    any other wherever it is moved. None for a file that is not encrypted."""
+    if file_state(path) != "encrypted":
+        return None
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return None
+
+
 def apply_key(conn: sqlite3.Connection, key: WorkspaceKey, path: Path) -> None:
     """Key ``conn`` (a connection on which nothing has run yet) and prove the key opens it.
 

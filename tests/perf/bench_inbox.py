@@ -1,9 +1,12 @@
-"""Inbox benchmark at 100,000 conversations / 1,000,000 messages.
+"""Inbox benchmark at 100,000 conversations / 1,000,000 messages, encrypted and plain.
 
-    python tests/perf/bench_inbox.py [--store FILE] [--runs 5]
+    python tests/perf/bench_inbox.py [--store FILE] [--runs 5] [--encryption on|off|both]
 
-Generates the store once (about a minute; cached in the user cache folder),
-then measures, on the real application with its real threads:
+Generates the store once (about a minute; cached in the user cache folder) and an
+encrypted copy of it (SQLCipher, with the real in-place migration; about a minute more),
+then measures, on the real application with its real threads, for each of the two
+(``tests/perf/keyed_app.py``: the encrypted one opened with a keychain-style key, the
+plain one with encryption switched off, as before workspaces were encrypted):
 
 - ``first_paint_s``: from starting ``crossdesk --workspace STORE`` (a fresh
   Python process) to the inbox painted with rows (median of ``--runs``);
@@ -19,7 +22,9 @@ then measures, on the real application with its real threads:
   painted (p50/p95);
 - ``peak_rss_mb``: peak resident memory of the app process doing all of the above.
 
-Prints one JSON object on its last line. Targets (2-core machine): first paint
+Prints one JSON object on its last line: the encrypted figures (what an agent gets), then
+``plain`` (the same without encryption) and ``encryption_cost`` (encrypted / plain of
+each median and p95) when both ran. Targets (2-core machine): first paint
 <= 1.5 s, filter/search p95 <= 100 ms, queue counts p95 <= 20 ms, open <= 150 ms, RSS <= 400 MB.
 """
 
@@ -29,6 +34,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -56,7 +62,22 @@ def ensure_store(path: Path) -> Path:
     return path
 
 
-def first_paint(store: Path, runs: int) -> list[float]:
+def encrypted_copy(plain: Path) -> Path:
+    """The store encrypted with keyed_app's key (made once, beside the plain one)."""
+    from app.storage.cipher import WorkspaceKey, encrypt_in_place
+    from tests.perf.keyed_app import KEY_BYTES
+
+    target = plain.with_name(plain.stem + "-encrypted.sqlite3")
+    if not target.exists():
+        print(f"encrypting a copy: {target} (once; about a minute)...", file=sys.stderr)
+        making = target.with_name(target.name + ".making")
+        shutil.copyfile(plain, making)
+        encrypt_in_place(making, WorkspaceKey.from_raw(KEY_BYTES))
+        making.replace(target)
+    return target
+
+
+def first_paint(store: Path, runs: int, mode: str) -> list[float]:
     """Wall time from process start to 'first-paint' on stdout, in seconds.
 
     As on an agent's machine, modules load from compiled bytecode (an installed CrossDesk
@@ -73,8 +94,8 @@ def first_paint(store: Path, runs: int) -> list[float]:
             proc = subprocess.Popen(
                 [
                     sys.executable,
-                    "-m",
-                    "app",
+                    str(ROOT / "tests/perf/keyed_app.py"),
+                    mode,
                     "--workspace",
                     str(store),
                     "--data-dir",
@@ -100,9 +121,13 @@ def first_paint(store: Path, runs: int) -> list[float]:
     return times
 
 
-def interactive(store: Path) -> dict[str, object]:
+def interactive(store: Path, mode: str) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
+
+    from tests.perf.keyed_app import fix_key
+
+    fix_key(mode)
 
     from app.config.paths import Paths
     from app.config.settings import Settings
@@ -274,7 +299,8 @@ def interactive(store: Path) -> dict[str, object]:
     filters.search.returnPressed.emit()
     wait(lambda: not filters.search.text())
 
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as conn:
+    twin = store.with_name(store.name.replace("-encrypted", ""))  # same ids, readable here
+    with sqlite3.connect(f"file:{twin}?mode=ro", uri=True) as conn:
         long_ids = [
             r[0]
             for r in conn.execute(
@@ -305,19 +331,12 @@ def interactive(store: Path) -> dict[str, object]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    cache = Path(platformdirs.user_cache_dir("crossdesk-bench"))
-    parser.add_argument("--store", type=Path, default=cache / f"store-{STORE_VERSION}.sqlite3")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    store = ensure_store(args.store)
-    paint = first_paint(store, args.runs)
+def measure(store: Path, runs: int, mode: str) -> dict[str, object]:
+    paint = first_paint(store, runs, mode)
     result: dict[str, object] = {
         "conversations": 100_000,
         "messages": 1_000_000,
+        "encrypted": mode == "keychain",
         "first_paint_s": {
             "median": round(statistics.median(paint), 3),
             "min": round(min(paint), 3),
@@ -325,7 +344,60 @@ def main() -> None:
             "runs": len(paint),
         },
     }
-    result.update(interactive(store))
+    result.update(interactive(store, mode))
+    return result
+
+
+def one_mode(plain: Path, runs: int, mode: str) -> dict[str, object]:
+    """One mode in a fresh process (one Qt application, one workspace per process)."""
+    store = encrypted_copy(plain) if mode == "keychain" else plain
+    done = subprocess.run(
+        [sys.executable, __file__, "--store", str(store), "--runs", str(runs), "--mode", mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode}: {done.stderr[-2000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def cost(encrypted: dict[str, object], plain: dict[str, object]) -> dict[str, float]:
+    """Encrypted / plain for every median, p50 and p95 both runs measured."""
+    ratios: dict[str, float] = {}
+    for name, value in encrypted.items():
+        other = plain.get(name)
+        if isinstance(value, dict) and isinstance(other, dict):
+            for stat in ("median", "p50", "p95"):
+                a, b = value.get(stat), other.get(stat)
+                if isinstance(a, int | float) and isinstance(b, int | float) and b:
+                    ratios[f"{name}.{stat}"] = round(a / b, 2)
+        elif name == "peak_rss_mb" and isinstance(value, float) and isinstance(other, float):
+            ratios[name] = round(value / other, 2)
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    cache = Path(platformdirs.user_cache_dir("crossdesk-bench"))
+    parser.add_argument("--store", type=Path, default=cache / f"store-{STORE_VERSION}.sqlite3")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--encryption", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--mode", choices=("plain", "keychain"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.mode:  # a child of one_mode: this store, this mode
+        print(json.dumps(measure(args.store, args.runs, args.mode), ensure_ascii=False))
+        return
+    plain = ensure_store(args.store)
+    modes = {"on": ["keychain"], "off": ["plain"], "both": ["keychain", "plain"]}[args.encryption]
+    results = {mode: one_mode(plain, args.runs, mode) for mode in modes}
+    result = dict(results.get("keychain") or results["plain"])
+    if len(results) == 2:
+        result["plain"] = results["plain"]
+        result["encryption_cost"] = cost(results["keychain"], results["plain"])
     result["targets"] = {
         "first_paint_s": 1.5,
         "filter_p95_ms": 100,

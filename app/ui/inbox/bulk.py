@@ -34,6 +34,7 @@ from app.ui.shell.icons import icon
 from app.ui.shell.labels import localize
 
 PairAction = Callable[[QMenu, tuple[int, int]], None]
+RowAction = Callable[[QMenu, int], None]
 NAME_CHARS = 40
 
 
@@ -65,6 +66,9 @@ class BulkBar(QFrame):
         # Hook: called with the menu and the two ids when exactly two are selected
         # ("Merge conversations…" plugs in here).
         self.pair_actions: list[PairAction] = []
+        # Hook: called with the right-click menu and the id when exactly one is selected
+        # ("Review conversation", "Data request…" plug in here).
+        self.row_actions: list[RowAction] = []
         _ = ctx.i18n._
         self.count = plain_label(self, "bulkCount")
         self.assign_button = self._button("bulkAssign", _("Assign to…"), "user", self.fill_assign)
@@ -214,6 +218,11 @@ class BulkBar(QFrame):
         ):
             fill(menu.addMenu(title))
         self.fill_more(menu)
+        ids = [i for i in self._selection() if i is not None]
+        if len(ids) == 1 and self.row_actions:
+            menu.addSeparator()
+            for add in self.row_actions:
+                add(menu, ids[0])
         return menu
 
     # ------------------------------------------------------------ actions

@@ -82,20 +82,13 @@ class PrivacyRoom(QObject):
 
     def _wrap_inbox_menu(self) -> None:
         """The inbox's right-click menu gains "Data request…" for one selected row."""
-        bulk = self.window.inbox.bulk
-        original = bulk.context_menu
 
-        def context_menu() -> QMenu:
-            menu = original()
-            ids = [i for i in self.window.inbox.selected_ids() if i is not None]
-            if len(ids) == 1:
-                menu.addSeparator()
-                action = menu.addAction(self.request_action.text())
-                action.setObjectName("dataRequest")
-                action.triggered.connect(lambda _c=False, cid=ids[0]: self.request_for(cid))
-            return menu
+        def add(menu: QMenu, cid: int) -> None:
+            action = menu.addAction(self.request_action.text())
+            action.setObjectName("dataRequest")
+            action.triggered.connect(lambda _c=False: self.request_for(cid))
 
-        bulk.context_menu = context_menu  # type: ignore[method-assign]
+        self.window.inbox.bulk.row_actions.append(add)
 
     def _show_due(self, due: int, overdue: int) -> None:
         i18n = self._ctx.i18n

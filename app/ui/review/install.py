@@ -62,21 +62,14 @@ class ReviewRoom(QObject):
 
     def _wrap_inbox_menu(self) -> None:
         """The inbox's right-click menu gains "Review conversation" for one selected row."""
-        bulk = self.window.inbox.bulk
-        original = bulk.context_menu
 
-        def context_menu() -> QMenu:
-            menu = original()
-            ids = [i for i in self.window.inbox.selected_ids() if i is not None]
-            if len(ids) == 1:
-                menu.addSeparator()
-                action = menu.addAction(self.review_action.text())
-                action.setEnabled(self.can_read)
-                action.setToolTip(self.review_action.toolTip())
-                action.triggered.connect(lambda _c=False, cid=ids[0]: self.open_review(cid))
-            return menu
+        def add(menu: QMenu, cid: int) -> None:
+            action = menu.addAction(self.review_action.text())
+            action.setEnabled(self.can_read)
+            action.setToolTip(self.review_action.toolTip())
+            action.triggered.connect(lambda _c=False: self.open_review(cid))
 
-        bulk.context_menu = context_menu  # type: ignore[method-assign]
+        self.window.inbox.bulk.row_actions.append(add)
 
     # ------------------------------------------------------------------ roles
     def refresh_roles(self) -> None:

@@ -112,7 +112,10 @@ class CrossDeskApp(SessionActions, QObject):
         must_exist = self.choice.kind is WorkspaceKind.FILE
         key = self.keys.store_key()  # the demo: None; else from the keychain or a passphrase
         path = self.pretend.working_file(self.choice.path, must_exist=must_exist, key=key)
-        return Store.open(path, create=not must_exist, key=key)
+        store = Store.open(path, create=not must_exist, key=key)
+        if not self.pretend.active:  # the key follows the file if it is moved (keychain)
+            workspace_keys.remember(self.choice.path, key)
+        return store
 
     def _key_gate(self) -> KeyGate:
         return KeyGate(

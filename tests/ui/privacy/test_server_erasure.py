@@ -1,9 +1,14 @@
 """End to end against the reference server: a team lead signed in to the real app opens an
-erasure request for a Brazilian customer (LGPD, 15 days shown), erases them from the
+erasure request for a Brazilian customer (LGPD, 15 days shown), exports their data (one
+zip: JSON with the conversation and the request, a PDF, a manifest), erases them from the
 queue; their conversation leaves the inbox, the next sync asks the server, the server
 forgets them, and the request's row says the server erased them too."""
 
 from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -37,8 +42,12 @@ def add_lead(server: ReferenceServer) -> None:
         )
 
 
-def test_a_lead_erases_a_customer_here_and_on_the_server(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, launch: CrossDeskApp, server: ReferenceServer
+def test_a_lead_exports_then_erases_a_customer_here_and_on_the_server(
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    launch: CrossDeskApp,
+    server: ReferenceServer,
+    tmp_path: Path,
 ) -> None:
     add_lead(server)
     conversation = server.admin.new_conversation(
@@ -73,6 +82,18 @@ def test_a_lead_erases_a_customer_here_and_on_the_server(
     view = room.open_queue()
     qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=10_000)
     view.select(view.rows[0].uid)
+    # Export first (what the customer may ask for before being forgotten): one zip.
+    view.choose_path = lambda name: tmp_path / name  # the file dialog's answer
+    view.export()
+    qtbot.waitUntil(lambda: view.notice.text().startswith("Exported to "), timeout=20_000)
+    [archive] = tmp_path.glob("cust-ana-erase-data-*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        assert {"customer.json", "customer.pdf", "manifest.json"} <= set(opened.namelist())
+        exported = json.loads(opened.read("customer.json"))
+    [held] = exported["conversations"]
+    assert [m["body"] for m in held["messages"]] == ["Please delete my data."]
+    [asked] = exported["data_requests"]
+    assert asked["kind"] == "erase" and "LGPD" in json.dumps(asked, ensure_ascii=False)
     erase = view.erase()
     assert erase is not None
     qtbot.keyClicks(erase.typed, "Ana Souza")

@@ -192,6 +192,25 @@ def test_a_named_workspace_is_encrypted_with_the_keychain_key(
     assert name not in shown_text(window)
 
 
+def test_a_moved_workspace_opens_with_its_keychain_key(
+    launch: Launch, qtbot: QtBot, plain_workspace: Path, memory_keyring: MemoryKeyring
+) -> None:
+    first = launch(plain_workspace)
+    ready(qtbot, first)
+    name = customer_name(first)
+    first.shutdown()
+    assert first.window is not None
+    first.window.close()
+    moved = plain_workspace.parent / "moved" / "renamed.sqlite3"
+    moved.parent.mkdir()
+    plain_workspace.rename(moved)
+    again = launch(moved)
+    ready(qtbot, again)
+    assert again.keys.dialog is None  # no passphrase was asked: there is none to give
+    assert file_state(moved) == "encrypted"
+    assert customer_name(again) == name
+
+
 def test_without_a_keychain_a_new_passphrase_is_asked_and_checked_by_the_lock(
     launch: Launch, qtbot: QtBot, plain_workspace: Path
 ) -> None:

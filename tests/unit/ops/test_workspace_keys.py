@@ -131,3 +131,38 @@ def test_strength_hint() -> None:
     assert keys.passphrase_strength("tall trees by the river").score >= 2
     assert keys.passphrase_strength("Tall trees by the river, 1987!").score == 3
     assert not keys.passphrase_strength("x" * 1025).acceptable
+
+
+def test_a_moved_workspace_finds_its_key_by_its_salt(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """The keychain entry is named after the path; a copy under the file's own salt means a
+    workspace moved, renamed or restored elsewhere still opens (no passphrase exists)."""
+    path = tmp_path / "team.sqlite3"
+    key = keys.key_for(path, create=True)
+    Store.open(path, key=key).close()
+    keys.remember(path, key)
+    keys.remember(path, key)  # once is enough; again changes nothing
+    assert len(memory_keyring.secrets) == 2
+    moved = tmp_path / "elsewhere" / "renamed.sqlite3"
+    moved.parent.mkdir()
+    path.rename(moved)
+    found = keys.key_for(moved, create=False)
+    assert found.raw == key.raw
+    assert memory_keyring.secrets[("CrossDesk", keys.account(moved))] == key.raw.hex()  # type: ignore[union-attr]
+    Store.open(moved, create=False, key=found).close()
+    keys.forget(moved)  # its path and its salt
+    assert set(memory_keyring.secrets) == {("CrossDesk", keys.account(path))}  # the old path's
+
+
+def test_another_encrypted_file_never_gets_this_key(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    for path in (first, second):
+        key = keys.key_for(path, create=True)
+        Store.open(path, key=key).close()
+        keys.remember(path, key)
+    memory_keyring.secrets.pop(("CrossDesk", keys.account(second)))
+    assert keys.key_for(second, create=False).raw != keys.key_for(first, create=False).raw
+    assert keys.unlocks(second, keys.key_for(second, create=False))

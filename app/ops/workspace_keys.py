@@ -8,9 +8,10 @@ with a key that is not saved. Once the file is encrypted the key is also stored 
 file's own salt (``workspace-key|salt:<hex>``, :func:`remember`), so a workspace that is
 moved, renamed or restored from a backup elsewhere still finds its key. Where no safe
 keychain exists (a headless Linux without Secret Service, or only keyring's
-plaintext/null/fail backends) nothing is written anywhere: :class:`NeedsPassphraseError` tells the caller to ask the agent for a passphrase (the
-window asks; a script sets ``CROSSDESK_PASSPHRASE``). A key never lands on disk beside the
-file. The demo workspace is sample data and stays plain; it never gets here.
+plaintext/null/fail backends) nothing is written anywhere: :class:`NeedsPassphraseError`
+tells the caller to ask the agent for a passphrase (the window asks; a script sets
+``CROSSDESK_PASSPHRASE``). A key never lands on disk beside the file. The demo workspace
+is sample data and stays plain; it never gets here.
 """
 
 from __future__ import annotations

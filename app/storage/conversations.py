@@ -192,12 +192,14 @@ class ConversationRepository:
         return Customer(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
 
     def customer_id(self, conversation_id: int) -> int:
-        """The id of the conversation's customer."""
-        return int(
-            self._conn.execute(
-                "SELECT customer_id FROM conversations WHERE id = ?", (conversation_id,)
-            ).fetchone()[0]
-        )
+        """The id of the conversation's customer (KeyError: the conversation is gone, e.g.
+        erased or removed by retention while a view still showed it)."""
+        row = self._conn.execute(
+            "SELECT customer_id FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(conversation_id)
+        return int(row[0])
 
     def language_override(self, conversation_id: int) -> str | None:
         """The language the agent chose for the conversation, if any."""

@@ -179,6 +179,7 @@ class ConversationPane(PaneActions, QStackedWidget):
         self._ctx.tasks.run_store(
             lambda repo: inbox.open_conversation(repo, conversation_id, now),
             self._show_detail,
+            self._gone,
             key="open-conversation",
             owner=self,
         )
@@ -190,9 +191,19 @@ class ConversationPane(PaneActions, QStackedWidget):
             self._ctx.tasks.run_store(
                 lambda store: inbox.conversation_detail(store, conversation_id),
                 lambda detail: self._show_detail(detail, keep_draft=True),
+                self._gone,
                 key="open-conversation",
                 owner=self,
             )
+
+    def _gone(self, error: BaseException) -> None:
+        """The conversation was erased or removed by retention while it was being read:
+        the pane empties (the inbox drops its row); anything else is a real error."""
+        if not isinstance(error, KeyError):
+            self._ctx.tasks.default_error(error)  # reported as any other failure
+            return
+        if self.conversation_id in error.args:
+            self.show_conversation(None)
 
     def _show_detail(self, detail: ConversationDetail, keep_draft: bool = False) -> None:
         if detail.row.id != self.conversation_id:

@@ -171,9 +171,20 @@ class CustomerPanel(QScrollArea):
         self._ctx.tasks.run_store(
             lambda store: customer.customer_view(store, cid, limit),
             self._show,
+            self._gone,
             key="customer-view",
             owner=self,
         )
+
+    def _gone(self, error: BaseException) -> None:
+        """The conversation went while this was asked (erased, removed by retention): the
+        card empties, as for no conversation; anything else is a real error."""
+        if not isinstance(error, KeyError):
+            self._ctx.tasks.default_error(error)  # reported as any other failure
+            return
+        if self._conversation_id in error.args:
+            self.view = None
+            self.setEnabled(False)
 
     def apply_changes(self, changes: Changes, _initiator: object = None) -> None:
         """Re-read if a conversation of this person changed (a note, a merge, a status)."""

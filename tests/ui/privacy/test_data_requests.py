@@ -280,6 +280,31 @@ def test_erase_removes_the_conversations_and_fulfils_the_request(
     assert error_sink.errors == []
 
 
+def test_views_still_reading_an_erased_conversation_empty_themselves(
+    open_window: WindowFactory,
+    qtbot: QtBot,
+    repo: Store,
+    desk: dict[str, int],
+    culture: CultureData,
+    error_sink: ErrorSink,
+) -> None:
+    """The customer card and the conversation re-read what is on screen after a change;
+    when the conversation went in between (erased here, or by retention) they empty,
+    and nothing reaches the agent as an error."""
+    uid = open_with_ops(repo, culture, desk["klaus"], RequestKind.ERASE, NOW)
+    window = opened_window(open_window, qtbot, culture)
+    window.inbox.select_conversation(desk["klaus"])
+    card = window.side_panel.customer
+    qtbot.waitUntil(lambda: card.view is not None and card.view.customer_name == "Klaus Becker")
+    privacy.erase_customer(repo, customer_id(repo, desk["klaus"]), uid, NOW)
+    card.refresh()  # as after a change, before the inbox has dropped the row
+    window.conversation.reload()
+    qtbot.waitUntil(lambda: window.conversation.conversation_id is None, timeout=5000)
+    qtbot.waitUntil(lambda: card.view is None and not card.isEnabled(), timeout=5000)
+    assert window.conversation.detail is None and card.view is None
+    assert error_sink.errors == []
+
+
 def test_the_entries_are_reachable_by_menu_and_keyboard(
     open_window: WindowFactory, qtbot: QtBot, desk: dict[str, int], culture: CultureData
 ) -> None:

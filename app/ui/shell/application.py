@@ -112,10 +112,7 @@ class CrossDeskApp(SessionActions, QObject):
         must_exist = self.choice.kind is WorkspaceKind.FILE
         key = self.keys.store_key()  # the demo: None; else from the keychain or a passphrase
         path = self.pretend.working_file(self.choice.path, must_exist=must_exist, key=key)
-        store = Store.open(path, create=not must_exist, key=key)
-        if not self.pretend.active:  # the key follows the file if it is moved (keychain)
-            workspace_keys.remember(self.choice.path, key)
-        return store
+        return Store.open(path, create=not must_exist, key=key)
 
     def _key_gate(self) -> KeyGate:
         return KeyGate(
@@ -174,6 +171,10 @@ class CrossDeskApp(SessionActions, QObject):
         self.ctx = self.ctx.with_(workspace=started.workspace)
         # Read the installed packs off the UI thread before the first conversation opens.
         self.tasks.run(self.translation.engine.packs, owner=self)
+        key = self.keys.opened_with
+        if key is not None and not self.pretend.active:  # the key follows a moved file
+            path = self.choice.path
+            self.tasks.run(lambda: workspace_keys.remember(path, key), owner=self)
         if self.choice.kind is WorkspaceKind.SERVER and not self.pretend.active:
             self.sync = SyncController(self.ctx, self._make_engine, self)
             LiveSync(self.sync)  # the server's live updates; stops with the controller

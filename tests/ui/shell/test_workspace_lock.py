@@ -198,6 +198,7 @@ def test_a_moved_workspace_opens_with_its_keychain_key(
     first = launch(plain_workspace)
     ready(qtbot, first)
     name = customer_name(first)
+    qtbot.waitUntil(lambda: first.tasks.pending == 0, timeout=10_000)  # the key kept by salt
     first.shutdown()
     assert first.window is not None
     first.window.close()

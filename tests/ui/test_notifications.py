@@ -20,7 +20,7 @@ from app.storage.store import Store
 from app.sync.api import SyncReport
 from app.ui.notify.controller import NotificationController
 from app.ui.notify.settings_section import NotificationSettings
-from app.ui.notify.toasts import AUTO_HIDE_MS, Toast
+from app.ui.notify.toasts import AUTO_HIDE_MS, LOCKED, Toast
 from app.ui.notify.tray import tray_body
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.shell.application import CrossDeskApp
@@ -266,11 +266,12 @@ def test_the_tray_path_badge_tooltip_message_and_click(
     assert tray_body("<b>x</b> & co") in ("&lt;b&gt;x&lt;/b&gt; &amp; co", "<b>x</b> & co")
     sent: list[tuple[str, str]] = []  # what reaches the desktop's notification daemon
     tray.icon.showMessage = lambda title, body, *_rest: sent.append((title, body))  # type: ignore[method-assign]
-    tray.set_private(True)  # CrossDesk locked (the application connects its screen lock)
+    desk.setProperty(LOCKED, True)  # CrossDesk locked, as the screen lock marks the window
     repo.messages.add_message(cid, MessageKind.CUSTOMER, "my card ends 4242", NOW + 60)
     with qtbot.waitSignal(controller.shown):
         controller.check()
     assert sent == [("CrossDesk", "Something new arrived. Unlock CrossDesk to see it.")]
+    desk.setProperty(LOCKED, False)  # unlocked again
     tray.icon.messageClicked.emit()  # the agent clicks the desktop's notification
     qtbot.waitUntil(lambda: desk.conversation.conversation_id == cid, timeout=5000)
     desk.showMinimized()

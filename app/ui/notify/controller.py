@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.ops.context import AppContext
 from app.ops.notifications import Batch, Notification, Notifier, Preferences
-from app.ui.notify.toasts import ToastStack
+from app.ui.notify.toasts import ToastStack, is_locked
 from app.ui.notify.tray import Tray
 from app.ui.shell.icons import icon
 from app.ui.shell.menus import add_action, view_menu
@@ -154,7 +154,7 @@ class NotificationController(QObject):
 
     def _present(self, notification: Notification) -> None:
         if self.tray is not None:
-            self.tray.show_notification(notification)
+            self.tray.show_notification(notification, locked=is_locked(self._live_window()))
         elif self._live_window() is not None and self.toasts is not None:
             self.toasts.show_notification(notification)
         else:

@@ -32,6 +32,11 @@ MARGIN = 16
 LOCKED = "crossdeskLocked"  # the window's property while the screen lock is on
 
 
+def is_locked(window: QWidget | None) -> bool:
+    """Whether the screen lock is on for ``window`` (what notifications may say follows)."""
+    return window is not None and bool(window.property(LOCKED))
+
+
 def withheld(i18n: I18n, notification: Notification) -> Notification:
     """What a notification says while CrossDesk is locked: that something came, never
     who or what (a locked screen shows no customer data, toasts and tray messages too)."""
@@ -165,7 +170,7 @@ class ToastStack(QWidget):
 
     def show_notification(self, notification: Notification) -> Toast:
         """Add a toast (newest at the bottom); the oldest goes beyond MAX_VISIBLE."""
-        if self._window.property(LOCKED):
+        if is_locked(self._window):
             notification = withheld(self._i18n, notification)
         while len(self.toasts) >= MAX_VISIBLE:
             self._remove(self.toasts[0])

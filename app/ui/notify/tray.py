@@ -71,7 +71,6 @@ class Tray(QObject):
         self._base = base
         self.unread = 0
         self.last_conversation: int | None = None  # what clicking the last message opens
-        self.private = False  # CrossDesk is locked: messages say only that something came
         self.icon = QSystemTrayIcon(badge_icon(base, 0), self)
         self.menu = QMenu()
         self._open_action = self.menu.addAction("")
@@ -99,12 +98,10 @@ class Tray(QObject):
             tip = self._i18n._("CrossDesk · nothing unread")
         self.icon.setToolTip(tip)
 
-    def set_private(self, private: bool) -> None:
-        """The window locked (True) or unlocked: what tray messages may say."""
-        self.private = private
-
-    def show_notification(self, notification: Notification) -> None:
-        if self.private:
+    def show_notification(self, notification: Notification, *, locked: bool = False) -> None:
+        """A desktop message; ``locked``: CrossDesk is locked, it says only that something
+        came."""
+        if locked:
             notification = withheld(self._i18n, notification)
         self.last_conversation = notification.conversation_id
         self.icon.showMessage(

@@ -24,7 +24,7 @@ from app.ops.context import AppContext
 from app.ops.notifications import Kind, Notification
 from app.ops.privacy import RequestRow
 from app.ui.notify.controller import NotificationController
-from app.ui.notify.toasts import ToastStack
+from app.ui.notify.toasts import ToastStack, is_locked
 from app.ui.notify.tray import Tray
 from app.ui.privacy import texts
 
@@ -127,7 +127,7 @@ class Reminders(QObject):
         tray = self._tray()
         for notification in reminder_texts(self._ctx.i18n, fresh):
             if tray is not None:
-                tray.show_notification(notification)
+                tray.show_notification(notification, locked=is_locked(self._window))
             else:
                 self._toasts().show_notification(notification)
             self.reminded.emit(notification)

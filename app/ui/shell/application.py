@@ -240,10 +240,6 @@ class CrossDeskApp(SessionActions, QObject):
         self.notifications = install_notifications(self.notifications, self.ctx, window, self.sync)
         self.pretend.mark(window, self.ctx.i18n)
         self.screen_lock = install_lock(window, self.ctx, self.keys)  # "Encrypted"; the lock
-        if self.notifications is not None and self.notifications.tray is not None:
-            tray = self.notifications.tray  # its messages name nobody while locked
-            tray.set_private(False)
-            self.screen_lock.locked_changed.connect(tray.set_private)
         show_settings_warning(window, self.ctx.i18n, self.options.settings_warning)
         window.show_loaded(self.culture, self.idle.problems)
         if select is not None:

@@ -444,7 +444,7 @@ def test_with_a_system_tray_the_reminder_is_a_desktop_notification(
     )
     assert controller.tray is not None
     sent: list[Notification] = []
-    controller.tray.show_notification = sent.append  # type: ignore[method-assign,assignment]
+    controller.tray.show_notification = lambda n, **_: sent.append(n)  # type: ignore[method-assign]
     window.sync = sync  # a signed-in workspace's window
     reminders = room_of(window).reminders
     reminders.given.clear()

@@ -25,6 +25,7 @@ from pathlib import Path
 import keyring
 import keyring.errors
 
+from app.config.keychain import unsafe_backend
 from app.domain.errors import N_, LocalizedError
 from app.storage.cipher import WorkspaceKey, file_salt, file_state
 
@@ -60,19 +61,12 @@ def content_account(salt: bytes) -> str:
 
 
 def keychain_problem() -> str | None:
-    """Why the keychain cannot be trusted with a key (None: it can). Mirrors
-    :func:`app.sync.auth.check_backend` (app.ops and app.sync are sibling layers)."""
+    """Why the keychain cannot be trusted with a key (None: it can)."""
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring configuration: treat as no keychain
         return str(exc) or type(exc).__name__
-    module, name = type(backend).__module__, type(backend).__name__
-    unsafe = (
-        module.startswith("keyrings.alt")
-        or module in ("keyring.backends.fail", "keyring.backends.null")
-        or "Plaintext" in name
-    )
-    return f"{module}.{name}" if unsafe else None
+    return unsafe_backend(backend)
 
 
 def needs_new_key(path: Path) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 import keyring
 import keyring.errors
 
+from app.config.keychain import unsafe_backend
 from app.domain.errors import LocalizedError
 from app.i18n import N_
 
@@ -41,22 +42,15 @@ def _account(server_url: str, agent_id: str) -> str:
 
 def check_backend() -> None:
     """Raise KeychainError unless the keyring backend keeps secrets safely."""
-    backend = keyring.get_keyring()
-    module = type(backend).__module__
-    name = type(backend).__name__
-    unsafe = (
-        module.startswith("keyrings.alt")
-        or module in ("keyring.backends.fail", "keyring.backends.null")
-        or "Plaintext" in name
-    )
-    if unsafe:
+    unsafe = unsafe_backend(keyring.get_keyring())
+    if unsafe is not None:
         raise KeychainError(
             N_(
                 "No secure keychain is available ({backend}). CrossDesk keeps sign-in tokens "
                 "only in the system keychain: on Linux, install and unlock GNOME Keyring or "
                 "KWallet (Secret Service), then sign in again."
             ),
-            backend=f"{module}.{name}",
+            backend=unsafe,
         )
 
 

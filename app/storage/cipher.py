@@ -123,6 +123,23 @@ class WorkspaceKey:
     __str__ = __repr__
 
 
+def _head(path: Path) -> tuple[bytes, int] | None:
+    """The file's first 16 bytes and its size (None: no file)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)), os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        return None
+
+
+def _state(head: tuple[bytes, int] | None) -> FileState:
+    if head is None or not head[0]:
+        return "missing"
+    if head[0] == SQLITE_HEADER:
+        return "plain"
+    return "encrypted" if head[1] % _MIN_PAGE == 0 else "other"
+
+
 def file_state(path: Path) -> FileState:
     """What the file at ``path`` is, from its size and first 16 bytes (no SQLite involved).
 
@@ -132,30 +149,18 @@ def file_state(path: Path) -> FileState:
     pages of 512 bytes or a multiple of it). ``other``: neither, so no workspace at all (a
     text file, a truncated copy). Only the key can tell an encrypted file from random
     bytes of the right size."""
-    try:
-        with Path(path).open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-            size = os.fstat(handle.fileno()).st_size
-    except FileNotFoundError:
-        return "missing"
-    if not head:
-        return "missing"
-    if head == SQLITE_HEADER:
-        return "plain"
-    return "encrypted" if size % _MIN_PAGE == 0 else "other"
+    return _state(_head(path))
 
 
 def file_salt(path: Path) -> bytes | None:
     """The random salt an encrypted workspace starts with (its first 16 bytes, written by
     SQLCipher when the file was made, never changed by writes): what tells this file from
     any other wherever it is moved. None for a file that is not encrypted."""
-    if file_state(path) != "encrypted":
-        return None
     try:
-        with Path(path).open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER))
+        head = _head(path)
     except OSError:
         return None
+    return head[0] if head is not None and _state(head) == "encrypted" else None
 
 
 def apply_key(conn: sqlite3.Connection, key: WorkspaceKey, path: Path) -> None:

@@ -24,7 +24,7 @@ from app.ops.culture import CultureData, load_culture
 from app.ops.privacy import OpenedRequest, RequestRow
 from app.ui.privacy import texts
 from app.ui.privacy.reminders import Reminders
-from app.ui.shell.menus import add_action, view_menu
+from app.ui.shell.menus import add_action, conversation_menu, view_menu
 
 if TYPE_CHECKING:  # the dialogs (and the PDF writer behind Export) load on first use
     from app.domain.customer import CustomerView
@@ -55,7 +55,7 @@ class PrivacyRoom(QObject):
             window, menu, _("Data requests…"), QUEUE_KEYS, self.open_queue
         )
         self.request_action: QAction = add_action(
-            window, self._conversation_menu(), _("Data request…"), [], self.request_for_open
+            window, conversation_menu(window), _("Data request…"), [], self.request_for_open
         )
         panel = window.side_panel.customer
         panel.data_request_requested.connect(self._from_panel)
@@ -71,14 +71,6 @@ class PrivacyRoom(QObject):
         self.reminders.counted.connect(self._show_due)
         window.conversation.loaded.connect(lambda _cid: self.refresh_card())
         QTimer.singleShot(0, self, self.reminders.check)
-
-    def _conversation_menu(self) -> QMenu:
-        title = self._ctx.i18n._("Conversation")
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and menu.title() == title:
-                return menu
-        return self.window.menuBar().addMenu(title)
 
     def _wrap_inbox_menu(self) -> None:
         """The inbox's right-click menu gains "Data request…" for one selected row."""

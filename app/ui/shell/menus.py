@@ -39,14 +39,27 @@ def add_action(
     return action
 
 
-def view_menu(window: MainWindow) -> QMenu:
-    """The window's View menu (the one holding the side panel's entry), for a room that
-    plugs its entries in after the menus are built; created if it is missing."""
+def menu_holding(window: MainWindow, holds: Callable[[QMenu], bool], title: str) -> QMenu:
+    """The menu bar's first menu for which ``holds`` is true, for a room that plugs its
+    entries in after the menus are built; a new menu called ``title`` if there is none."""
     for action in window.menuBar().actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and window.side_panel_action in menu.actions():
+        if isinstance(menu, QMenu) and holds(menu):
             return menu
-    return window.menuBar().addMenu(window._ctx.i18n._("View"))
+    return window.menuBar().addMenu(title)
+
+
+def view_menu(window: MainWindow) -> QMenu:
+    """The window's View menu (the one holding the side panel's entry)."""
+    return menu_holding(
+        window, lambda menu: window.side_panel_action in menu.actions(), window._ctx.i18n._("View")
+    )
+
+
+def conversation_menu(window: MainWindow) -> QMenu:
+    """The window's Conversation menu."""
+    title = window._ctx.i18n._("Conversation")
+    return menu_holding(window, lambda menu: menu.title() == title, title)
 
 
 def build_menus(window: MainWindow) -> None:
